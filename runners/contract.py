@@ -1,0 +1,174 @@
+"""The engine's one door: what goes in, what comes out, and what can go wrong on our side.
+
+Everything outside ``runners/`` (the server, the room, the CLI) talks to the engine only through
+these types, so the server can be tested against a fake ``Engine`` and the engine can change its
+insides (pool, sandbox, images) without anyone noticing. The JSON shape of ``RunResult`` is the
+contract in DESIGN.md and is identical over REST, the CLI and the socket.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol, runtime_checkable
+
+
+class Verdict(StrEnum):
+    """What the candidate's code did. The values are the wire strings."""
+
+    OK = "ok"
+    COMPILE_ERROR = "compile_error"
+    RUNTIME_ERROR = "runtime_error"
+    TIME_LIMIT = "time_limit"
+    MEMORY_LIMIT = "memory_limit"
+    OUTPUT_LIMIT = "output_limit"
+    INTERNAL_ERROR = "internal_error"
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One stage (``compile`` or ``run``); both stages have the same shape."""
+
+    stdout: str = ""
+    stderr: str = ""
+    exit_code: int | None = None
+    signal: str | None = None
+    wall_ms: int = 0
+    cpu_ms: int | None = None
+    memory_kb: int | None = None
+    stdout_truncated: bool = False
+    stderr_truncated: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    status: Verdict
+    language: str
+    compile: Stage | None = None
+    run: Stage | None = None
+    message: str | None = None
+    """A human sentence for ``internal_error`` (and limits), never a stack trace."""
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "status": self.status.value,
+            "language": self.language,
+            "compile": self.compile.to_dict() if self.compile else None,
+            "run": self.run.to_dict() if self.run else None,
+        }
+        if self.message is not None:
+            data["message"] = self.message
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunResult:
+        def stage(raw: dict[str, Any] | None) -> Stage | None:
+            return Stage(**raw) if raw is not None else None
+
+        return cls(
+            status=Verdict(data["status"]),
+            language=data["language"],
+            compile=stage(data.get("compile")),
+            run=stage(data.get("run")),
+            message=data.get("message"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RequestedLimits:
+    """Limits a caller asks for. ``None`` means the language's default.
+
+    A request may lower a limit and never raise one above the server-side maximum: the engine
+    rejects such a request with ``LimitAboveMaximumError`` rather than silently clamping it.
+    """
+
+    compile_timeout_ms: int | None = None
+    run_timeout_ms: int | None = None
+    memory_mb: int | None = None
+    output_kb: int | None = None
+    pids: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunRequest:
+    language: str
+    source: str
+    stdin: str = ""
+    limits: RequestedLimits = field(default_factory=RequestedLimits)
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageInfo:
+    """The public face of a catalogue entry: what the UI and the API show."""
+
+    id: str
+    name: str
+    version: str
+    source_file: str
+    stub: str
+    compiled: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class EngineError(Exception):
+    """Something on our side, not the candidate's code. Carries its HTTP status and code."""
+
+    http_status = 500
+    code = "engine_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class EngineBusyError(EngineError):
+    """The queue is full; answered at once, never after a hang."""
+
+    http_status = 503
+    code = "busy"
+
+
+class EngineUnavailableError(EngineError):
+    """No Docker engine answers, or a language's image is missing."""
+
+    http_status = 503
+    code = "engine_unavailable"
+
+
+class InvalidRunRequestError(EngineError):
+    http_status = 400
+    code = "invalid_run_request"
+
+
+class UnknownLanguageError(InvalidRunRequestError):
+    code = "unknown_language"
+
+
+class LimitAboveMaximumError(InvalidRunRequestError):
+    code = "limit_above_maximum"
+
+
+class PayloadTooLargeError(InvalidRunRequestError):
+    http_status = 413
+    code = "payload_too_large"
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """What the server needs from an engine; the real one and test fakes both satisfy it."""
+
+    def languages(self) -> Sequence[LanguageInfo]: ...
+
+    async def run(self, request: RunRequest) -> RunResult: ...
+
+    async def start(self) -> None:
+        """Open the pool (warm containers). Called from the app's serving hook, never at import."""
+        ...
+
+    async def close(self) -> None: ...
