@@ -1,0 +1,1 @@
+"""Interview records: CRUD, search, the bin, and what the room stores."""

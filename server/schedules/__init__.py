@@ -1,0 +1,1 @@
+"""Interview slots and their iCalendar e-mail invitations."""
