@@ -1,0 +1,167 @@
+"""Every query on interview records; nothing outside this module builds one.
+
+Owner-facing queries take the owner's id and filter on it in SQL, so a record of someone else
+is simply not found. Only the room's lookups (by join code, by id for a live room) are unscoped:
+the room authorises the participant itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.interviews.models import Interview, InterviewMessage, InterviewRun, fold
+from server.interviews.schemas import SortField
+from server.kit.db import is_valid_id
+
+LIKE_ESCAPE = "\\"
+
+BinFilter = Literal["live", "bin", "any"]
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` with LIKE's own wildcards escaped, so "100%" and "a_b" match literally."""
+    escaped = (
+        text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+        .replace("%", LIKE_ESCAPE + "%")
+        .replace("_", LIKE_ESCAPE + "_")
+    )
+    return f"%{escaped}%"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    items: Sequence[Interview]
+    total: int
+
+
+def _bin_clause(which: BinFilter) -> ColumnElement[bool] | None:
+    if which == "live":
+        return Interview.deleted_at.is_(None)
+    if which == "bin":
+        return Interview.deleted_at.is_not(None)
+    return None
+
+
+async def get_owned(
+    session: AsyncSession, owner_id: str, interview_id: str, *, which: BinFilter = "any"
+) -> Interview | None:
+    if not is_valid_id(interview_id):
+        return None
+    query = select(Interview).where(Interview.id == interview_id, Interview.owner_id == owner_id)
+    clause = _bin_clause(which)
+    if clause is not None:
+        query = query.where(clause)
+    result: Interview | None = await session.scalar(query)
+    return result
+
+
+async def get_by_id(
+    session: AsyncSession, interview_id: str, *, which: BinFilter = "live"
+) -> Interview | None:
+    """Unscoped: for the room only."""
+    if not is_valid_id(interview_id):
+        return None
+    query = select(Interview).where(Interview.id == interview_id)
+    clause = _bin_clause(which)
+    if clause is not None:
+        query = query.where(clause)
+    result: Interview | None = await session.scalar(query)
+    return result
+
+
+async def get_by_join_code(session: AsyncSession, join_code: str) -> Interview | None:
+    """Unscoped: the join code is the candidate's only credential. Binned records do not join."""
+    if not join_code or len(join_code) > 64:
+        return None
+    result: Interview | None = await session.scalar(
+        select(Interview).where(Interview.join_code == join_code, Interview.deleted_at.is_(None))
+    )
+    return result
+
+
+def _sort_key(sort: SortField) -> SQLColumnExpression[Any]:
+    columns: dict[SortField, SQLColumnExpression[Any]] = {
+        "created_at": Interview.created_at,
+        "scheduled_at": Interview.scheduled_at,
+        "title": func.lower(Interview.title),
+        "candidate_name": func.lower(Interview.candidate_name),
+        "status": Interview.status,
+    }
+    return columns[sort]
+
+
+async def _page(session: AsyncSession, query: Select[Interview], offset: int, limit: int) -> Page:
+    total = await session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = (await session.scalars(query.offset(offset).limit(limit))).all()
+    return Page(items=items, total=int(total or 0))
+
+
+async def list_owned(
+    session: AsyncSession,
+    owner_id: str,
+    *,
+    status: str | None,
+    search: str | None,
+    sort: SortField,
+    descending: bool,
+    offset: int,
+    limit: int,
+) -> Page:
+    query = select(Interview).where(Interview.owner_id == owner_id, Interview.deleted_at.is_(None))
+    if status is not None:
+        query = query.where(Interview.status == status)
+    if search:
+        query = query.where(
+            Interview.search_text.like(like_pattern(fold(search)), escape=LIKE_ESCAPE)
+        )
+    key = _sort_key(sort)
+    ordered = key.desc() if descending else key.asc()
+    tiebreak = Interview.id.desc() if descending else Interview.id.asc()
+    # NULLS LAST in both directions and on both databases (their defaults differ).
+    query = query.order_by(ordered.nulls_last(), tiebreak)
+    return await _page(session, query, offset, limit)
+
+
+async def list_bin(session: AsyncSession, owner_id: str, *, offset: int, limit: int) -> Page:
+    query = (
+        select(Interview)
+        .where(Interview.owner_id == owner_id, Interview.deleted_at.is_not(None))
+        .order_by(Interview.deleted_at.desc(), Interview.id.desc())
+    )
+    return await _page(session, query, offset, limit)
+
+
+async def chat_of(session: AsyncSession, interview_id: str) -> Sequence[InterviewMessage]:
+    return (
+        await session.scalars(
+            select(InterviewMessage)
+            .where(InterviewMessage.interview_id == interview_id)
+            .order_by(InterviewMessage.id)
+        )
+    ).all()
+
+
+async def runs_of(session: AsyncSession, interview_id: str) -> Sequence[InterviewRun]:
+    return (
+        await session.scalars(
+            select(InterviewRun)
+            .where(InterviewRun.interview_id == interview_id)
+            .order_by(InterviewRun.id)
+        )
+    ).all()
+
+
+async def add(session: AsyncSession, row: Interview | InterviewMessage | InterviewRun) -> None:
+    session.add(row)
+    await session.flush()
+
+
+async def delete(session: AsyncSession, interview: Interview) -> None:
+    """For good; chat, runs and schedules go with it (ON DELETE CASCADE)."""
+    await session.delete(interview)
+    await session.flush()

@@ -1,0 +1,334 @@
+"""What can be done to an interview record, for its owner (REST) and for the room.
+
+Each function takes the request's or event's ``AsyncSession`` first and only flushes; the
+boundary commits. Owner-facing functions raise ``InterviewNotFoundError`` (404) for a record that
+does not exist *or* belongs to someone else, so ids cannot be probed.
+
+The room's functions (``get_interview_by_join_code`` … ``complete_interview``) are not scoped to
+an owner — the room authorises its participants itself. Lookups answer ``None`` for nothing
+found; mutations raise ``InterviewNotFoundError``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.interviews import repository
+from server.interviews.models import Interview, InterviewMessage, InterviewRun
+from server.interviews.schemas import (
+    InterviewCreate,
+    InterviewListQuery,
+    InterviewStatus,
+    InterviewUpdate,
+)
+from server.kit.db import utcnow
+from server.kit.errors import ConflictError, NotFoundError
+
+SEARCHABLE = frozenset(
+    {"title", "candidate_name", "candidate_email", "position", "tags", "notes", "final_code"}
+)
+AUTHOR_ROLES = frozenset({"interviewer", "candidate"})
+
+
+class InterviewNotFoundError(NotFoundError):
+    code = "interview_not_found"
+
+    def __init__(self, message: str = "No such interview.") -> None:
+        super().__init__(message)
+
+
+class InterviewInBinError(ConflictError):
+    code = "interview_in_bin"
+
+
+class InterviewNotInBinError(ConflictError):
+    code = "interview_not_in_bin"
+
+
+class InterviewEndedError(ConflictError):
+    code = "interview_ended"
+
+
+@dataclass(frozen=True, slots=True)
+class InterviewRecord:
+    """A record with its transcript and runs, loaded explicitly (relationships raise)."""
+
+    interview: Interview
+    chat: Sequence[InterviewMessage]
+    runs: Sequence[InterviewRun]
+
+
+def _clean_tags(tags: Sequence[str]) -> list[str]:
+    """Order kept, duplicates (case-insensitively) dropped."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for tag in tags:
+        key = tag.casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(tag)
+    return out
+
+
+# ---- the owner's side (REST) -------------------------------------------------------------------
+
+
+async def create_interview(
+    session: AsyncSession, owner_id: str, data: InterviewCreate
+) -> Interview:
+    interview = Interview(
+        owner_id=owner_id,
+        title=data.title,
+        candidate_name=data.candidate_name,
+        candidate_email=str(data.candidate_email) if data.candidate_email else None,
+        position=data.position or None,
+        status=InterviewStatus.SCHEDULED.value,
+        scheduled_at=data.scheduled_at,
+        language=data.language,
+        tags=_clean_tags(data.tags),
+        final_code="",
+        notes="",
+    )
+    interview.refresh_search_text()
+    await repository.add(session, interview)
+    return interview
+
+
+async def list_interviews(
+    session: AsyncSession, owner_id: str, query: InterviewListQuery
+) -> repository.Page:
+    return await repository.list_owned(
+        session,
+        owner_id,
+        status=query.status.value if query.status else None,
+        search=query.q.strip() if query.q else None,
+        sort=query.sort,
+        descending=query.order == "desc",
+        offset=(query.page - 1) * query.per_page,
+        limit=query.per_page,
+    )
+
+
+async def _owned(
+    session: AsyncSession, owner_id: str, interview_id: str, which: repository.BinFilter = "any"
+) -> Interview:
+    interview = await repository.get_owned(session, owner_id, interview_id, which=which)
+    if interview is None:
+        raise InterviewNotFoundError()
+    return interview
+
+
+async def get_interview(session: AsyncSession, owner_id: str, interview_id: str) -> InterviewRecord:
+    """The full record; a binned record can still be read (its ``deleted_at`` says so)."""
+    interview = await _owned(session, owner_id, interview_id)
+    return InterviewRecord(
+        interview=interview,
+        chat=await repository.chat_of(session, interview.id),
+        runs=await repository.runs_of(session, interview.id),
+    )
+
+
+async def update_interview(
+    session: AsyncSession, owner_id: str, interview_id: str, update: InterviewUpdate
+) -> Interview:
+    interview = await _owned(session, owner_id, interview_id)
+    if interview.deleted_at is not None:
+        raise InterviewInBinError("Restore the interview from the bin before changing it.")
+    changes: dict[str, Any] = update.changes()
+    for name, value in changes.items():
+        if name == "tags":
+            value = _clean_tags(value)
+        elif name == "candidate_email" and value is not None:
+            value = str(value)
+        elif name in ("status", "recommendation") and value is not None:
+            value = value.value
+        elif name == "position" and value == "":
+            value = None
+        setattr(interview, name, value)
+    if "status" in changes:
+        _stamp_status_times(interview)
+    if SEARCHABLE & changes.keys():
+        interview.refresh_search_text()
+    interview.updated_at = utcnow()
+    await session.flush()
+    return interview
+
+
+def _stamp_status_times(interview: Interview) -> None:
+    now = utcnow()
+    if interview.status == InterviewStatus.IN_PROGRESS.value and interview.started_at is None:
+        interview.started_at = now
+    if interview.status == InterviewStatus.COMPLETED.value and interview.ended_at is None:
+        interview.ended_at = now
+
+
+async def move_to_bin(session: AsyncSession, owner_id: str, interview_id: str) -> Interview:
+    interview = await _owned(session, owner_id, interview_id)
+    if interview.deleted_at is not None:
+        raise InterviewInBinError("The interview is already in the bin.")
+    interview.deleted_at = utcnow()
+    await session.flush()
+    return interview
+
+
+async def list_bin(
+    session: AsyncSession, owner_id: str, *, page: int, per_page: int
+) -> repository.Page:
+    return await repository.list_bin(
+        session, owner_id, offset=(page - 1) * per_page, limit=per_page
+    )
+
+
+async def restore_interview(session: AsyncSession, owner_id: str, interview_id: str) -> Interview:
+    interview = await _owned(session, owner_id, interview_id)
+    if interview.deleted_at is None:
+        raise InterviewNotInBinError("The interview is not in the bin.")
+    interview.deleted_at = None
+    interview.updated_at = utcnow()
+    await session.flush()
+    return interview
+
+
+async def purge_interview(session: AsyncSession, owner_id: str, interview_id: str) -> None:
+    """Deletes for good, and only from the bin: one mis-click cannot destroy a record."""
+    interview = await _owned(session, owner_id, interview_id)
+    if interview.deleted_at is None:
+        raise InterviewNotInBinError("Move the interview to the bin before deleting it for good.")
+    await repository.delete(session, interview)
+
+
+# ---- the room's side ---------------------------------------------------------------------------
+
+
+async def get_interview_by_join_code(session: AsyncSession, code: str) -> Interview | None:
+    """The record a join link points at, or ``None`` (unknown code, or the record is binned)."""
+    return await repository.get_by_join_code(session, code)
+
+
+async def get_interview_for_room(session: AsyncSession, interview_id: str) -> Interview | None:
+    """Unscoped by owner; ``None`` for an unknown, malformed or binned id."""
+    return await repository.get_by_id(session, interview_id)
+
+
+async def _for_room(session: AsyncSession, interview_id: str) -> Interview:
+    interview = await repository.get_by_id(session, interview_id)
+    if interview is None:
+        raise InterviewNotFoundError()
+    return interview
+
+
+async def mark_in_progress(session: AsyncSession, interview_id: str) -> Interview:
+    """The room opened: ``scheduled`` → ``in_progress`` (idempotent while in progress).
+
+    A completed or cancelled interview is not reopened: raises ``InterviewEndedError`` (409).
+    """
+    interview = await _for_room(session, interview_id)
+    if interview.status in (InterviewStatus.COMPLETED.value, InterviewStatus.CANCELLED.value):
+        raise InterviewEndedError(f"The interview is {interview.status}.")
+    if interview.status != InterviewStatus.IN_PROGRESS.value:
+        interview.status = InterviewStatus.IN_PROGRESS.value
+        interview.started_at = interview.started_at or utcnow()
+        interview.updated_at = utcnow()
+        await session.flush()
+    return interview
+
+
+def _require_aware(moment: datetime, what: str) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{what} must be timezone-aware")
+
+
+async def append_chat_message(
+    session: AsyncSession,
+    interview_id: str,
+    author_name: str,
+    author_role: str,
+    text: str,
+    sent_at: datetime,
+) -> InterviewMessage:
+    """Appends one line of the transcript; ``author_role`` is ``interviewer`` or ``candidate``."""
+    if author_role not in AUTHOR_ROLES:
+        raise ValueError(f"author_role must be one of {sorted(AUTHOR_ROLES)}")
+    _require_aware(sent_at, "sent_at")
+    interview = await _for_room(session, interview_id)
+    message = InterviewMessage(
+        interview_id=interview.id,
+        author_name=author_name,
+        author_role=author_role,
+        text=text,
+        sent_at=sent_at,
+    )
+    await repository.add(session, message)
+    return message
+
+
+async def append_run(
+    session: AsyncSession,
+    interview_id: str,
+    started_by: str,
+    language: str,
+    stdin: str,
+    result: dict[str, Any],
+) -> InterviewRun:
+    """Appends a run with its RunResult JSON (``RunResult.to_dict()``), stored as given."""
+    interview = await _for_room(session, interview_id)
+    run = InterviewRun(
+        interview_id=interview.id,
+        started_by=started_by,
+        language=language,
+        stdin=stdin,
+        result=result,
+        created_at=utcnow(),
+    )
+    await repository.add(session, run)
+    return run
+
+
+def _apply_room_state(
+    interview: Interview, code: str, language: str | None, notes: str | None
+) -> None:
+    interview.final_code = code
+    if language is not None:
+        interview.language = language
+    if notes is not None:
+        interview.notes = notes
+    interview.refresh_search_text()
+    interview.updated_at = utcnow()
+
+
+async def save_room_state(
+    session: AsyncSession,
+    interview_id: str,
+    code: str,
+    language: str | None,
+    notes: str | None,
+) -> Interview:
+    """The room's periodic save. ``None`` for ``language`` or ``notes`` leaves them unchanged."""
+    interview = await _for_room(session, interview_id)
+    _apply_room_state(interview, code, language, notes)
+    await session.flush()
+    return interview
+
+
+async def complete_interview(
+    session: AsyncSession,
+    interview_id: str,
+    final_code: str,
+    language: str | None,
+    notes: str | None,
+) -> Interview:
+    """The interviewer ended the room: final state saved, status ``completed``, ``ended_at`` set.
+
+    Calling it again (a retry) saves the state again and keeps the first ``ended_at``.
+    """
+    interview = await _for_room(session, interview_id)
+    _apply_room_state(interview, final_code, language, notes)
+    interview.status = InterviewStatus.COMPLETED.value
+    interview.ended_at = interview.ended_at or utcnow()
+    await session.flush()
+    return interview
