@@ -1,0 +1,1 @@
+"""Accounts: registration, sessions (JWT cookies), password reset, deletion, OIDC, API keys."""

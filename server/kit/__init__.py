@@ -1,0 +1,1 @@
+"""Shared plumbing for every slice: database, errors, security, mail, rate limits."""

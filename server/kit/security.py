@@ -1,0 +1,298 @@
+"""Passwords, tokens, cookies, CSRF and "who is calling": the security plumbing every slice uses.
+
+* Passwords: bcrypt, run in a thread (it is slow on purpose), length checked in bytes first
+  (bcrypt 5 raises above 72 bytes).
+* Tokens: HS256 JWTs signed with ``settings.auth.jwt_secret``; ``sub`` is the user id (a string,
+  pyjwt rejects others), ``typ`` separates access from refresh tokens so one cannot stand in for
+  the other.
+* Cookies: ``onsite_access`` (httpOnly, path /), ``onsite_refresh`` (httpOnly, path
+  /api/auth), ``onsite_csrf`` (readable by JS). A state-changing request authenticated by a
+  cookie must echo the CSRF cookie in ``X-CSRF-Token`` (double submit).
+* ``require_user()`` resolves the caller from a bearer access token, a bearer API key or the
+  access cookie, and answers 401 ``unauthorized`` otherwise. ``decode_access_token`` is the same
+  check for Socket.IO, where there is no request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import bcrypt
+import jwt
+from quart import Response, current_app, g, request
+
+from server.kit.db import current_session, utcnow
+from server.kit.errors import BadRequestError, ForbiddenError, UnauthorizedError
+from server.settings import Settings
+
+if TYPE_CHECKING:
+    from server.accounts.models import User
+
+ACCESS_COOKIE = "onsite_access"
+REFRESH_COOKIE = "onsite_refresh"
+CSRF_COOKIE = "onsite_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+REFRESH_COOKIE_PATH = "/api/auth"
+API_KEY_PREFIX = "onsk_"
+JWT_ALGORITHM = "HS256"
+JWT_ISSUER = "onsite"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+PASSWORD_MIN_BYTES = 8
+PASSWORD_MAX_BYTES = 72
+
+
+# ---- passwords ---------------------------------------------------------------------------------
+
+
+def validate_password(password: str) -> None:
+    size = len(password.encode("utf-8"))
+    if size < PASSWORD_MIN_BYTES or size > PASSWORD_MAX_BYTES:
+        raise BadRequestError(
+            f"A password must be {PASSWORD_MIN_BYTES} to {PASSWORD_MAX_BYTES} bytes long "
+            f"(this one is {size}).",
+            code="invalid_password",
+        )
+
+
+async def hash_password(password: str, rounds: int) -> str:
+    validate_password(password)
+    salt = bcrypt.gensalt(rounds=rounds)
+    hashed = await asyncio.to_thread(bcrypt.hashpw, password.encode("utf-8"), salt)
+    return hashed.decode("ascii")
+
+
+async def verify_password(password: str, password_hash: str | None) -> bool:
+    """False for a missing hash or an out-of-range password, never an exception."""
+    encoded = password.encode("utf-8")
+    if password_hash is None or len(encoded) > PASSWORD_MAX_BYTES:
+        return False
+    try:
+        return await asyncio.to_thread(bcrypt.checkpw, encoded, password_hash.encode("ascii"))
+    except ValueError:
+        return False
+
+
+# Verifying against a dummy hash when the account does not exist keeps login timing the same.
+_DUMMY_HASHES: dict[int, str] = {}
+
+
+async def dummy_password_check(password: str, rounds: int) -> None:
+    if rounds not in _DUMMY_HASHES:
+        _DUMMY_HASHES[rounds] = await hash_password("dummy-password", rounds)
+    await verify_password(password, _DUMMY_HASHES[rounds])
+
+
+# ---- opaque secrets ----------------------------------------------------------------------------
+
+
+def new_secret(nbytes: int = 32) -> str:
+    return secrets.token_urlsafe(nbytes)
+
+
+def hash_secret(value: str) -> str:
+    """SHA-256 for high-entropy secrets (reset links, API keys): fast lookup, nothing to crack."""
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+# ---- JWTs --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshClaims:
+    user_id: str
+    jti: str
+    family_id: str
+    expires_at: datetime
+
+
+def _settings(settings: Settings | None) -> Settings:
+    if settings is not None:
+        return settings
+    from server.app import get_state
+
+    return get_state(current_app).settings
+
+
+def create_access_token(user_id: str, settings: Settings | None = None) -> str:
+    s = _settings(settings)
+    now = utcnow()
+    claims = {
+        "sub": user_id,
+        "typ": "access",
+        "iss": JWT_ISSUER,
+        "iat": now,
+        "exp": now + timedelta(minutes=s.auth.access_token_minutes),
+    }
+    return jwt.encode(claims, s.auth.jwt_secret, algorithm=JWT_ALGORITHM)
+
+
+def create_refresh_token(
+    user_id: str, jti: str, family_id: str, settings: Settings | None = None
+) -> tuple[str, datetime]:
+    s = _settings(settings)
+    now = utcnow()
+    expires_at = now + timedelta(days=s.auth.refresh_token_days)
+    claims = {
+        "sub": user_id,
+        "typ": "refresh",
+        "iss": JWT_ISSUER,
+        "iat": now,
+        "exp": expires_at,
+        "jti": jti,
+        "fam": family_id,
+    }
+    return jwt.encode(claims, s.auth.jwt_secret, algorithm=JWT_ALGORITHM), expires_at
+
+
+def _decode(token: str, expected_type: str, settings: Settings) -> dict[str, Any]:
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            settings.auth.jwt_secret,
+            algorithms=[JWT_ALGORITHM],
+            issuer=JWT_ISSUER,
+            options={"require": ["exp", "iat", "sub", "iss"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise UnauthorizedError("Your session has expired; sign in again.",
+                                code="token_expired") from exc
+    except jwt.PyJWTError as exc:
+        raise UnauthorizedError("The token is not valid.", code="invalid_token") from exc
+    if claims.get("typ") != expected_type:
+        raise UnauthorizedError("The token is not valid.", code="invalid_token")
+    return claims
+
+
+def decode_access_token(token: str, settings: Settings | None = None) -> str:
+    """The user id in a valid access token; ``UnauthorizedError`` otherwise.
+
+    Socket.IO handlers have no Quart context: pass ``settings`` (``get_state(app).settings``).
+    """
+    return str(_decode(token, "access", _settings(settings))["sub"])
+
+
+def decode_refresh_token(token: str, settings: Settings | None = None) -> RefreshClaims:
+    claims = _decode(token, "refresh", _settings(settings))
+    jti, family = claims.get("jti"), claims.get("fam")
+    if not isinstance(jti, str) or not isinstance(family, str):
+        raise UnauthorizedError("The token is not valid.", code="invalid_token")
+    return RefreshClaims(
+        user_id=str(claims["sub"]),
+        jti=jti,
+        family_id=family,
+        expires_at=datetime.fromtimestamp(int(claims["exp"]), tz=utcnow().tzinfo),
+    )
+
+
+# ---- cookies and CSRF --------------------------------------------------------------------------
+
+
+def set_session_cookies(
+    response: Response, access_token: str, refresh_token: str, settings: Settings | None = None
+) -> None:
+    s = _settings(settings)
+    secure = s.auth.cookie_secure
+    response.set_cookie(
+        ACCESS_COOKIE,
+        access_token,
+        max_age=s.auth.access_token_minutes * 60,
+        path="/",
+        httponly=True,
+        secure=secure,
+        samesite="Lax",
+    )
+    response.set_cookie(
+        REFRESH_COOKIE,
+        refresh_token,
+        max_age=s.auth.refresh_token_days * 86400,
+        path=REFRESH_COOKIE_PATH,
+        httponly=True,
+        secure=secure,
+        samesite="Lax",
+    )
+    response.set_cookie(
+        CSRF_COOKIE,
+        new_secret(24),
+        max_age=s.auth.refresh_token_days * 86400,
+        path="/",
+        httponly=False,
+        secure=secure,
+        samesite="Lax",
+    )
+
+
+def clear_session_cookies(response: Response) -> None:
+    response.delete_cookie(ACCESS_COOKIE, path="/")
+    response.delete_cookie(REFRESH_COOKIE, path=REFRESH_COOKIE_PATH)
+    response.delete_cookie(CSRF_COOKIE, path="/")
+
+
+def check_csrf() -> None:
+    """Double submit: the header must equal the cookie (constant-time), else 403."""
+    if request.method in SAFE_METHODS:
+        return
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    header = request.headers.get(CSRF_HEADER, "")
+    if not cookie or not header or not hmac.compare_digest(cookie, header):
+        raise ForbiddenError(
+            f"Missing or wrong {CSRF_HEADER} header; send the value of the {CSRF_COOKIE} cookie.",
+            code="csrf_failed",
+        )
+
+
+# ---- who is calling ----------------------------------------------------------------------------
+
+_G_USER = "onsite_current_user"
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+async def optional_user() -> User | None:
+    """The caller, or None when no credentials were sent. Bad credentials still answer 401."""
+    if hasattr(g, _G_USER):
+        cached: User | None = getattr(g, _G_USER)
+        return cached
+    from server.accounts import repository
+
+    session = current_session()
+    user: User | None = None
+    token = bearer_token()
+    if token is not None:
+        if token.startswith(API_KEY_PREFIX):
+            key = await repository.get_api_key_by_hash(session, hash_secret(token))
+            if key is None:
+                raise UnauthorizedError("The API key is not valid.", code="invalid_api_key")
+            key.last_used_at = utcnow()
+            user = await repository.get_user(session, key.user_id)
+        else:
+            user = await repository.get_user(session, decode_access_token(token))
+        if user is None:
+            raise UnauthorizedError("The account no longer exists.", code="invalid_token")
+    elif (cookie := request.cookies.get(ACCESS_COOKIE)) is not None:
+        user_id = decode_access_token(cookie)
+        check_csrf()
+        user = await repository.get_user(session, user_id)
+        if user is None:
+            raise UnauthorizedError("The account no longer exists.", code="invalid_token")
+    setattr(g, _G_USER, user)
+    return user
+
+
+async def require_user() -> User:
+    """The signed-in caller (cookie + CSRF, bearer token or API key), or 401 ``unauthorized``."""
+    user = await optional_user()
+    if user is None:
+        raise UnauthorizedError("Sign in first.")
+    return user

@@ -1,0 +1,1 @@
+"""REST runs: code through the engine over HTTP, and the language catalogue."""

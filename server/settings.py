@@ -1,0 +1,254 @@
+"""One settings object for the whole server: ``config/defaults.toml`` overlaid by ``ONSITE_*``.
+
+Each section is its own pydantic model so a slice can add a field to its own section (``rooms``,
+``mail``) without touching anyone else's. Environment variables are named
+``ONSITE_<SECTION>_<KEY>`` (``ONSITE_SERVER_PORT=9000``) or ``ONSITE_<KEY>`` for top-level keys
+(``ONSITE_DATABASE_URL``); list and table values are given as JSON (``ONSITE_OIDC_PROVIDERS``).
+
+Secrets are never committed: a missing JWT signing key is generated once into the data directory
+and read back on every later start, and ``environment = "production"`` refuses a placeholder.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULTS_FILE = REPO_ROOT / "config" / "defaults.toml"
+ENV_PREFIX = "ONSITE_"
+# Variables with our prefix that are not settings (test harness, tooling).
+_NOT_SETTINGS_PREFIXES = ("ONSITE_TEST_", "ONSITE_CONFIG")
+# Values that look like secrets but are someone's placeholder; refused in production.
+PLACEHOLDER_SECRETS = frozenset(
+    {"", "changeme", "change-me", "secret", "dev", "development", "test"}
+)
+MIN_SECRET_LENGTH = 32
+
+
+class SettingsError(Exception):
+    """The configuration cannot be used; the message says which key and why."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class ServerSettings(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    public_url: str = "http://127.0.0.1:8000"
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    client_dist: Path = REPO_ROOT / "client" / "dist"
+    database_connect_attempts: int = Field(default=8, ge=1)
+    database_connect_backoff_seconds: float = Field(default=0.5, ge=0)
+
+
+class AuthSettings(_Section):
+    access_token_minutes: int = Field(default=15, ge=1)
+    refresh_token_days: int = Field(default=14, ge=1)
+    bcrypt_rounds: int = Field(default=12, ge=4, le=31)
+    jwt_secret: str = ""
+    """HS256 signing key; empty means "generate once into <data_dir>/secrets/jwt_secret"."""
+    cookie_secure: bool = False
+    """Set the Secure flag on cookies; turn on behind HTTPS."""
+    password_reset_minutes: int = Field(default=60, ge=1)
+    account_delete_minutes: int = Field(default=60, ge=1)
+    login_attempts_per_ip: int = Field(default=20, ge=1)
+    login_attempts_per_account: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=300, ge=1)
+
+
+class MailSettings(_Section):
+    smtp_host: str = ""
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    from_address: str = "Onsite <onsite@localhost>"
+
+
+class RoomsSettings(_Section):
+    reconnect_grace_seconds: int = Field(default=30, ge=0)
+    stun_urls: list[str] = Field(default_factory=lambda: ["stun:stun.l.google.com:19302"])
+
+
+class OidcProviderSettings(_Section):
+    """One OpenID Connect provider (Google, Okta, Keycloak, Azure AD…), found by discovery."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")
+    name: str
+    issuer: str
+    client_id: str
+    client_secret: str = ""
+    scopes: list[str] = Field(default_factory=lambda: ["openid", "email", "profile"])
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    data_dir: Path = Path("data")
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = ""
+    """Empty: SQLite in the data directory. ``postgresql+asyncpg://…`` for PostgreSQL."""
+    database_schema: str = ""
+    """PostgreSQL only: the schema to use (``search_path``); empty means the server default."""
+    server: ServerSettings = Field(default_factory=ServerSettings)
+    engine: dict[str, Any] = Field(default_factory=dict)
+    """Passed through to ``runners`` untouched; the engine validates its own section."""
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    mail: MailSettings = Field(default_factory=MailSettings)
+    rooms: RoomsSettings = Field(default_factory=RoomsSettings)
+    oidc: dict[str, Any] = Field(default_factory=dict)
+    """Raw ``[oidc]`` table; use ``oidc_providers``."""
+    oidc_providers: list[OidcProviderSettings] = Field(default_factory=list)
+
+    # ---- construction -------------------------------------------------------------------------
+
+    @classmethod
+    def load(
+        cls,
+        config_file: Path | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> Settings:
+        """Defaults file, then an optional extra TOML file (``ONSITE_CONFIG``), then env vars."""
+        env = os.environ if environ is None else environ
+        data = _read_toml(DEFAULTS_FILE)
+        extra = config_file or (Path(env["ONSITE_CONFIG"]) if env.get("ONSITE_CONFIG") else None)
+        if extra is not None:
+            _deep_merge(data, _read_toml(extra))
+        _deep_merge(data, _env_overrides(env))
+        settings = cls._validated(data)
+        settings.resolve_secrets()
+        return settings
+
+    @classmethod
+    def for_tests(cls, tmp_path: Path, **overrides: Any) -> Settings:
+        """Settings for a test: data in ``tmp_path``, cheap bcrypt, mail to the outbox.
+
+        ``overrides`` are top-level keys or whole sections given as dicts, merged over the
+        defaults file (env vars are ignored so a developer's shell cannot change a test).
+        """
+        data = _read_toml(DEFAULTS_FILE)
+        base: dict[str, Any] = {
+            "data_dir": str(tmp_path / "data"),
+            "environment": "test",
+            "auth": {"bcrypt_rounds": 4},
+            "mail": {"smtp_host": ""},
+            "server": {"client_dist": str(tmp_path / "no-client-dist")},
+        }
+        _deep_merge(data, base)
+        _deep_merge(data, overrides)
+        settings = cls._validated(data)
+        settings.resolve_secrets()
+        return settings
+
+    @classmethod
+    def _validated(cls, data: dict[str, Any]) -> Settings:
+        oidc = data.get("oidc") or {}
+        if "providers" in oidc and "oidc_providers" not in data:
+            data["oidc_providers"] = oidc["providers"]
+            data["oidc"] = {k: v for k, v in oidc.items() if k != "providers"}
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise SettingsError(f"invalid settings: {exc}") from exc
+
+    # ---- derived values -----------------------------------------------------------------------
+
+    def resolve_secrets(self) -> None:
+        """Fill a missing signing key from (or generate it into) the data directory."""
+        secret = self.auth.jwt_secret
+        if secret:
+            if self.environment == "production" and (
+                secret.lower() in PLACEHOLDER_SECRETS or len(secret) < MIN_SECRET_LENGTH
+            ):
+                raise SettingsError(
+                    "auth.jwt_secret looks like a placeholder; in production set a random value "
+                    f"of at least {MIN_SECRET_LENGTH} characters, or leave it empty to have one "
+                    "generated into the data directory"
+                )
+            return
+        path = self.data_dir / "secrets" / "jwt_secret"
+        if path.exists():
+            self.auth.jwt_secret = path.read_text().strip()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            value = secrets.token_urlsafe(48)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(value + "\n")
+            log.info("generated a JWT signing key into %s", path)
+            self.auth.jwt_secret = value
+        if len(self.auth.jwt_secret) < MIN_SECRET_LENGTH:
+            raise SettingsError(f"the signing key in {path} is too short; delete it to regenerate")
+
+    def sqlalchemy_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'onsite.sqlite3').resolve()}"
+
+    def oidc_provider(self, provider_id: str) -> OidcProviderSettings | None:
+        return next((p for p in self.oidc_providers if p.id == provider_id), None)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise SettingsError(f"settings file {path} does not exist") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"settings file {path} is not valid TOML: {exc}") from exc
+
+
+def _deep_merge(into: dict[str, Any], other: Mapping[str, Any]) -> None:
+    for key, value in other.items():
+        if isinstance(value, Mapping) and isinstance(into.get(key), dict):
+            _deep_merge(into[key], value)
+        else:
+            into[key] = value
+
+
+def _parse_env_value(raw: str) -> Any:
+    """JSON for lists/tables/numbers/booleans; anything else stays a string for pydantic."""
+    stripped = raw.strip()
+    if stripped[:1] in ("[", "{"):
+        try:
+            return json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            raise SettingsError(f"could not parse JSON value {raw!r}: {exc}") from exc
+    return raw
+
+
+def _env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
+    section_names = sorted(_SECTIONS, key=len, reverse=True)
+    out: dict[str, Any] = {}
+    for name, raw in env.items():
+        if not name.startswith(ENV_PREFIX) or name.startswith(_NOT_SETTINGS_PREFIXES):
+            continue
+        key = name[len(ENV_PREFIX) :].lower()
+        if key in Settings.model_fields and key not in _SECTIONS:
+            out[key] = _parse_env_value(raw)
+            continue
+        for section in section_names:
+            if key.startswith(section + "_"):
+                out.setdefault(section, {})[key[len(section) + 1 :]] = _parse_env_value(raw)
+                break
+        else:
+            log.warning("ignoring %s: not a known setting", name)
+    return out
+
+
+_SECTIONS = frozenset({"server", "engine", "auth", "mail", "rooms", "oidc"})
