@@ -1,0 +1,189 @@
+"""REST for interview records: list, create, read, change, bin, restore, purge.
+
+Each handler authenticates, lets quart-schema validate the body or query string, calls one
+service function and shapes the answer; the request boundary commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from quart import Blueprint
+from quart_schema import validate_querystring, validate_request, validate_response
+
+from server.app import get_state
+from server.interviews import service
+from server.interviews.models import Interview, InterviewMessage, InterviewRun
+from server.interviews.repository import Page
+from server.interviews.schemas import (
+    BinListQuery,
+    ChatMessageOut,
+    InterviewCreate,
+    InterviewDetail,
+    InterviewListQuery,
+    InterviewPage,
+    InterviewStatus,
+    InterviewSummary,
+    InterviewUpdate,
+    Recommendation,
+    RunOut,
+)
+from server.kit.db import current_session
+from server.kit.errors import documents_errors
+from server.kit.security import require_user
+
+blueprint = Blueprint("interviews", __name__, url_prefix="/api/interviews")
+
+
+def join_url(join_code: str) -> str:
+    """The link a candidate opens (also what the QR code and the invitation carry)."""
+    public_url = get_state().settings.server.public_url.rstrip("/")
+    return f"{public_url}/join/{join_code}"
+
+
+def summary_of(interview: Interview) -> InterviewSummary:
+    return InterviewSummary(
+        id=interview.id,
+        title=interview.title,
+        candidate_name=interview.candidate_name,
+        candidate_email=interview.candidate_email,
+        position=interview.position,
+        status=InterviewStatus(interview.status),
+        recommendation=Recommendation(interview.recommendation)
+        if interview.recommendation
+        else None,
+        scheduled_at=interview.scheduled_at,
+        language=interview.language,
+        tags=list(interview.tags or []),
+        join_code=interview.join_code,
+        join_url=join_url(interview.join_code),
+        created_at=interview.created_at,
+        updated_at=interview.updated_at,
+        deleted_at=interview.deleted_at,
+    )
+
+
+def detail_of(
+    interview: Interview, chat: Sequence[InterviewMessage], runs: Sequence[InterviewRun]
+) -> InterviewDetail:
+    return InterviewDetail(
+        **summary_of(interview).model_dump(),
+        final_code=interview.final_code,
+        notes=interview.notes,
+        started_at=interview.started_at,
+        ended_at=interview.ended_at,
+        chat=[
+            ChatMessageOut(
+                author_name=m.author_name,
+                author_role=m.author_role,
+                text=m.text,
+                sent_at=m.sent_at,
+            )
+            for m in chat
+        ],
+        runs=[
+            RunOut(
+                started_by=r.started_by,
+                language=r.language,
+                stdin=r.stdin,
+                result=r.result,
+                created_at=r.created_at,
+            )
+            for r in runs
+        ],
+    )
+
+
+def page_of(page: Page, number: int, per_page: int) -> InterviewPage:
+    return InterviewPage(
+        items=[summary_of(i) for i in page.items],
+        total=page.total,
+        page=number,
+        per_page=per_page,
+    )
+
+
+@blueprint.get("")
+@validate_querystring(InterviewListQuery)
+@validate_response(InterviewPage, 200)
+@documents_errors(400, 401, 403)
+async def list_interviews(query_args: InterviewListQuery) -> InterviewPage:
+    """Your interviews (not the bin): filter by status, search, sort, page."""
+    user = await require_user()
+    page = await service.list_interviews(current_session(), user.id, query_args)
+    return page_of(page, query_args.page, query_args.per_page)
+
+
+@blueprint.post("")
+@validate_request(InterviewCreate)
+@validate_response(InterviewDetail, 201)
+@documents_errors(400, 401, 403)
+async def create_interview(data: InterviewCreate) -> tuple[InterviewDetail, int]:
+    user = await require_user()
+    interview = await service.create_interview(current_session(), user.id, data)
+    return detail_of(interview, [], []), 201
+
+
+@blueprint.get("/bin")
+@validate_querystring(BinListQuery)
+@validate_response(InterviewPage, 200)
+@documents_errors(400, 401, 403)
+async def list_bin(query_args: BinListQuery) -> InterviewPage:
+    """Interviews moved to the bin, most recently deleted first."""
+    user = await require_user()
+    page = await service.list_bin(
+        current_session(), user.id, page=query_args.page, per_page=query_args.per_page
+    )
+    return page_of(page, query_args.page, query_args.per_page)
+
+
+async def _detail(owner_id: str, interview_id: str) -> InterviewDetail:
+    record = await service.get_interview(current_session(), owner_id, interview_id)
+    return detail_of(record.interview, record.chat, record.runs)
+
+
+@blueprint.get("/<interview_id>")
+@validate_response(InterviewDetail, 200)
+@documents_errors(401, 403, 404)
+async def get_interview(interview_id: str) -> InterviewDetail:
+    """The full record: final code, notes, chat transcript, runs."""
+    user = await require_user()
+    return await _detail(user.id, interview_id)
+
+
+@blueprint.patch("/<interview_id>")
+@validate_request(InterviewUpdate)
+@validate_response(InterviewDetail, 200)
+@documents_errors(400, 401, 403, 404, 409)
+async def update_interview(interview_id: str, data: InterviewUpdate) -> InterviewDetail:
+    """Change some fields; only the keys sent change, ``null`` clears an optional one."""
+    user = await require_user()
+    await service.update_interview(current_session(), user.id, interview_id, data)
+    return await _detail(user.id, interview_id)
+
+
+@blueprint.delete("/<interview_id>")
+@documents_errors(401, 403, 404, 409)
+async def move_to_bin(interview_id: str) -> tuple[str, int]:
+    """Moves the record to the bin (it can be restored)."""
+    user = await require_user()
+    await service.move_to_bin(current_session(), user.id, interview_id)
+    return "", 204
+
+
+@blueprint.post("/<interview_id>/restore")
+@validate_response(InterviewDetail, 200)
+@documents_errors(401, 403, 404, 409)
+async def restore_interview(interview_id: str) -> InterviewDetail:
+    user = await require_user()
+    await service.restore_interview(current_session(), user.id, interview_id)
+    return await _detail(user.id, interview_id)
+
+
+@blueprint.delete("/<interview_id>/purge")
+@documents_errors(401, 403, 404, 409)
+async def purge_interview(interview_id: str) -> tuple[str, int]:
+    """Deletes for good, only from the bin; chat, runs and schedules go with it."""
+    user = await require_user()
+    await service.purge_interview(current_session(), user.id, interview_id)
+    return "", 204
