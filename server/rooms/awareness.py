@@ -1,0 +1,63 @@
+"""Awareness states (cursor, selection, name, colour) of a room, as y-protocols keeps them.
+
+The server keeps the latest state of every Yjs client so a newcomer gets them all at once, and
+remembers which participant announced which Yjs client id, so that when a participant leaves for
+good their cursors are removed for everyone (a null state with a higher clock, as y-protocols does).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from server.rooms.wire import AwarenessEntry
+
+
+@dataclass(slots=True)
+class _Known:
+    clock: int
+    state: dict[str, Any] | None
+    owner: str
+
+
+class AwarenessStates:
+    def __init__(self, max_clients_per_participant: int = 8) -> None:
+        self._known: dict[int, _Known] = {}
+        self._max_per_owner = max_clients_per_participant
+
+    def apply(self, owner: str, entries: tuple[AwarenessEntry, ...]) -> list[AwarenessEntry]:
+        """Applies entries announced by ``owner``; returns those that changed anything."""
+        changed: list[AwarenessEntry] = []
+        for entry in entries:
+            known = self._known.get(entry.client_id)
+            if known is not None and known.owner != owner:
+                continue  # a client id belongs to whoever announced it first
+            if known is None:
+                if entry.state is None:
+                    continue
+                owned = sum(1 for k in self._known.values() if k.owner == owner)
+                if owned >= self._max_per_owner:
+                    continue
+            elif entry.clock < known.clock or (
+                entry.clock == known.clock and not (entry.state is None and known.state is not None)
+            ):
+                continue
+            self._known[entry.client_id] = _Known(entry.clock, entry.state, owner)
+            changed.append(entry)
+        return changed
+
+    def snapshot(self) -> list[AwarenessEntry]:
+        return [
+            AwarenessEntry(client_id, known.clock, known.state)
+            for client_id, known in self._known.items()
+            if known.state is not None
+        ]
+
+    def remove_owner(self, owner: str) -> list[AwarenessEntry]:
+        """Forgets every client id of ``owner``; returns the null entries to broadcast."""
+        removed = []
+        for client_id, known in list(self._known.items()):
+            if known.owner == owner:
+                del self._known[client_id]
+                removed.append(AwarenessEntry(client_id, known.clock + 1, None))
+        return removed

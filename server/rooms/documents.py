@@ -1,0 +1,110 @@
+"""A server-owned Yjs document that applies client updates strictly and reports what changed.
+
+What is relayed to the other clients and written to the update log is the update pycrdt itself
+emits for the transaction, not the bytes the client sent: bytes pycrdt ignored (Yjs v2) or held
+back (missing dependencies) therefore never reach anyone else, and are reported as an error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pycrdt import Doc, Map, Text, TransactionEvent, get_state
+
+from server.rooms.wire import WireError, parse_state_vector
+
+
+class UpdateRejectedError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class SyncedDoc:
+    """A pycrdt ``Doc`` with a text (and maybe a meta map) bound by name, as the client binds."""
+
+    def __init__(self, text_name: str, meta_name: str | None = None) -> None:
+        self.doc: Doc[Any] = Doc()
+        self.text: Text = self.doc.get(text_name, type=Text)
+        self.meta: Map[object] | None = (
+            self.doc.get(meta_name, type=Map) if meta_name is not None else None
+        )
+        self._emitted: list[bytes] = []
+        self._subscription = self.doc.observe(self._on_transaction)
+
+    def _on_transaction(self, event: TransactionEvent) -> None:
+        update: bytes = event.update
+        if update != b"\x00\x00":
+            self._emitted.append(update)
+
+    def state_vector(self) -> bytes:
+        state: bytes = self.doc.get_state()
+        return state
+
+    def diff(self, remote_state_vector: bytes) -> bytes:
+        """The sync step 2 answer: everything the remote lacks."""
+        try:
+            parse_state_vector(remote_state_vector)
+            update: bytes = self.doc.get_update(remote_state_vector)
+        except (WireError, ValueError) as exc:
+            raise UpdateRejectedError("invalid_sync_message", f"bad state vector: {exc}") from None
+        return update
+
+    def apply(self, update: bytes) -> list[bytes]:
+        """Applies a v1 update; returns the updates it produced (empty if already known)."""
+        self._emitted.clear()
+        try:
+            self.doc.apply_update(update)
+        except ValueError as exc:
+            raise UpdateRejectedError("invalid_update", f"update does not decode: {exc}") from None
+        produced = list(self._emitted)
+        self._emitted.clear()
+        if not produced and self._is_news(update):
+            raise UpdateRejectedError(
+                "update_not_applied",
+                "the update was not applied: it is not Yjs v1 encoded or its dependencies are "
+                "missing; send sync step 1 to resynchronise",
+            )
+        return produced
+
+    def _is_news(self, update: bytes) -> bool:
+        """True if the update claims content beyond what this document has."""
+        try:
+            claimed = parse_state_vector(get_state(update))
+        except (WireError, ValueError):
+            return True
+        ours = parse_state_vector(self.state_vector())
+        return any(clock > ours.get(client, 0) for client, clock in claimed.items())
+
+    def seed(self, text: str, meta: dict[str, object] | None = None) -> list[bytes]:
+        """Writes the starting content of a fresh room; returns the updates for the log."""
+        self._emitted.clear()
+        with self.doc.transaction():
+            if text:
+                self.text += text
+            if meta and self.meta is not None:
+                for key, value in meta.items():
+                    self.meta[key] = value
+        produced = list(self._emitted)
+        self._emitted.clear()
+        return produced
+
+    def load(self, updates: list[bytes]) -> None:
+        """Rebuilds the document from its logged updates (after a restart)."""
+        with self.doc.transaction():
+            for update in updates:
+                self.doc.apply_update(update)
+        self._emitted.clear()
+
+    def full_update(self) -> bytes:
+        update: bytes = self.doc.get_update()
+        return update
+
+    def content(self) -> str:
+        return str(self.text)
+
+    def meta_value(self, key: str) -> object | None:
+        if self.meta is None:
+            return None
+        return self.meta.get(key)

@@ -1,0 +1,246 @@
+"""The realtime protocol, loaded once from ``config/protocol.json``.
+
+The same file is imported by the TypeScript client, so event names and payload shapes are written
+down exactly once. The file itself is checked at start-up (an unknown field type or a missing
+``from`` stops the process with a clear message), and every client event is checked on arrival
+against its field spec before a handler sees it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+PROTOCOL_PATH = Path(__file__).resolve().parents[2] / "config" / "protocol.json"
+
+FIELD_TYPES = frozenset({"string", "boolean", "integer", "object", "array", "any"})
+FIELD_KEYS = frozenset({"type", "optional", "nullable", "min", "max", "max_bytes", "enum"})
+EVENT_KEYS = frozenset({"from", "who", "payload", "description"})
+
+
+class ProtocolFileError(Exception):
+    """``config/protocol.json`` is itself malformed; raised at start-up, never per event."""
+
+
+class PayloadError(Exception):
+    """A client event does not match its spec. ``code`` is the wire error code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    name: str
+    type: str
+    optional: bool = False
+    nullable: bool = False
+    min: int | None = None
+    max: int | None = None
+    max_bytes: int | None = None
+    enum: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventSpec:
+    name: str
+    direction: str
+    who: str
+    binary: bool
+    fields: tuple[FieldSpec, ...]
+
+    @property
+    def from_client(self) -> bool:
+        return self.direction in ("client", "both")
+
+    @property
+    def interviewer_only(self) -> bool:
+        return self.who == "interviewer"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_binary_bytes: int
+    max_json_bytes: int
+    chat_max_chars: int
+    chat_history: int
+    chat_burst: int
+    chat_per_second: float
+    events_burst: int
+    events_per_second: float
+    stdin_max_chars: int
+    name_max_chars: int
+    signal_max_bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class Protocol:
+    version: int
+    limits: Limits
+    events: Mapping[str, EventSpec]
+
+    def client_event(self, name: str) -> EventSpec:
+        spec = self.events.get(name)
+        if spec is None or not spec.from_client:
+            raise PayloadError("unknown_event", f"{name!r} is not an event a client may send")
+        return spec
+
+    def validate(self, name: str, payload: Any) -> Any:
+        """Checks a client event; returns the payload (bytes or a dict) or raises PayloadError."""
+        spec = self.client_event(name)
+        if spec.binary:
+            if not isinstance(payload, bytes | bytearray):
+                raise PayloadError("invalid_payload", f"{name} expects a binary payload")
+            if len(payload) > self.limits.max_binary_bytes:
+                raise PayloadError(
+                    "payload_too_large",
+                    f"{name} payload is {len(payload)} bytes; the limit is "
+                    f"{self.limits.max_binary_bytes}",
+                )
+            return bytes(payload)
+        if payload is None and not spec.fields:
+            return {}
+        if not isinstance(payload, dict):
+            raise PayloadError("invalid_payload", f"{name} expects a JSON object")
+        size = _json_size(payload)
+        if size > self.limits.max_json_bytes:
+            raise PayloadError(
+                "payload_too_large",
+                f"{name} payload is {size} bytes; the limit is {self.limits.max_json_bytes}",
+            )
+        known = {f.name for f in spec.fields}
+        extra = sorted(set(payload) - known)
+        if extra:
+            raise PayloadError(
+                "invalid_payload", f"{name} has unknown field(s): {', '.join(extra)}"
+            )
+        for field in spec.fields:
+            if field.name not in payload:
+                if not field.optional:
+                    raise PayloadError("invalid_payload", f"{name} needs the field {field.name!r}")
+                continue
+            _check_field(name, field, payload[field.name])
+        return payload
+
+
+def _json_size(value: Any) -> int:
+    try:
+        return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
+    except (TypeError, ValueError):
+        raise PayloadError("invalid_payload", "payload is not plain JSON") from None
+
+
+def _check_field(event: str, field: FieldSpec, value: Any) -> None:
+    where = f"{event}.{field.name}"
+    if value is None:
+        if field.nullable:
+            return
+        raise PayloadError("invalid_payload", f"{where} may not be null")
+    kind = field.type
+    if kind == "string":
+        if not isinstance(value, str):
+            raise PayloadError("invalid_payload", f"{where} must be a string")
+        if field.min is not None and len(value) < field.min:
+            raise PayloadError("invalid_payload", f"{where} must have at least {field.min} chars")
+        if field.max is not None and len(value) > field.max:
+            raise PayloadError("payload_too_large", f"{where} is longer than {field.max} chars")
+        if field.enum is not None and value not in field.enum:
+            raise PayloadError("invalid_payload", f"{where} must be one of {', '.join(field.enum)}")
+    elif kind == "boolean":
+        if not isinstance(value, bool):
+            raise PayloadError("invalid_payload", f"{where} must be true or false")
+    elif kind == "integer":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise PayloadError("invalid_payload", f"{where} must be an integer")
+        if field.min is not None and value < field.min:
+            raise PayloadError("invalid_payload", f"{where} must be at least {field.min}")
+        if field.max is not None and value > field.max:
+            raise PayloadError("invalid_payload", f"{where} must be at most {field.max}")
+    elif kind == "object":
+        if not isinstance(value, dict):
+            raise PayloadError("invalid_payload", f"{where} must be an object")
+    elif kind == "array":
+        if not isinstance(value, list):
+            raise PayloadError("invalid_payload", f"{where} must be an array")
+        if field.max is not None and len(value) > field.max:
+            raise PayloadError("payload_too_large", f"{where} has more than {field.max} items")
+    if field.max_bytes is not None and _json_size(value) > field.max_bytes:
+        raise PayloadError("payload_too_large", f"{where} is larger than {field.max_bytes} bytes")
+
+
+def parse_protocol(raw: Any) -> Protocol:
+    """Builds a Protocol from the decoded JSON, refusing anything the validator can't enforce."""
+    if not isinstance(raw, dict):
+        raise ProtocolFileError("protocol.json must hold a JSON object")
+    try:
+        version = int(raw["version"])
+        limits = Limits(**raw["limits"])
+        events_raw = raw["events"]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ProtocolFileError(
+            f"protocol.json: bad or missing version/limits/events: {exc}"
+        ) from exc
+    if not isinstance(events_raw, dict) or "error" not in events_raw:
+        raise ProtocolFileError("protocol.json: events must be an object that defines 'error'")
+    events: dict[str, EventSpec] = {}
+    for name, spec in events_raw.items():
+        events[name] = _parse_event(name, spec)
+    return Protocol(version=version, limits=limits, events=events)
+
+
+def _parse_event(name: str, spec: Any) -> EventSpec:
+    if name != "error" and (":" not in name or name.count(":") != 1):
+        raise ProtocolFileError(f"event {name!r}: names are domain:action")
+    if not isinstance(spec, dict) or set(spec) - EVENT_KEYS:
+        raise ProtocolFileError(f"event {name!r}: unknown keys {sorted(set(spec) - EVENT_KEYS)}")
+    direction = spec.get("from")
+    if direction not in ("client", "server", "both"):
+        raise ProtocolFileError(f"event {name!r}: 'from' must be client, server or both")
+    who = spec.get("who", "any")
+    if who not in ("any", "interviewer"):
+        raise ProtocolFileError(f"event {name!r}: 'who' must be any or interviewer")
+    payload = spec.get("payload")
+    if payload == "binary":
+        return EventSpec(name, direction, who, True, ())
+    if not isinstance(payload, dict):
+        raise ProtocolFileError(f"event {name!r}: payload must be 'binary' or a field spec")
+    fields: list[FieldSpec] = []
+    for field_name, field in payload.items():
+        if not isinstance(field, dict) or set(field) - FIELD_KEYS:
+            raise ProtocolFileError(f"event {name!r} field {field_name!r}: unknown keys")
+        if field.get("type") not in FIELD_TYPES:
+            raise ProtocolFileError(f"event {name!r} field {field_name!r}: unknown type")
+        enum = field.get("enum")
+        fields.append(
+            FieldSpec(
+                name=field_name,
+                type=field["type"],
+                optional=bool(field.get("optional", False)),
+                nullable=bool(field.get("nullable", False)),
+                min=field.get("min"),
+                max=field.get("max"),
+                max_bytes=field.get("max_bytes"),
+                enum=tuple(enum) if enum is not None else None,
+            )
+        )
+    return EventSpec(name, direction, who, False, tuple(fields))
+
+
+def load_protocol(path: Path = PROTOCOL_PATH) -> Protocol:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ProtocolFileError(f"cannot read {path}: {exc}") from exc
+    return parse_protocol(raw)
+
+
+@lru_cache(maxsize=1)
+def get_protocol() -> Protocol:
+    """The protocol of this process, read once."""
+    return load_protocol()

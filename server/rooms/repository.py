@@ -1,0 +1,62 @@
+"""The room's queries: the update log, and the transcript a rejoining room replays."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.interviews.models import InterviewMessage
+from server.rooms.models import RoomUpdate
+from server.rooms.update_log import LoggedUpdate
+
+
+async def add_updates(session: AsyncSession, rows: Sequence[LoggedUpdate]) -> None:
+    session.add_all(
+        RoomUpdate(
+            interview_id=row.interview_id,
+            doc=row.doc,
+            participant_id=row.participant_id,
+            author_name=row.author_name,
+            author_role=row.author_role,
+            created_at=row.created_at,
+            update=row.update,
+        )
+        for row in rows
+    )
+    await session.flush()
+
+
+async def update_bytes(session: AsyncSession, interview_id: str, doc: str) -> list[bytes]:
+    result = await session.scalars(
+        select(RoomUpdate.update)
+        .where(RoomUpdate.interview_id == interview_id, RoomUpdate.doc == doc)
+        .order_by(RoomUpdate.id)
+    )
+    return list(result)
+
+
+async def list_updates(
+    session: AsyncSession, interview_id: str, doc: str, *, after: int, limit: int
+) -> list[RoomUpdate]:
+    result = await session.scalars(
+        select(RoomUpdate)
+        .where(
+            RoomUpdate.interview_id == interview_id,
+            RoomUpdate.doc == doc,
+            RoomUpdate.id > after,
+        )
+        .order_by(RoomUpdate.id)
+        .limit(limit)
+    )
+    return list(result)
+
+
+async def list_chat(session: AsyncSession, interview_id: str) -> list[InterviewMessage]:
+    result = await session.scalars(
+        select(InterviewMessage)
+        .where(InterviewMessage.interview_id == interview_id)
+        .order_by(InterviewMessage.id)
+    )
+    return list(result)

@@ -1,0 +1,521 @@
+"""One live interview room: its documents, participants, chat, runs and their lifecycle.
+
+A ``Room`` knows nothing about Socket.IO or SQL: it talks to sockets through an ``Emitter`` and to
+the database through a ``RoomStore``, both injected, so its rules (who may see the notes, one run
+at a time, read-only after the end) are testable on their own and enforced in one place. Recipients
+are always computed here from the participant list, so a candidate can never be handed the notes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal, Protocol
+
+from runners.contract import Engine, EngineError, RunRequest
+from server.rooms.awareness import AwarenessStates
+from server.rooms.documents import SyncedDoc, UpdateRejectedError
+from server.rooms.protocol import Limits
+from server.rooms.ratelimit import TokenBucket
+from server.rooms.update_log import LoggedUpdate, UpdateLog
+from server.rooms.wire import (
+    SYNC_STEP1,
+    SYNC_STEP2,
+    SYNC_UPDATE,
+    AwarenessMessage,
+    WireError,
+    encode_awareness,
+    encode_sync,
+    parse_message,
+)
+
+log = logging.getLogger(__name__)
+
+Role = Literal["interviewer", "candidate"]
+COLOURS = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324")
+CODE_EVENT = "sync:message"
+NOTES_EVENT = "notes:message"
+
+
+class RoomError(Exception):
+    """A refused event: sent back to its sender as the ``error`` event, the room unharmed."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class Emitter(Protocol):
+    async def emit(self, event: str, data: Any, to: Sequence[str]) -> None: ...
+
+    async def disconnect(self, sid: str) -> None: ...
+
+
+class RoomStore(Protocol):
+    async def append_updates(self, rows: Sequence[LoggedUpdate]) -> None: ...
+
+    async def append_chat(self, interview_id: str, message: dict[str, Any]) -> None: ...
+
+    async def append_run(
+        self, interview_id: str, started_by: str, language: str, stdin: str, result: dict[str, Any]
+    ) -> None: ...
+
+    async def save_state(self, interview_id: str, code: str, language: str, notes: str) -> None: ...
+
+    async def complete(self, interview_id: str, code: str, language: str, notes: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who a socket is, decided at connect time from its token or session."""
+
+    participant_id: str
+    role: Role
+    name: str
+
+
+@dataclass(slots=True)
+class RoomSeed:
+    """What a room starts from: the record plus whatever the update log already holds."""
+
+    interview_id: str
+    title: str
+    language: str
+    stub: str
+    ended: bool
+    chat: list[dict[str, Any]] = field(default_factory=list)
+    code_updates: list[bytes] = field(default_factory=list)
+    notes_updates: list[bytes] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Participant:
+    identity: Identity
+    colour: str
+    sid: str | None
+    chat_bucket: TokenBucket
+    grace_task: asyncio.Task[None] | None = None
+
+    @property
+    def id(self) -> str:
+        return self.identity.participant_id
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "participant_id": self.id,
+            "role": self.identity.role,
+            "name": self.identity.name,
+            "colour": self.colour,
+            "connected": self.sid is not None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RoomSettings:
+    grace_seconds: float = 30.0
+    save_delay_s: float = 2.0
+    log_flush_interval_s: float = 0.05
+    ice_servers: tuple[dict[str, Any], ...] = ()
+
+
+class Room:
+    def __init__(
+        self,
+        seed: RoomSeed,
+        *,
+        store: RoomStore,
+        engine: Engine,
+        emitter: Emitter,
+        limits: Limits,
+        settings: RoomSettings,
+    ) -> None:
+        self.id = seed.interview_id
+        self.title = seed.title
+        self.default_language = seed.language
+        self.ended = seed.ended
+        self.store = store
+        self.engine = engine
+        self.emitter = emitter
+        self.limits = limits
+        self.settings = settings
+        self.code = SyncedDoc("code", "meta")
+        self.notes = SyncedDoc("notes")
+        self.awareness = AwarenessStates()
+        self.participants: dict[str, Participant] = {}
+        self.by_sid: dict[str, Participant] = {}
+        self.chat: list[dict[str, Any]] = list(seed.chat)[-limits.chat_history :]
+        self.candidate_can_run = True
+        self.run_in_flight: dict[str, Any] | None = None
+        self.log = UpdateLog(store.append_updates, flush_interval_s=settings.log_flush_interval_s)
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._save_task: asyncio.Task[None] | None = None
+        self._colour_index = 0
+        self._seed = seed
+
+    # ---- lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self.code.load(self._seed.code_updates)
+        self.notes.load(self._seed.notes_updates)
+        self.log.start()
+        if not self._seed.code_updates and not self.ended:
+            for update in self.code.seed(self._seed.stub, {"language": self._seed.language}):
+                self._log_update("code", None, update)
+
+    async def close(self) -> None:
+        """Stops background work, writes the log and the current state. Safe to call twice."""
+        for participant in self.participants.values():
+            if participant.grace_task is not None:
+                participant.grace_task.cancel()
+        if self._save_task is not None:
+            self._save_task.cancel()
+            self._save_task = None
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.log.close()
+        if not self.ended:
+            await self.save_now()
+
+    def _spawn(self, coro: Any, name: str) -> asyncio.Task[Any]:
+        task = asyncio.create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    # ---- presence --------------------------------------------------------------------------
+
+    @property
+    def connected_sids(self) -> list[str]:
+        return list(self.by_sid)
+
+    def participant(self, sid: str) -> Participant:
+        participant = self.by_sid.get(sid)
+        if participant is None:
+            raise RoomError("not_in_room", "this connection has not joined the room")
+        return participant
+
+    async def join(self, identity: Identity, sid: str) -> None:
+        if self.ended and identity.role == "candidate":
+            raise RoomError("interview_ended", "the interview has ended")
+        participant = self.participants.get(identity.participant_id)
+        replaced_sid: str | None = None
+        if participant is None:
+            participant = Participant(
+                identity=identity,
+                colour=COLOURS[self._colour_index % len(COLOURS)],
+                sid=sid,
+                chat_bucket=TokenBucket(self.limits.chat_per_second, self.limits.chat_burst),
+            )
+            self._colour_index += 1
+            self.participants[identity.participant_id] = participant
+        else:
+            if participant.grace_task is not None:
+                participant.grace_task.cancel()
+                participant.grace_task = None
+            replaced_sid = participant.sid
+            if replaced_sid is not None:
+                self.by_sid.pop(replaced_sid, None)
+            participant.sid = sid
+        self.by_sid[sid] = participant
+        if replaced_sid is not None:
+            await self.emitter.disconnect(replaced_sid)
+
+        await self.emitter.emit("room:welcome", self._welcome(participant), [sid])
+        await self.emitter.emit(
+            CODE_EVENT, encode_sync(SYNC_STEP1, self.code.state_vector()), [sid]
+        )
+        snapshot = self.awareness.snapshot()
+        if snapshot:
+            await self.emitter.emit(CODE_EVENT, encode_awareness(snapshot), [sid])
+        if identity.role == "interviewer":
+            state = self.notes.state_vector()
+            await self.emitter.emit(NOTES_EVENT, encode_sync(SYNC_STEP1, state), [sid])
+        others = [s for s in self.by_sid if s != sid]
+        await self.emitter.emit("presence:joined", {"participant": participant.public()}, others)
+
+    def _welcome(self, participant: Participant) -> dict[str, Any]:
+        return {
+            "protocol_version": 1,
+            "interview_id": self.id,
+            "title": self.title,
+            "self": participant.public(),
+            "participants": [p.public() for p in self.participants.values()],
+            "chat": list(self.chat),
+            "settings": {"candidate_can_run": self.candidate_can_run},
+            "ice_servers": list(self.settings.ice_servers),
+            "read_only": self.ended,
+            "run_in_flight": self.run_in_flight,
+        }
+
+    async def disconnect(self, sid: str) -> None:
+        """A socket went away: keep the participant for the grace period, then forget them."""
+        participant = self.by_sid.pop(sid, None)
+        if participant is None or participant.sid != sid:
+            return
+        participant.sid = None
+        await self.emitter.emit(
+            "presence:away", {"participant_id": participant.id}, self.connected_sids
+        )
+        participant.grace_task = self._spawn(self._expire(participant), f"grace-{participant.id}")
+        if not self.by_sid:
+            await self.log.flush()
+            await self.save_now()
+
+    async def _expire(self, participant: Participant) -> None:
+        await asyncio.sleep(self.settings.grace_seconds)
+        participant.grace_task = None
+        if participant.sid is not None:
+            return
+        self.participants.pop(participant.id, None)
+        removed = self.awareness.remove_owner(participant.id)
+        if removed:
+            await self.emitter.emit(CODE_EVENT, encode_awareness(removed), self.connected_sids)
+        await self.emitter.emit(
+            "presence:left", {"participant_id": participant.id}, self.connected_sids
+        )
+
+    # ---- documents -------------------------------------------------------------------------
+
+    async def handle_code(self, sid: str, data: bytes) -> int:
+        """One y-protocols message on the code doc; returns the log position to await for an ack."""
+        participant = self.participant(sid)
+        try:
+            message = parse_message(data)
+        except WireError as exc:
+            raise RoomError("invalid_sync_message", f"not a y-protocols message: {exc}") from None
+        if isinstance(message, AwarenessMessage):
+            changed = self.awareness.apply(participant.id, message.entries)
+            if changed:
+                others = [s for s in self.by_sid if s != sid]
+                await self.emitter.emit(CODE_EVENT, encode_awareness(changed), others)
+            return self.log.appended
+        return await self._handle_sync(
+            participant, sid, "code", self.code, message.kind, message.payload
+        )
+
+    async def handle_notes(self, sid: str, data: bytes) -> int:
+        participant = self.participant(sid)
+        if participant.identity.role != "interviewer":
+            raise RoomError("forbidden", "only the interviewer may use the notes")
+        try:
+            message = parse_message(data)
+        except WireError as exc:
+            raise RoomError("invalid_sync_message", f"not a y-protocols message: {exc}") from None
+        if isinstance(message, AwarenessMessage):
+            raise RoomError("invalid_sync_message", "the notes document carries no awareness")
+        return await self._handle_sync(
+            participant, sid, "notes", self.notes, message.kind, message.payload
+        )
+
+    async def _handle_sync(
+        self,
+        participant: Participant,
+        sid: str,
+        doc_name: str,
+        doc: SyncedDoc,
+        kind: int,
+        payload: bytes,
+    ) -> int:
+        event = CODE_EVENT if doc_name == "code" else NOTES_EVENT
+        if kind == SYNC_STEP1:
+            try:
+                diff = doc.diff(payload)
+            except UpdateRejectedError as exc:
+                raise RoomError(exc.code, exc.message) from None
+            await self.emitter.emit(event, encode_sync(SYNC_STEP2, diff), [sid])
+            return self.log.appended
+        if self.ended:
+            raise RoomError("room_ended", "the interview has ended; the documents are read-only")
+        try:
+            produced = doc.apply(payload)
+        except UpdateRejectedError as exc:
+            raise RoomError(exc.code, exc.message) from None
+        if not produced:
+            return self.log.appended
+        recipients = [
+            s
+            for s, p in self.by_sid.items()
+            if s != sid and (doc_name == "code" or p.identity.role == "interviewer")
+        ]
+        seq = 0
+        for update in produced:
+            await self.emitter.emit(event, encode_sync(SYNC_UPDATE, update), recipients)
+            seq = self._log_update(doc_name, participant, update)
+        self._schedule_save()
+        return seq
+
+    def _log_update(self, doc_name: str, participant: Participant | None, update: bytes) -> int:
+        return self.log.append(
+            LoggedUpdate(
+                interview_id=self.id,
+                doc=doc_name,
+                participant_id=participant.id if participant else "server",
+                author_name=participant.identity.name if participant else "Onsite",
+                author_role=participant.identity.role if participant else "server",
+                created_at=datetime.now(UTC),
+                update=update,
+            )
+        )
+
+    def language(self) -> str:
+        value = self.code.meta_value("language")
+        return value if isinstance(value, str) and value else self.default_language
+
+    def _schedule_save(self) -> None:
+        if self._save_task is None:
+            self._save_task = self._spawn(self._save_later(), "room-save")
+
+    async def _save_later(self) -> None:
+        await asyncio.sleep(self.settings.save_delay_s)
+        self._save_task = None
+        try:
+            await self.save_now()
+        except Exception:
+            log.exception("saving room %s failed", self.id)
+
+    async def save_now(self) -> None:
+        await self.store.save_state(
+            self.id, self.code.content(), self.language(), self.notes.content()
+        )
+
+    # ---- chat ------------------------------------------------------------------------------
+
+    async def send_chat(self, sid: str, text: str) -> None:
+        participant = self.participant(sid)
+        if self.ended:
+            raise RoomError("room_ended", "the interview has ended")
+        text = text.strip()
+        if not text:
+            raise RoomError("invalid_payload", "a chat message needs some text")
+        if len(text) > self.limits.chat_max_chars:
+            raise RoomError(
+                "payload_too_large",
+                f"chat messages are at most {self.limits.chat_max_chars} characters",
+            )
+        if not participant.chat_bucket.take():
+            raise RoomError("rate_limited", "you are sending chat messages too fast; wait a moment")
+        message = {
+            "id": uuid.uuid4().hex,
+            "participant_id": participant.id,
+            "author_name": participant.identity.name,
+            "author_role": participant.identity.role,
+            "text": text,
+            "sent_at": datetime.now(UTC).isoformat(),
+        }
+        await self.store.append_chat(self.id, message)
+        self.chat.append(message)
+        del self.chat[: -self.limits.chat_history]
+        await self.emitter.emit("chat:message", message, self.connected_sids)
+
+    # ---- runs ------------------------------------------------------------------------------
+
+    async def start_run(self, sid: str, stdin: str) -> str:
+        participant = self.participant(sid)
+        if self.ended:
+            raise RoomError("room_ended", "the interview has ended")
+        if participant.identity.role == "candidate" and not self.candidate_can_run:
+            raise RoomError("run_disabled", "the interviewer has turned off running code for now")
+        if self.run_in_flight is not None:
+            who = self.run_in_flight["started_by"]["name"]
+            raise RoomError("run_in_progress", f"a run started by {who} is still in progress")
+        run = {
+            "run_id": uuid.uuid4().hex,
+            "started_by": {
+                "participant_id": participant.id,
+                "name": participant.identity.name,
+                "role": participant.identity.role,
+            },
+            "language": self.language(),
+            "stdin": stdin,
+            "started_at": datetime.now(UTC).isoformat(),
+        }
+        self.run_in_flight = run
+        source = self.code.content()
+        self._spawn(self._run(run, source, sid), f"run-{run['run_id']}")
+        return str(run["run_id"])
+
+    async def _run(self, run: dict[str, Any], source: str, sid: str) -> None:
+        result: dict[str, Any] | None = None
+        error: dict[str, str] | None = None
+        try:
+            await self.emitter.emit("run:started", run, self.connected_sids)
+            request = RunRequest(language=run["language"], source=source, stdin=run["stdin"])
+            try:
+                result = (await self.engine.run(request)).to_dict()
+            except EngineError as exc:
+                error = {"code": exc.code, "message": exc.message}
+            except Exception:
+                log.exception("run %s in room %s failed", run["run_id"], self.id)
+                error = {"code": "internal_error", "message": "the run failed on our side"}
+            if result is not None:
+                try:
+                    await self.store.append_run(
+                        self.id, run["started_by"]["name"], run["language"], run["stdin"], result
+                    )
+                except Exception:
+                    log.exception("recording run %s failed", run["run_id"])
+        finally:
+            self.run_in_flight = None
+        finished = {
+            "run_id": run["run_id"],
+            "started_by": run["started_by"],
+            "language": run["language"],
+            "result": result,
+            "error": error,
+            "finished_at": datetime.now(UTC).isoformat(),
+        }
+        await self.emitter.emit("run:finished", finished, self.connected_sids)
+        if error is not None and sid in self.by_sid:
+            await self.emitter.emit("error", {**error, "event": "run:start"}, [sid])
+
+    async def set_candidate_can_run(self, sid: str, allowed: bool) -> None:
+        self._require_interviewer(sid)
+        self.candidate_can_run = allowed
+        await self.emitter.emit(
+            "room:settings", {"candidate_can_run": allowed}, self.connected_sids
+        )
+
+    # ---- signalling ------------------------------------------------------------------------
+
+    async def relay_signal(self, sid: str, to: str, kind: str, data: Any) -> None:
+        participant = self.participant(sid)
+        peer = self.participants.get(to)
+        if peer is None or peer.sid is None or peer.id == participant.id:
+            raise RoomError("unknown_peer", "that participant is not connected to this room")
+        await self.emitter.emit(
+            "signal:message", {"from": participant.id, "kind": kind, "data": data}, [peer.sid]
+        )
+
+    # ---- ending ----------------------------------------------------------------------------
+
+    def _require_interviewer(self, sid: str) -> Participant:
+        participant = self.participant(sid)
+        if participant.identity.role != "interviewer":
+            raise RoomError("forbidden", "only the interviewer may do that")
+        return participant
+
+    async def end(self, sid: str) -> None:
+        self._require_interviewer(sid)
+        if self.ended:
+            raise RoomError("room_ended", "the interview has already ended")
+        self.ended = True
+        await self.log.flush()
+        code, language, notes = self.code.content(), self.language(), self.notes.content()
+        await self.store.complete(self.id, code, language, notes)
+        ended = {
+            "final_code": code,
+            "language": language,
+            "ended_at": datetime.now(UTC).isoformat(),
+        }
+        await self.emitter.emit("room:ended", ended, self.connected_sids)
+        for other_sid, participant in list(self.by_sid.items()):
+            if participant.identity.role == "candidate":
+                with contextlib.suppress(Exception):
+                    await self.emitter.disconnect(other_sid)

@@ -1,0 +1,65 @@
+"""Request and response shapes of the room's REST endpoints (join, playback)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+NAME_MAX_CHARS = 40
+
+
+class JoinInfo(BaseModel):
+    interview_id: str
+    title: str
+    interviewer_name: str
+    status: str
+    can_join: bool
+
+
+class JoinRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=NAME_MAX_CHARS)
+
+    @field_validator("name")
+    @classmethod
+    def _clean_name(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("the name may not be blank")
+        if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in value):
+            raise ValueError("the name may not contain control characters")
+        return value
+
+
+class JoinToken(BaseModel):
+    token: str
+    interview_id: str
+    participant_id: str
+
+
+class PlaybackQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    doc: Literal["code", "notes"] = "code"
+    after: int = Field(default=0, ge=0)
+    limit: int = Field(default=1000, ge=1, le=10000)
+
+
+class PlaybackUpdate(BaseModel):
+    seq: int
+    participant_id: str
+    author_name: str
+    author_role: str
+    created_at: str
+    update: str
+    """The Yjs v1 update, base64: apply them in order to a fresh Y.Doc to replay."""
+
+
+class Playback(BaseModel):
+    interview_id: str
+    doc: str
+    updates: list[PlaybackUpdate]
+    next_after: int | None
+    """Pass as ``after`` to get the next page; null when this was the last page."""

@@ -1,0 +1,250 @@
+"""What the room does with the database: load a room, persist it, join it, play it back.
+
+Each function takes an ``AsyncSession`` and only flushes; the boundary (a REST handler or the
+socket layer's ``unit_of_work``) commits. ``SqlRoomStore`` is the ``RoomStore`` a live ``Room``
+writes through: one short unit of work per write, so a slow write never holds a room lock.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from runners.contract import LanguageInfo
+from server.accounts import repository as accounts
+from server.interviews import service as interviews
+from server.interviews.models import Interview
+from server.kit.errors import AppError, NotFoundError
+from server.rooms import repository
+from server.rooms.room import Identity, RoomSeed
+from server.rooms.tokens import RoomTokenError, create_candidate_token, decode_candidate_token
+from server.rooms.update_log import LoggedUpdate
+from server.settings import Settings
+
+ENDED_STATUSES = frozenset({"completed", "cancelled"})
+OpenSession = Callable[[], AbstractAsyncContextManager[AsyncSession]]
+
+
+class JoinRefusedError(AppError):
+    status = 409
+    code = "interview_ended"
+
+
+class RoomAuthError(Exception):
+    """A socket may not connect; ``code`` and ``message`` go back in the connect error."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# ---- the live room's store ---------------------------------------------------------------------
+
+
+class SqlRoomStore:
+    def __init__(self, open_session: OpenSession) -> None:
+        self._open = open_session
+
+    async def append_updates(self, rows: Sequence[LoggedUpdate]) -> None:
+        async with self._open() as session:
+            await repository.add_updates(session, rows)
+
+    async def append_chat(self, interview_id: str, message: dict[str, Any]) -> None:
+        async with self._open() as session:
+            await interviews.append_chat_message(
+                session,
+                interview_id,
+                message["author_name"],
+                message["author_role"],
+                message["text"],
+                datetime.fromisoformat(message["sent_at"]),
+            )
+
+    async def append_run(
+        self, interview_id: str, started_by: str, language: str, stdin: str, result: dict[str, Any]
+    ) -> None:
+        async with self._open() as session:
+            await interviews.append_run(session, interview_id, started_by, language, stdin, result)
+
+    async def save_state(self, interview_id: str, code: str, language: str, notes: str) -> None:
+        async with self._open() as session:
+            await interviews.save_room_state(session, interview_id, code, language, notes)
+
+    async def complete(self, interview_id: str, code: str, language: str, notes: str) -> None:
+        async with self._open() as session:
+            await interviews.complete_interview(session, interview_id, code, language, notes)
+
+
+def _default_language(
+    interview: Interview, languages: Sequence[LanguageInfo]
+) -> LanguageInfo | None:
+    wanted = interview.language or "python"
+    for language in languages:
+        if language.id == wanted:
+            return language
+    return languages[0] if languages else None
+
+
+async def load_seed(
+    session: AsyncSession, interview_id: str, languages: Sequence[LanguageInfo]
+) -> RoomSeed | None:
+    """Everything a room starts from, or ``None`` for an unknown (or binned) interview."""
+    interview = await interviews.get_interview_for_room(session, interview_id)
+    if interview is None:
+        return None
+    language = _default_language(interview, languages)
+    chat = await repository.list_chat(session, interview.id)
+    return RoomSeed(
+        interview_id=interview.id,
+        title=interview.title,
+        language=language.id if language else (interview.language or "python"),
+        stub=language.stub if language else "",
+        ended=interview.status in ENDED_STATUSES,
+        chat=[
+            {
+                "id": f"m{message.id}",
+                "participant_id": "",
+                "author_name": message.author_name,
+                "author_role": message.author_role,
+                "text": message.text,
+                "sent_at": message.sent_at.isoformat(),
+            }
+            for message in chat
+        ],
+        code_updates=await repository.update_bytes(session, interview.id, "code"),
+        notes_updates=await repository.update_bytes(session, interview.id, "notes"),
+    )
+
+
+# ---- joining -----------------------------------------------------------------------------------
+
+
+class JoinCodeNotFoundError(NotFoundError):
+    code = "join_code_not_found"
+
+
+async def _by_code(session: AsyncSession, code: str) -> Interview:
+    interview = None
+    if len(code) <= 64:
+        interview = await interviews.get_interview_by_join_code(session, code)
+    if interview is None:
+        raise JoinCodeNotFoundError(
+            "This join link is not valid. Ask your interviewer for a new one."
+        )
+    return interview
+
+
+async def describe_join(session: AsyncSession, code: str) -> dict[str, Any]:
+    interview = await _by_code(session, code)
+    owner = await accounts.get_user(session, interview.owner_id)
+    return {
+        "interview_id": interview.id,
+        "title": interview.title,
+        "interviewer_name": owner.name if owner else "",
+        "status": interview.status,
+        "can_join": interview.status not in ENDED_STATUSES,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class CandidatePass:
+    token: str
+    interview_id: str
+    participant_id: str
+
+
+async def join_as_candidate(
+    session: AsyncSession, code: str, name: str, settings: Settings
+) -> CandidatePass:
+    interview = await _by_code(session, code)
+    if interview.status in ENDED_STATUSES:
+        raise JoinRefusedError(f"This interview is {interview.status}; it can no longer be joined.")
+    participant_id = "c" + secrets.token_hex(15)
+    token = create_candidate_token(interview.id, participant_id, name, settings)
+    return CandidatePass(token, interview.id, participant_id)
+
+
+async def authorise_socket(
+    session: AsyncSession,
+    auth: dict[str, Any],
+    access_cookie: str | None,
+    settings: Settings,
+) -> tuple[str, Identity]:
+    """Who a connecting socket is and which room it may enter, or ``RoomAuthError``."""
+    candidate_token = auth.get("token")
+    if isinstance(candidate_token, str) and candidate_token:
+        try:
+            claims = decode_candidate_token(candidate_token, settings)
+        except RoomTokenError as exc:
+            raise RoomAuthError(exc.code, exc.message) from None
+        interview = await interviews.get_interview_for_room(session, claims.interview_id)
+        if interview is None:
+            raise RoomAuthError("room_not_found", "this interview no longer exists")
+        if interview.status in ENDED_STATUSES:
+            raise RoomAuthError("interview_ended", f"the interview is {interview.status}")
+        return interview.id, Identity(claims.participant_id, "candidate", claims.name)
+
+    interview_id = auth.get("interview_id")
+    if not isinstance(interview_id, str):
+        raise RoomAuthError("unauthorized", "send auth {token} or {interview_id} to join a room")
+    access = auth.get("access_token") or access_cookie
+    if not isinstance(access, str) or not access:
+        raise RoomAuthError("unauthorized", "sign in first")
+    from server.kit.security import decode_access_token
+
+    try:
+        user_id = decode_access_token(access, settings)
+    except AppError as exc:
+        raise RoomAuthError(exc.code, exc.message) from None
+    user = await accounts.get_user(session, user_id)
+    interview = await interviews.get_interview_for_room(session, interview_id)
+    if user is None or interview is None or interview.owner_id != user.id:
+        raise RoomAuthError("room_not_found", "no such interview")
+    return interview.id, Identity("i" + user.id, "interviewer", user.name)
+
+
+async def open_room_record(session: AsyncSession, interview_id: str) -> None:
+    """The first participant arrived: ``scheduled`` becomes ``in_progress``."""
+    interview = await interviews.get_interview_for_room(session, interview_id)
+    if interview is not None and interview.status not in ENDED_STATUSES:
+        await interviews.mark_in_progress(session, interview_id)
+
+
+# ---- owner-only views --------------------------------------------------------------------------
+
+
+async def owned_interview(session: AsyncSession, owner_id: str, interview_id: str) -> Interview:
+    interview = await interviews.get_interview_for_room(session, interview_id)
+    if interview is None or interview.owner_id != owner_id:
+        raise interviews.InterviewNotFoundError()
+    return interview
+
+
+async def playback(
+    session: AsyncSession, owner_id: str, interview_id: str, doc: str, after: int, limit: int
+) -> dict[str, Any]:
+    interview = await owned_interview(session, owner_id, interview_id)
+    rows = await repository.list_updates(session, interview.id, doc, after=after, limit=limit)
+    return {
+        "interview_id": interview.id,
+        "doc": doc,
+        "updates": [
+            {
+                "seq": row.id,
+                "participant_id": row.participant_id,
+                "author_name": row.author_name,
+                "author_role": row.author_role,
+                "created_at": row.created_at.isoformat(),
+                "update": row.update,
+            }
+            for row in rows
+        ],
+        "next_after": rows[-1].id if len(rows) == limit else None,
+    }

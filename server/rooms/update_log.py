@@ -1,0 +1,97 @@
+"""The room's update log: every applied update, with its author and time, written in batches.
+
+Writing each keystroke in its own transaction would cost a commit per keystroke, so updates are
+buffered and flushed together a few milliseconds later. A caller that must know an update is
+durable (the socket ack) awaits ``wait_flushed`` for its sequence number. A failed write keeps the
+rows and retries, so nothing received is dropped silently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedUpdate:
+    interview_id: str
+    doc: str
+    participant_id: str
+    author_name: str
+    author_role: str
+    created_at: datetime
+    update: bytes
+
+
+Writer = Callable[[Sequence[LoggedUpdate]], Awaitable[None]]
+
+
+class UpdateLog:
+    def __init__(self, writer: Writer, *, flush_interval_s: float = 0.05) -> None:
+        self._writer = writer
+        self._interval = flush_interval_s
+        self._pending: list[LoggedUpdate] = []
+        self._appended = 0
+        self._flushed = 0
+        self._changed = asyncio.Condition()
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._flush_lock = asyncio.Lock()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="update-log-flusher")
+
+    def append(self, row: LoggedUpdate) -> int:
+        self._pending.append(row)
+        self._appended += 1
+        self._wake.set()
+        return self._appended
+
+    @property
+    def appended(self) -> int:
+        return self._appended
+
+    async def wait_flushed(self, seq: int) -> None:
+        async with self._changed:
+            await self._changed.wait_for(lambda: self._flushed >= seq)
+
+    async def flush(self) -> None:
+        async with self._flush_lock:
+            if not self._pending:
+                return
+            batch = self._pending
+            self._pending = []
+            try:
+                await self._writer(batch)
+            except BaseException:
+                self._pending[:0] = batch
+                raise
+            self._flushed += len(batch)
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            await asyncio.sleep(self._interval)
+            try:
+                await self.flush()
+            except Exception:
+                log.exception("writing the update log failed; retrying in a second")
+                self._wake.set()
+                await asyncio.sleep(1.0)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self.flush()
