@@ -33,7 +33,7 @@ from typing import Any
 
 import pytest
 from quart import Quart
-from quart.typing import TestClientProtocol
+from quart.typing import TestClientProtocol as Client
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
@@ -50,7 +50,7 @@ __all__ = ["SignedIn", "register_and_login"]
 
 
 @dataclass(frozen=True)
-class TestDatabase:
+class DatabaseUnderTest:
     kind: str
     url: str
     """Empty for SQLite: the file lives in the test's data dir."""
@@ -67,9 +67,9 @@ def postgres_url() -> str:
         pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
     ]
 )
-async def database(request: pytest.FixtureRequest) -> AsyncIterator[TestDatabase]:
+async def database(request: pytest.FixtureRequest) -> AsyncIterator[DatabaseUnderTest]:
     if request.param == "sqlite":
-        yield TestDatabase("sqlite", "", "")
+        yield DatabaseUnderTest("sqlite", "", "")
         return
     url = postgres_url()
     schema = f"t_{uuid.uuid4().hex[:16]}"
@@ -77,7 +77,7 @@ async def database(request: pytest.FixtureRequest) -> AsyncIterator[TestDatabase
     try:
         async with admin.begin() as conn:
             await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        yield TestDatabase("postgresql", url, schema)
+        yield DatabaseUnderTest("postgresql", url, schema)
     finally:
         async with admin.begin() as conn:
             await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
@@ -92,7 +92,7 @@ def settings_overrides() -> dict[str, Any]:
 
 @pytest.fixture
 def settings(
-    tmp_path: Path, database: TestDatabase, settings_overrides: dict[str, Any]
+    tmp_path: Path, database: DatabaseUnderTest, settings_overrides: dict[str, Any]
 ) -> Settings:
     overrides: dict[str, Any] = {"database_url": database.url, "database_schema": database.schema}
     overrides.update(settings_overrides)
@@ -112,12 +112,12 @@ async def app(settings: Settings, fake_engine: FakeEngine) -> AsyncIterator[Quar
 
 
 @pytest.fixture
-def client(app: Quart) -> TestClientProtocol:
+def client(app: Quart) -> Client:
     return app.test_client()
 
 
 @pytest.fixture
-async def signed_in(client: TestClientProtocol) -> SignedIn:
+async def signed_in(client: Client) -> SignedIn:
     """A registered user whose cookies are in ``client``."""
     return await register_and_login(client)
 

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from quart.typing import TestClientProtocol
+from quart.typing import TestClientProtocol as Client
 
 DEFAULT_PASSWORD = "correct horse battery"
 
@@ -15,7 +15,7 @@ DEFAULT_PASSWORD = "correct horse battery"
 class SignedIn:
     """A user whose session cookies live in ``client``'s cookie jar."""
 
-    client: TestClientProtocol
+    client: Client
     user: dict[str, Any]
     email: str
     password: str
@@ -39,7 +39,7 @@ def unique_email(prefix: str = "user") -> str:
 
 
 async def register_and_login(
-    client: TestClientProtocol,
+    client: Client,
     *,
     email: str | None = None,
     password: str = DEFAULT_PASSWORD,

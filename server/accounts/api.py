@@ -1,0 +1,239 @@
+"""``/api/auth/*``: thin handlers — authenticate, validate, call one service, answer."""
+
+from __future__ import annotations
+
+import logging
+from email.message import EmailMessage
+
+from quart import Blueprint, Response, current_app, request
+from quart_schema import document_response, validate_request, validate_response
+
+from server.accounts import mails, oidc, service
+from server.accounts.schemas import (
+    AcceptedResponse,
+    ConfirmDeleteRequest,
+    DeleteAccountRequest,
+    ForgotPasswordRequest,
+    LoginRequest,
+    OidcProviderOut,
+    RegisterRequest,
+    ResetPasswordRequest,
+    UserOut,
+    UserResponse,
+)
+from server.app import get_state
+from server.kit.db import current_session
+from server.kit.errors import (
+    RateLimitedError,
+    ServiceUnavailableError,
+    UnauthorizedError,
+    documents_errors,
+)
+from server.kit.mail import MailError
+from server.kit.responses import empty_response, json_response, redirect_response
+from server.kit.security import (
+    ACCESS_COOKIE,
+    REFRESH_COOKIE,
+    check_csrf,
+    clear_session_cookies,
+    require_user,
+    set_session_cookies,
+)
+
+log = logging.getLogger(__name__)
+
+blueprint = Blueprint("accounts", __name__, url_prefix="/api/auth")
+
+
+def _user_out(user: object) -> UserOut:
+    return UserOut.model_validate(user, from_attributes=True)
+
+
+def _session_response(tokens: service.SessionTokens, status: int) -> Response:
+    response = json_response(UserResponse(user=_user_out(tokens.user)), status)
+    set_session_cookies(response, tokens.access_token, tokens.refresh_token)
+    return response
+
+
+@blueprint.post("/register")
+@validate_request(RegisterRequest)
+@document_response(UserResponse, 201)
+@documents_errors(400, 409, 413, 415)
+async def register(data: RegisterRequest) -> Response:
+    """Create an account and sign in (session cookies are set)."""
+    state = get_state()
+    session = current_session()
+    user = await service.register(session, state.settings, data.email, data.password, data.name)
+    tokens = await service.start_session(session, state.settings, user)
+    return _session_response(tokens, 201)
+
+
+@blueprint.post("/login")
+@validate_request(LoginRequest)
+@document_response(UserResponse, 200)
+@documents_errors(400, 401, 413, 415, 429)
+async def login(data: LoginRequest) -> Response:
+    """Sign in with e-mail and password. Limited per IP and per account (429 + Retry-After)."""
+    state = get_state()
+    ip_key = request.remote_addr or "unknown"
+    account_key = data.email.strip().lower()
+    for limiter, key in ((state.login_ip_limiter, ip_key),
+                         (state.login_account_limiter, account_key)):
+        wait = limiter.retry_after(key)
+        if wait is not None:
+            raise RateLimitedError(
+                f"Too many sign-in attempts; try again in {wait} seconds.", retry_after=wait
+            )
+    state.login_ip_limiter.hit(ip_key)
+    session = current_session()
+    try:
+        user = await service.authenticate(session, state.settings, data.email, data.password)
+    except Exception:
+        state.login_account_limiter.hit(account_key)
+        raise
+    state.login_account_limiter.reset(account_key)
+    tokens = await service.start_session(session, state.settings, user)
+    return _session_response(tokens, 200)
+
+
+@blueprint.post("/refresh")
+@document_response(UserResponse, 200)
+@documents_errors(401, 403)
+async def refresh() -> Response:
+    """Swap the refresh cookie for new cookies (rotation; a replayed token ends the family)."""
+    token = request.cookies.get(REFRESH_COOKIE)
+    if not token:
+        raise UnauthorizedError("There is no session to refresh; sign in.")
+    check_csrf()
+    session = current_session()
+    try:
+        tokens = await service.rotate_refresh_token(session, get_state().settings, token)
+    except service.RefreshReuseError:
+        await session.commit()  # keep the revocation although we answer 401
+        raise
+    return _session_response(tokens, 200)
+
+
+@blueprint.post("/logout")
+@document_response(None, 204)
+@documents_errors(403)
+async def logout() -> Response:
+    """End this session (its refresh family is revoked) and clear the cookies."""
+    if request.cookies.get(REFRESH_COOKIE) or request.cookies.get(ACCESS_COOKIE):
+        check_csrf()
+    await service.end_session(
+        current_session(), get_state().settings, request.cookies.get(REFRESH_COOKIE)
+    )
+    response = empty_response(204)
+    clear_session_cookies(response)
+    return response
+
+
+@blueprint.get("/me")
+@validate_response(UserOut, 200)
+@documents_errors(401)
+async def me() -> UserOut:
+    """Who is signed in."""
+    return _user_out(await require_user())
+
+
+async def _send_quietly(message: EmailMessage) -> None:
+    try:
+        await get_state().mailer.send(message)
+    except MailError as exc:
+        log.error("password reset mail not sent: %s", exc)
+
+
+@blueprint.post("/password/forgot")
+@validate_request(ForgotPasswordRequest)
+@validate_response(AcceptedResponse, 202)
+@documents_errors(400, 413, 415)
+async def forgot_password(data: ForgotPasswordRequest) -> tuple[AcceptedResponse, int]:
+    """Mail a reset link if the address is registered; the answer is the same either way."""
+    state = get_state()
+    found = await service.start_password_reset(current_session(), state.settings, data.email)
+    if found is not None:
+        user, token = found
+        message = mails.password_reset_mail(
+            state.mailer, user.email, state.settings.server.public_url, token,
+            state.settings.auth.password_reset_minutes,
+        )
+        # Sent after the answer, so the response time does not tell whether the address exists.
+        current_app.add_background_task(_send_quietly, message)
+    return AcceptedResponse(
+        message="If this address has an account, a reset link is on its way."
+    ), 202
+
+
+@blueprint.post("/password/reset")
+@validate_request(ResetPasswordRequest)
+@document_response(None, 204)
+@documents_errors(400, 413, 415)
+async def reset_password(data: ResetPasswordRequest) -> Response:
+    """Set a new password with an e-mailed token; every session of the account ends."""
+    await service.reset_password(current_session(), get_state().settings, data.token,
+                                 data.password)
+    return empty_response(204)
+
+
+@blueprint.post("/account/delete")
+@validate_request(DeleteAccountRequest)
+@validate_response(AcceptedResponse, 202)
+@documents_errors(400, 401, 403, 413, 415, 503)
+async def request_account_deletion(data: DeleteAccountRequest) -> tuple[AcceptedResponse, int]:
+    """Step one of two: mail a confirmation link (nothing is deleted yet)."""
+    user = await require_user()
+    state = get_state()
+    token = await service.request_account_deletion(
+        current_session(), state.settings, user, data.password
+    )
+    message = mails.account_delete_mail(
+        state.mailer, user.email, state.settings.server.public_url, token,
+        state.settings.auth.account_delete_minutes,
+    )
+    try:
+        await state.mailer.send(message)
+    except MailError as exc:
+        raise ServiceUnavailableError(
+            "The confirmation e-mail could not be sent; try again later.", code="mail_failed"
+        ) from exc
+    return AcceptedResponse(message="Check your e-mail to confirm deleting the account."), 202
+
+
+@blueprint.post("/account/delete/confirm")
+@validate_request(ConfirmDeleteRequest)
+@document_response(None, 204)
+@documents_errors(400, 413, 415)
+async def confirm_account_deletion(data: ConfirmDeleteRequest) -> Response:
+    """Step two: the e-mailed token deletes the account and everything it owns."""
+    await service.confirm_account_deletion(current_session(), data.token)
+    response = empty_response(204)
+    clear_session_cookies(response)
+    return response
+
+
+@blueprint.get("/oidc/providers")
+@validate_response(list[OidcProviderOut], 200)
+async def oidc_providers() -> list[OidcProviderOut]:
+    """The configured OpenID Connect providers, for the sign-in page's buttons."""
+    return [OidcProviderOut(id=p.id, name=p.name) for p in get_state().settings.oidc_providers]
+
+
+@blueprint.get("/oidc/<provider_id>/login")
+@document_response(None, 302)
+@documents_errors(404, 503)
+async def oidc_login(provider_id: str) -> Response:
+    """Start the authorization-code flow (state, nonce, PKCE) and redirect to the provider."""
+    return await oidc.begin_login(provider_id)
+
+
+@blueprint.get("/oidc/<provider_id>/callback")
+@document_response(None, 302)
+@documents_errors(400, 401, 404, 503)
+async def oidc_callback(provider_id: str) -> Response:
+    """Finish the flow: exchange the code, verify the ID token, sign in, redirect."""
+    login = await oidc.finish_login(provider_id)
+    response = redirect_response(login.next_path)
+    set_session_cookies(response, login.tokens.access_token, login.tokens.refresh_token)
+    oidc.clear_flow_cookie(response)
+    return response

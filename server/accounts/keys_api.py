@@ -1,0 +1,48 @@
+"""``/api/keys``: API keys for scripts and CI (``Authorization: Bearer onsk_…``)."""
+
+from __future__ import annotations
+
+from quart import Blueprint, Response
+from quart_schema import document_response, validate_request, validate_response
+
+from server.accounts import repository, service
+from server.accounts.schemas import ApiKeyCreated, ApiKeyCreateRequest, ApiKeyList, ApiKeyOut
+from server.kit.db import current_session
+from server.kit.errors import NotFoundError, documents_errors
+from server.kit.responses import empty_response
+from server.kit.security import require_user
+
+blueprint = Blueprint("api_keys", __name__, url_prefix="/api/keys")
+
+
+@blueprint.get("")
+@validate_response(ApiKeyList, 200)
+@documents_errors(401)
+async def list_keys() -> ApiKeyList:
+    """The caller's keys (never their secrets)."""
+    user = await require_user()
+    keys = await repository.list_api_keys(current_session(), user.id)
+    return ApiKeyList(items=[ApiKeyOut.model_validate(k, from_attributes=True) for k in keys])
+
+
+@blueprint.post("")
+@validate_request(ApiKeyCreateRequest)
+@validate_response(ApiKeyCreated, 201)
+@documents_errors(400, 401, 403, 413, 415)
+async def create_key(data: ApiKeyCreateRequest) -> tuple[ApiKeyCreated, int]:
+    """Create a key; the secret is in this answer and nowhere else, ever."""
+    user = await require_user()
+    key, secret = await service.create_api_key(current_session(), user, data.name)
+    out = ApiKeyOut.model_validate(key, from_attributes=True)
+    return ApiKeyCreated(**out.model_dump(), secret=secret), 201
+
+
+@blueprint.delete("/<key_id>")
+@document_response(None, 204)
+@documents_errors(401, 403, 404)
+async def delete_key(key_id: str) -> Response:
+    """Revoke a key at once."""
+    user = await require_user()
+    if not await repository.delete_api_key(current_session(), user.id, key_id):
+        raise NotFoundError("There is no such API key.")
+    return empty_response(204)

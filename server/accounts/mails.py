@@ -1,0 +1,37 @@
+"""The accounts e-mails (reset link, deletion confirmation): wording in one place."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from urllib.parse import quote
+
+from server.kit.mail import Mailer
+
+
+def _link(public_url: str, path: str, token: str) -> str:
+    return f"{public_url.rstrip('/')}{path}?token={quote(token)}"
+
+
+def password_reset_mail(
+    mailer: Mailer, to: str, public_url: str, token: str, minutes: int
+) -> EmailMessage:
+    link = _link(public_url, "/reset-password", token)
+    text = (
+        "Someone (hopefully you) asked to reset the password of your Onsite account.\n\n"
+        f"Choose a new password here (the link works once, for {minutes} minutes):\n{link}\n\n"
+        "If it was not you, ignore this message; your password stays as it is.\n"
+    )
+    return mailer.compose(to, "Reset your Onsite password", text)
+
+
+def account_delete_mail(
+    mailer: Mailer, to: str, public_url: str, token: str, minutes: int
+) -> EmailMessage:
+    link = _link(public_url, "/account/delete", token)
+    text = (
+        "You asked to delete your Onsite account. This removes the account and all its "
+        "interview records, schedules and rooms, for good.\n\n"
+        f"To confirm, open this link (it works once, for {minutes} minutes):\n{link}\n\n"
+        "If you changed your mind, ignore this message.\n"
+    )
+    return mailer.compose(to, "Confirm deleting your Onsite account", text)

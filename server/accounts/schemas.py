@@ -1,0 +1,89 @@
+"""What the accounts API accepts and answers. Unknown fields are refused (``extra="forbid"``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+
+# Length in characters here; the 8..72 *bytes* rule is checked in kit.security before hashing.
+Password = Annotated[str, Field(min_length=1, max_length=256)]
+DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Token = Annotated[str, Field(min_length=1, max_length=512)]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RegisterRequest(_In):
+    email: EmailStr
+    password: Password
+    name: DisplayName
+
+
+class LoginRequest(_In):
+    email: Annotated[str, Field(min_length=1, max_length=320)]
+    password: Password
+
+
+class ForgotPasswordRequest(_In):
+    email: Annotated[str, Field(min_length=1, max_length=320)]
+
+
+class ResetPasswordRequest(_In):
+    token: Token
+    password: Password
+
+
+class DeleteAccountRequest(_In):
+    password: Annotated[str, Field(max_length=256)] = ""
+
+
+class ConfirmDeleteRequest(_In):
+    token: Token
+
+
+class UserOut(BaseModel):
+    id: str
+    email: str
+    name: str
+    created_at: datetime
+
+
+class UserResponse(BaseModel):
+    user: UserOut
+
+
+class AcceptedResponse(BaseModel):
+    """Answer of a request whose effect arrives by e-mail."""
+
+    status: str = "accepted"
+    message: str
+
+
+class OidcProviderOut(BaseModel):
+    id: str
+    name: str
+
+
+class ApiKeyCreateRequest(_In):
+    name: DisplayName
+
+
+class ApiKeyOut(BaseModel):
+    id: str
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class ApiKeyCreated(ApiKeyOut):
+    secret: str
+    """Shown once; only its hash is stored."""
+
+
+class ApiKeyList(BaseModel):
+    items: list[ApiKeyOut]

@@ -1,0 +1,297 @@
+"""Account rules: sign-up, sign-in, refresh rotation, reset, deletion, API keys.
+
+Services only flush; the request boundary commits. The one exception is deliberate: when a used
+refresh token comes back (``RefreshReuseError``) the family is revoked and the handler commits
+that before answering 401, because a rolled-back revocation would protect nobody.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.accounts import repository
+from server.accounts.models import ApiKey, OidcIdentity, OneTimeToken, RefreshToken, User
+from server.kit.db import new_id, utcnow
+from server.kit.errors import BadRequestError, ConflictError, ForbiddenError, UnauthorizedError
+from server.kit.security import (
+    API_KEY_PREFIX,
+    create_access_token,
+    create_refresh_token,
+    decode_refresh_token,
+    dummy_password_check,
+    hash_password,
+    hash_secret,
+    new_secret,
+    validate_password,
+    verify_password,
+)
+from server.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PURPOSE_PASSWORD_RESET = "password_reset"
+PURPOSE_ACCOUNT_DELETE = "account_delete"
+
+
+class RefreshReuseError(UnauthorizedError):
+    """A refresh token came back after it was used: the whole family is now revoked."""
+
+    code = "refresh_reused"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionTokens:
+    user: User
+    access_token: str
+    refresh_token: str
+
+
+def normalise_email(email: str) -> str:
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise BadRequestError(f"That is not a valid e-mail address: {exc}",
+                              code="invalid_email") from exc
+
+
+# ---- sign-up and sign-in -----------------------------------------------------------------------
+
+
+async def register(
+    session: AsyncSession, settings: Settings, email: str, password: str, name: str
+) -> User:
+    email = normalise_email(email)
+    validate_password(password)
+    if await repository.get_user_by_email(session, email) is not None:
+        raise ConflictError("An account with this e-mail already exists.", code="email_taken")
+    user = User(
+        id=new_id(),
+        email=email,
+        name=name.strip(),
+        password_hash=await hash_password(password, settings.auth.bcrypt_rounds),
+        created_at=utcnow(),
+    )
+    try:
+        await repository.add(session, user)
+    except IntegrityError as exc:  # a concurrent sign-up with the same address won the race
+        raise ConflictError("An account with this e-mail already exists.",
+                            code="email_taken") from exc
+    return user
+
+
+async def authenticate(
+    session: AsyncSession, settings: Settings, email: str, password: str
+) -> User:
+    """The user for these credentials; one vague 401 for every kind of mismatch."""
+    user = await repository.get_user_by_email(session, email.strip().lower())
+    if user is None or user.password_hash is None:
+        await dummy_password_check(password, settings.auth.bcrypt_rounds)
+        raise UnauthorizedError("Wrong e-mail or password.", code="invalid_credentials")
+    if not await verify_password(password, user.password_hash):
+        raise UnauthorizedError("Wrong e-mail or password.", code="invalid_credentials")
+    return user
+
+
+# ---- sessions ----------------------------------------------------------------------------------
+
+
+async def _issue(
+    session: AsyncSession, settings: Settings, user: User, family_id: str
+) -> SessionTokens:
+    jti = new_id()
+    refresh, expires_at = create_refresh_token(user.id, jti, family_id, settings)
+    await repository.add(
+        session,
+        RefreshToken(
+            jti=jti,
+            user_id=user.id,
+            family_id=family_id,
+            created_at=utcnow(),
+            expires_at=expires_at,
+        ),
+    )
+    return SessionTokens(user, create_access_token(user.id, settings), refresh)
+
+
+async def start_session(session: AsyncSession, settings: Settings, user: User) -> SessionTokens:
+    return await _issue(session, settings, user, family_id=new_id())
+
+
+async def rotate_refresh_token(
+    session: AsyncSession, settings: Settings, token: str
+) -> SessionTokens:
+    """Swap a refresh token for a new pair. A replayed token revokes its family."""
+    claims = decode_refresh_token(token, settings)
+    row = await repository.get_refresh_token(session, claims.jti)
+    if row is None or row.user_id != claims.user_id:
+        raise UnauthorizedError("The session is not valid; sign in again.", code="invalid_token")
+    now = utcnow()
+    if row.revoked_at is not None:
+        raise UnauthorizedError("This session was signed out; sign in again.",
+                                code="session_revoked")
+    if row.used_at is not None or not await repository.mark_refresh_token_used(
+        session, row.jti, now
+    ):
+        await repository.revoke_family(session, row.family_id, now)
+        log.warning("refresh token reuse for user %s: family %s revoked", row.user_id,
+                    row.family_id)
+        raise RefreshReuseError("This session was used twice, so it has been signed out "
+                                "everywhere; sign in again.")
+    user = await repository.get_user(session, row.user_id)
+    if user is None:
+        raise UnauthorizedError("The account no longer exists.", code="invalid_token")
+    return await _issue(session, settings, user, family_id=row.family_id)
+
+
+async def end_session(session: AsyncSession, settings: Settings, token: str | None) -> None:
+    """Revoke the refresh family of this cookie; an unusable token just means nothing to do."""
+    if not token:
+        return
+    try:
+        claims = decode_refresh_token(token, settings)
+    except UnauthorizedError:
+        return
+    await repository.revoke_family(session, claims.family_id, utcnow())
+
+
+# ---- e-mailed one-time tokens ------------------------------------------------------------------
+
+
+async def create_one_time_token(
+    session: AsyncSession, user: User, purpose: str, lifetime: timedelta
+) -> str:
+    secret = new_secret(32)
+    now = utcnow()
+    await repository.add(
+        session,
+        OneTimeToken(
+            id=new_id(),
+            user_id=user.id,
+            purpose=purpose,
+            token_hash=hash_secret(secret),
+            created_at=now,
+            expires_at=now + lifetime,
+        ),
+    )
+    return secret
+
+
+async def use_one_time_token(session: AsyncSession, secret: str, purpose: str) -> User:
+    """Claim the token once. Forged, expired and used tokens are distinct, clear 400s."""
+    row = await repository.get_one_time_token(session, hash_secret(secret), purpose)
+    if row is None:
+        raise BadRequestError("This link is not valid.", code="invalid_token")
+    if row.used_at is not None:
+        raise BadRequestError("This link has already been used.", code="token_used")
+    if row.expires_at <= utcnow():
+        raise BadRequestError("This link has expired; ask for a new one.", code="token_expired")
+    if not await repository.claim_one_time_token(session, row.id, utcnow()):
+        raise BadRequestError("This link has already been used.", code="token_used")
+    user = await repository.get_user(session, row.user_id)
+    if user is None:
+        raise BadRequestError("This link is not valid.", code="invalid_token")
+    return user
+
+
+async def start_password_reset(
+    session: AsyncSession, settings: Settings, email: str
+) -> tuple[User, str] | None:
+    """A reset token for a registered address, or None (the caller answers the same either way)."""
+    user = await repository.get_user_by_email(session, email.strip().lower())
+    if user is None:
+        return None
+    lifetime = timedelta(minutes=settings.auth.password_reset_minutes)
+    return user, await create_one_time_token(session, user, PURPOSE_PASSWORD_RESET, lifetime)
+
+
+async def reset_password(
+    session: AsyncSession, settings: Settings, secret: str, password: str
+) -> User:
+    validate_password(password)
+    user = await use_one_time_token(session, secret, PURPOSE_PASSWORD_RESET)
+    user.password_hash = await hash_password(password, settings.auth.bcrypt_rounds)
+    await repository.revoke_all_for_user(session, user.id, utcnow())
+    await session.flush()
+    return user
+
+
+async def request_account_deletion(
+    session: AsyncSession, settings: Settings, user: User, password: str
+) -> str:
+    if user.password_hash is not None and not await verify_password(password, user.password_hash):
+        raise ForbiddenError("The password is wrong.", code="wrong_password")
+    lifetime = timedelta(minutes=settings.auth.account_delete_minutes)
+    return await create_one_time_token(session, user, PURPOSE_ACCOUNT_DELETE, lifetime)
+
+
+async def confirm_account_deletion(session: AsyncSession, secret: str) -> str:
+    """Delete the account; the database cascades to its records, schedules and rooms."""
+    user = await use_one_time_token(session, secret, PURPOSE_ACCOUNT_DELETE)
+    user_id = user.id
+    await repository.delete_user(session, user_id)
+    return user_id
+
+
+# ---- OIDC --------------------------------------------------------------------------------------
+
+
+async def user_for_oidc_identity(
+    session: AsyncSession, provider: str, subject: str, email: str | None, name: str | None
+) -> User:
+    """The user linked to (provider, subject); link or create one on first sign-in.
+
+    An existing account is linked by e-mail only when the provider verified that address (the
+    caller passes ``email=None`` otherwise), so an unverified claim cannot take over an account.
+    """
+    identity = await repository.get_oidc_identity(session, provider, subject)
+    if identity is not None:
+        user = await repository.get_user(session, identity.user_id)
+        if user is None:  # pragma: no cover - the cascade removes identities with their user
+            raise UnauthorizedError("The account no longer exists.", code="invalid_token")
+        return user
+    user = await repository.get_user_by_email(session, email) if email else None
+    if user is None:
+        address = email or f"{provider}-{hash_secret(subject)[:16]}@users.invalid"
+        user = User(
+            id=new_id(),
+            email=address.lower(),
+            name=(name or address.split("@")[0])[:200],
+            password_hash=None,
+            created_at=utcnow(),
+        )
+        await repository.add(session, user)
+    await repository.add(
+        session,
+        OidcIdentity(
+            id=new_id(),
+            user_id=user.id,
+            provider=provider,
+            subject=subject,
+            email=email,
+            created_at=utcnow(),
+        ),
+    )
+    return user
+
+
+# ---- API keys ----------------------------------------------------------------------------------
+
+
+async def create_api_key(session: AsyncSession, user: User, name: str) -> tuple[ApiKey, str]:
+    secret = API_KEY_PREFIX + new_secret(32)
+    key = ApiKey(
+        id=new_id(),
+        user_id=user.id,
+        name=name,
+        prefix=secret[: len(API_KEY_PREFIX) + 6],
+        key_hash=hash_secret(secret),
+        created_at=utcnow(),
+    )
+    await repository.add(session, key)
+    return key, secret
