@@ -6,7 +6,198 @@ They live beside the engine (not in the server) so the engine stays usable on it
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+import docker
+
+from runners.catalogue import CatalogueError, load_catalogue
+from runners.contract import EngineError, RunRequest, RunResult, Verdict
+from runners.images import ImageBuildError, ImageManager
+from runners.settings import EngineSettings, SettingsError
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the engine's subcommands; each sets ``func(args) -> int`` as its default."""
+    run = subparsers.add_parser("run", help="run a source file in its language's sandbox")
+    run.add_argument("--language", "-l", required=True, help="catalogue id, e.g. python")
+    run.add_argument("--stdin", type=Path, help="file given to the program as standard input")
+    run.add_argument("--json", action="store_true", help="print the RunResult as JSON")
+    run.add_argument("file", type=Path, help="the source file")
+    run.set_defaults(func=_run)
+
+    languages = subparsers.add_parser("languages", help="list the languages and their versions")
+    languages.set_defaults(func=_languages)
+
+    images = subparsers.add_parser("images", help="build, list, test or prune the sandbox images")
+    images_sub = images.add_subparsers(dest="images_command", required=True)
+    build = images_sub.add_parser("build", help="build images (all, or the languages named)")
+    build.add_argument("--missing", action="store_true", help="only what is absent or stale")
+    build.add_argument("languages", nargs="*", metavar="LANG")
+    build.set_defaults(func=_images_build)
+    listing = images_sub.add_parser("list", help="images with size, version and build date")
+    listing.set_defaults(func=_images_list)
+    test = images_sub.add_parser("test", help="run each language's stub and smoke program")
+    test.add_argument("languages", nargs="*", metavar="LANG")
+    test.set_defaults(func=_images_test)
+    prune = images_sub.add_parser("prune", help="remove stale images and leftover sandboxes")
+    prune.set_defaults(func=_images_prune)
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def _manager() -> ImageManager:
+    settings = EngineSettings.load()
+    client = (
+        docker.DockerClient(base_url=settings.docker_url)
+        if settings.docker_url
+        else docker.from_env()
+    )
+    return ImageManager(client, load_catalogue(settings.catalogue_path), settings)
+
+
+def _languages(args: argparse.Namespace) -> int:
+    try:
+        catalogue = load_catalogue(EngineSettings.load().catalogue_path)
+    except (CatalogueError, SettingsError) as exc:
+        return _fail(str(exc))
+    print(f"{'ID':<12} {'NAME':<12} {'KIND':<12} VERSION")
+    for language in catalogue:
+        kind = "compiled" if language.compiled else "interpreted"
+        print(f"{language.id:<12} {language.name:<12} {kind:<12} {language.version}")
+    return 0
+
+
+def _images_build(args: argparse.Namespace) -> int:
+    try:
+        manager = _manager()
+        built = manager.build(args.languages, missing=args.missing, progress=_say)
+    except (CatalogueError, SettingsError, ImageBuildError, EngineError) as exc:
+        return _fail(str(exc))
+    except docker.errors.DockerException as exc:
+        return _fail(f"the Docker engine did not answer: {exc}")
+    _say(f"built {len(built)} image(s)" if built else "all images present and up to date")
+    return 0
+
+
+def _images_list(args: argparse.Namespace) -> int:
+    try:
+        manager = _manager()
+    except (CatalogueError, SettingsError, ImageBuildError) as exc:
+        return _fail(str(exc))
+    except docker.errors.DockerException as exc:
+        return _fail(f"the Docker engine did not answer: {exc}")
+    print(f"{'IMAGE':<28} {'SIZE':>9} {'STATE':<8} {'BUILT':<21} VERSION")
+    for tag in manager.specs:
+        state = manager.state(tag)
+        label = "fresh" if state.fresh else ("stale" if state.present else "missing")
+        size = f"{state.size_mb:.0f} MB" if state.size_mb is not None else "-"
+        print(f"{tag:<28} {size:>9} {label:<8} {state.built or '-':<21} {state.version or '-'}")
+    return 0
+
+
+def _images_prune(args: argparse.Namespace) -> int:
+    try:
+        removed = _manager().prune(_say)
+    except docker.errors.DockerException as exc:
+        return _fail(f"the Docker engine did not answer: {exc}")
+    _say(f"removed {removed} item(s)")
+    return 0
+
+
+def _images_test(args: argparse.Namespace) -> int:
+    from runners.engine import DockerEngine
+
+    async def main() -> int:
+        settings = EngineSettings.load(pool_enabled=False)
+        engine = DockerEngine(settings)
+        await engine.start()
+        failures = 0
+        try:
+            ids = args.languages or [info.id for info in engine.languages()]
+            for language_id in ids:
+                language = engine.catalogue.get(language_id)
+                checks = [
+                    ("stub", language.stub, "Hello, world!"),
+                    ("smoke", language.smoke, language.smoke_sentinel),
+                ]
+                for name, source, expected in checks:
+                    result = await engine.run(RunRequest(language=language_id, source=source))
+                    stdout = result.run.stdout if result.run else ""
+                    ok = result.status is Verdict.OK and expected in stdout
+                    failures += not ok
+                    wall = (result.compile.wall_ms if result.compile else 0) + (
+                        result.run.wall_ms if result.run else 0
+                    )
+                    mark = "pass" if ok else "FAIL"
+                    verdict = result.status.value
+                    _say(f"{mark}  {language_id:<11} {name:<6} {verdict:<14} {wall:>6} ms")
+                    if not ok:
+                        _say(json.dumps(result.to_dict(), ensure_ascii=False, indent=2)[:3000])
+        except EngineError as exc:
+            return _fail(exc.message)
+        finally:
+            await engine.close()
+        _say("all languages passed" if not failures else f"{failures} check(s) failed")
+        return 1 if failures else 0
+
+    return asyncio.run(main())
+
+
+def _run(args: argparse.Namespace) -> int:
+    from runners.engine import DockerEngine
+
+    try:
+        source = args.file.read_text(encoding="utf-8")
+        stdin = args.stdin.read_text(encoding="utf-8") if args.stdin else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        return _fail(f"cannot read input: {exc}")
+
+    async def main() -> RunResult:
+        engine = DockerEngine(EngineSettings.load(pool_enabled=False))
+        await engine.start()
+        try:
+            return await engine.run(RunRequest(language=args.language, source=source, stdin=stdin))
+        finally:
+            await engine.close()
+
+    try:
+        result = asyncio.run(main())
+    except (EngineError, CatalogueError, SettingsError) as exc:
+        return _fail(exc.message if isinstance(exc, EngineError) else str(exc))
+    if args.json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_readable(result)
+    return 0 if result.status is Verdict.OK else 1
+
+
+def _print_readable(result: RunResult) -> None:
+    for name, stage in (("compile", result.compile), ("run", result.run)):
+        if stage is None:
+            continue
+        if stage.stdout:
+            sys.stdout.write(stage.stdout if stage.stdout.endswith("\n") else stage.stdout + "\n")
+        if stage.stderr:
+            sys.stderr.write(stage.stderr if stage.stderr.endswith("\n") else stage.stderr + "\n")
+        details = [f"{stage.wall_ms} ms"]
+        if stage.exit_code is not None:
+            details.append(f"exit {stage.exit_code}")
+        if stage.signal:
+            details.append(stage.signal)
+        if stage.memory_kb is not None:
+            details.append(f"{stage.memory_kb // 1024} MiB")
+        print(f"-- {name}: {', '.join(details)}", file=sys.stderr)
+    line = f"-- {result.status.value}"
+    if result.message:
+        line += f": {result.message}"
+    print(line, file=sys.stderr)

@@ -1,0 +1,148 @@
+"""The engine's settings: ``[engine]`` of ``config/defaults.toml``, under ``ONSITE_ENGINE_*``.
+
+The engine reads its own settings (rather than receiving the server's) so that ``onsite run`` and
+the images commands work without the web application, and so ``runners`` never imports ``server``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULTS_FILE = REPO_ROOT / "config" / "defaults.toml"
+ENV_PREFIX = "ONSITE_ENGINE_"
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names the key and what is wrong."""
+
+
+@dataclass(frozen=True, slots=True)
+class EngineSettings:
+    # Where things are.
+    catalogue_path: str = str(REPO_ROOT / "config" / "languages.toml")
+    images_dir: str = str(REPO_ROOT / "images")
+    docker_url: str = ""
+    """Empty: the usual ``DOCKER_HOST`` / local socket."""
+
+    # Image builds.
+    base_image: str = "onsite/base:trixie"
+    debian_suite: str = "trixie"
+    debian_mirror: str = "http://deb.debian.org/debian"
+    extra_ca_bundle: str = "/etc/ssl/certs/ca-certificates.crt"
+
+    # Admission: how many runs execute at once and how many may wait.
+    max_concurrent_runs: int = 4
+    queue_size: int = 32
+
+    # Warm pool.
+    pool_enabled: bool = True
+    pool_size: int = 1
+    pool_sizes: Mapping[str, int] = field(default_factory=dict)
+    """Per-language overrides of ``pool_size`` (0 turns a language's pool off)."""
+
+    # Server-side maxima: a request may ask for less than these, never more.
+    max_compile_timeout_ms: int = 60_000
+    max_run_timeout_ms: int = 30_000
+    max_memory_mb: int = 2048
+    max_output_kb: int = 1024
+    max_pids: int = 512
+    max_source_kb: int = 1024
+    max_stdin_kb: int = 8192
+
+    def pool_size_for(self, language: str) -> int:
+        if not self.pool_enabled:
+            return 0
+        return self.pool_sizes.get(language, self.pool_size)
+
+    @classmethod
+    def load(
+        cls,
+        path: Path | str | None = None,
+        environ: Mapping[str, str] | None = None,
+        **overrides: Any,
+    ) -> EngineSettings:
+        """Defaults file, then ``ONSITE_ENGINE_*`` variables, then keyword overrides (tests)."""
+        file = Path(path) if path is not None else DEFAULTS_FILE
+        table: dict[str, Any] = {}
+        if file.exists():
+            with file.open("rb") as fh:
+                table = dict(tomllib.load(fh).get("engine", {}))
+        env = os.environ if environ is None else environ
+        known = {f.name: f for f in dataclasses.fields(cls)}
+        unknown = sorted(set(table) - set(known))
+        if unknown:
+            raise SettingsError(f"unknown key(s) in [engine] of {file}: {', '.join(unknown)}")
+        values: dict[str, Any] = {}
+        for name in known:
+            default = getattr(cls(), name)
+            raw: Any = table.get(name, default)
+            env_key = ENV_PREFIX + name.upper()
+            if env_key in env:
+                raw = _parse_env(env_key, env[env_key], default)
+            values[name] = _coerce(name, raw, default)
+        values.update(overrides)
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        positive = [
+            "max_concurrent_runs", "max_compile_timeout_ms", "max_run_timeout_ms", "max_memory_mb",
+            "max_output_kb", "max_pids", "max_source_kb", "max_stdin_kb",
+        ]  # fmt: skip
+        for name in positive:
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"[engine] {name} must be a positive number")
+        if self.queue_size < 0 or self.pool_size < 0:
+            raise SettingsError("[engine] queue_size and pool_size must not be negative")
+        for lang, size in self.pool_sizes.items():
+            if size < 0:
+                raise SettingsError(f"[engine] pool_sizes.{lang} must not be negative")
+
+
+def _parse_env(key: str, text: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        lowered = text.strip().lower()
+        if lowered in {"1", "true", "yes", "on"}:
+            return True
+        if lowered in {"0", "false", "no", "off"}:
+            return False
+        raise SettingsError(f"{key} must be true or false, not {text!r}")
+    if isinstance(default, Mapping):
+        # "python=3,java=1": a table in one environment variable.
+        pairs: dict[str, str] = {}
+        for item in filter(None, (part.strip() for part in text.split(","))):
+            name, sep, value = item.partition("=")
+            if not sep:
+                raise SettingsError(f"{key} must look like 'python=2,java=1', not {text!r}")
+            pairs[name.strip()] = value.strip()
+        return pairs
+    return text
+
+
+def _coerce(name: str, raw: Any, default: Any) -> Any:
+    try:
+        if isinstance(default, bool):
+            if not isinstance(raw, bool):
+                raise TypeError
+            return raw
+        if isinstance(default, int):
+            if isinstance(raw, bool):
+                raise TypeError
+            return int(raw)
+        if isinstance(default, Mapping):
+            if not isinstance(raw, Mapping):
+                raise TypeError
+            return {str(k): int(v) for k, v in raw.items()}
+        return str(raw)
+    except (TypeError, ValueError):
+        raise SettingsError(
+            f"[engine] {name} must be a {type(default).__name__}, not {raw!r}"
+        ) from None
