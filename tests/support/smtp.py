@@ -54,11 +54,17 @@ class SmtpServer:
         self._collector = _Collector()
         self._controller = Controller(self._collector, hostname=self.host, port=self.port)
 
+        self.running = False
+
     def start(self) -> None:
+        """Once per server: aiosmtpd's controller cannot be restarted after ``stop()``."""
         self._controller.start()
+        self.running = True
 
     def stop(self) -> None:
-        self._controller.stop()
+        if self.running:
+            self._controller.stop()
+            self.running = False
 
     @property
     def messages(self) -> list[ReceivedMail]:
