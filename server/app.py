@@ -75,12 +75,14 @@ def get_state(app: Quart | None = None) -> AppState:
 def _default_engine() -> Engine:
     """The Docker engine, or a stand-in that answers 503 when ``runners.engine`` is missing."""
     try:
-        from runners.engine import DockerEngine, EngineSettings  # type: ignore[import-not-found,unused-ignore]
+        from runners.engine import DockerEngine
+        from runners.settings import EngineSettings
     except ImportError as exc:
         log.warning("runners.engine is not importable (%s): runs will answer 503", exc)
         from server.runs.unavailable import UnavailableEngine
 
         return UnavailableEngine(f"the run engine could not be loaded: {exc}")
+    # A broken catalogue or [engine] section stops start-up here, with the engine's message.
     engine: Engine = DockerEngine(EngineSettings.load())
     return engine
 
