@@ -1,0 +1,127 @@
+"""REST for interview slots: ``/api/schedules`` (list, create, reschedule, cancel).
+
+A mutating handler commits the schedule first and only then mails the invitation, so a mail
+server that is down costs the invitation (``invitation_sent: false``), never the schedule.
+"""
+
+from __future__ import annotations
+
+from quart import Blueprint
+from quart_schema import validate_querystring, validate_request, validate_response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.accounts.models import User
+from server.app import get_state
+from server.interviews.api import join_url
+from server.kit.db import current_session
+from server.kit.errors import documents_errors
+from server.kit.security import require_user
+from server.schedules import service
+from server.schedules.calendar import InviteMethod
+from server.schedules.invitations import Organizer, send_invitations
+from server.schedules.models import ScheduleStatus
+from server.schedules.schemas import (
+    ScheduleCreate,
+    ScheduleList,
+    ScheduleListQuery,
+    ScheduleOut,
+    ScheduleUpdate,
+)
+
+blueprint = Blueprint("schedules", __name__, url_prefix="/api/schedules")
+
+
+def schedule_out(slot: service.Slot) -> ScheduleOut:
+    schedule, interview = slot.schedule, slot.interview
+    return ScheduleOut(
+        id=schedule.id,
+        interview_id=interview.id,
+        title=interview.title,
+        candidate_name=interview.candidate_name,
+        candidate_email=schedule.candidate_email,
+        interviewer_email=schedule.interviewer_email,
+        starts_at=schedule.starts_at,
+        ends_at=schedule.ends_at,
+        duration_minutes=schedule.duration_minutes,
+        timezone=schedule.timezone,
+        status=ScheduleStatus(schedule.status),
+        sequence=schedule.sequence,
+        ical_uid=schedule.ical_uid,
+        join_url=join_url(interview.join_code),
+        invitation_sent=schedule.invitation_sent,
+        created_at=schedule.created_at,
+        updated_at=schedule.updated_at,
+    )
+
+
+async def _commit_then_mail(
+    session: AsyncSession, slot: service.Slot, owner: User, method: InviteMethod
+) -> ScheduleOut:
+    await session.commit()
+    public_url = get_state().settings.server.public_url.rstrip("/")
+    sent = await send_invitations(
+        get_state().mailer,
+        slot,
+        Organizer(email=owner.email, name=owner.name),
+        method,
+        join_url=join_url(slot.interview.join_code),
+        dashboard_url=f"{public_url}/interviews/{slot.interview.id}",
+    )
+    await service.record_invitation_result(session, slot, sent)
+    return schedule_out(slot)
+
+
+@blueprint.get("")
+@validate_querystring(ScheduleListQuery)
+@validate_response(ScheduleList, 200)
+@documents_errors(400, 401, 403)
+async def list_schedules(query_args: ScheduleListQuery) -> ScheduleList:
+    """Your slots, soonest first; ``upcoming=true`` keeps active ones that have not ended."""
+    user = await require_user()
+    slots = await service.list_schedules(current_session(), user.id, upcoming=query_args.upcoming)
+    return ScheduleList(items=[schedule_out(slot) for slot in slots])
+
+
+@blueprint.post("")
+@validate_request(ScheduleCreate)
+@validate_response(ScheduleOut, 201)
+@documents_errors(400, 401, 403, 404, 409)
+async def create_schedule(data: ScheduleCreate) -> tuple[ScheduleOut, int]:
+    """Creates the slot (and the record) and mails the invitation to candidate and interviewer."""
+    user = await require_user()
+    session = current_session()
+    slot = await service.schedule_interview(
+        session, user, data, public_url=get_state().settings.server.public_url
+    )
+    return await _commit_then_mail(session, slot, user, InviteMethod.REQUEST), 201
+
+
+@blueprint.get("/<schedule_id>")
+@validate_response(ScheduleOut, 200)
+@documents_errors(401, 403, 404)
+async def get_schedule(schedule_id: str) -> ScheduleOut:
+    user = await require_user()
+    return schedule_out(await service.get_schedule(current_session(), user.id, schedule_id))
+
+
+@blueprint.patch("/<schedule_id>")
+@validate_request(ScheduleUpdate)
+@validate_response(ScheduleOut, 200)
+@documents_errors(400, 401, 403, 404, 409)
+async def reschedule(schedule_id: str, data: ScheduleUpdate) -> ScheduleOut:
+    """Moves the slot; the updated invitation (same UID, higher SEQUENCE) is mailed again."""
+    user = await require_user()
+    session = current_session()
+    slot = await service.reschedule(session, user.id, schedule_id, data)
+    return await _commit_then_mail(session, slot, user, InviteMethod.REQUEST)
+
+
+@blueprint.post("/<schedule_id>/cancel")
+@validate_response(ScheduleOut, 200)
+@documents_errors(401, 403, 404, 409)
+async def cancel_schedule(schedule_id: str) -> ScheduleOut:
+    """Cancels the slot and the record; mails METHOD:CANCEL so calendars drop the event."""
+    user = await require_user()
+    session = current_session()
+    slot = await service.cancel(session, user.id, schedule_id)
+    return await _commit_then_mail(session, slot, user, InviteMethod.CANCEL)

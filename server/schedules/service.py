@@ -1,0 +1,235 @@
+"""Creating, moving and cancelling interview slots.
+
+These functions change the database only (and only flush); sending the invitation is the API's
+next step *after* the commit, so a mail server that is down or slow can never lose or hold up a
+schedule — the outcome is then stored with ``record_invitation_result``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.accounts.models import User
+from server.interviews import repository as interviews
+from server.interviews.models import Interview
+from server.interviews.schemas import InterviewStatus
+from server.interviews.service import InterviewInBinError, InterviewNotFoundError
+from server.kit.db import new_id, utcnow
+from server.kit.errors import BadRequestError, ConflictError, NotFoundError
+from server.schedules import repository
+from server.schedules.models import Schedule, ScheduleStatus
+from server.schedules.schemas import ScheduleCreate, ScheduleUpdate
+
+
+class ScheduleNotFoundError(NotFoundError):
+    code = "schedule_not_found"
+
+    def __init__(self, message: str = "No such schedule.") -> None:
+        super().__init__(message)
+
+
+class StartsInPastError(BadRequestError):
+    code = "starts_in_past"
+
+    def __init__(self) -> None:
+        super().__init__("starts_at must be in the future.")
+
+
+class MissingFieldsError(BadRequestError):
+    code = "missing_fields"
+
+
+class ScheduleCancelledError(ConflictError):
+    code = "schedule_cancelled"
+
+
+class AlreadyScheduledError(ConflictError):
+    code = "already_scheduled"
+
+
+class InterviewStartedError(ConflictError):
+    code = "interview_started"
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A schedule with its interview (relationships are never lazy-loaded)."""
+
+    schedule: Schedule
+    interview: Interview
+
+
+def ical_uid_for(schedule_id: str, public_url: str) -> str:
+    """Globally unique and fixed for the slot's life (RFC 5545 suggests ``id@host``)."""
+    host = urlsplit(public_url).hostname or "onsite"
+    return f"{schedule_id}@{host}"
+
+
+def _require_future(starts_at: datetime, now: datetime) -> None:
+    if starts_at <= now:
+        raise StartsInPastError()
+
+
+def _refuse_if_started(interview: Interview) -> None:
+    if interview.status in (InterviewStatus.IN_PROGRESS.value, InterviewStatus.COMPLETED.value):
+        raise InterviewStartedError(
+            f"The interview is {interview.status.replace('_', ' ')}; its slot cannot change."
+        )
+
+
+async def _interview_for_new_slot(
+    session: AsyncSession, owner: User, data: ScheduleCreate
+) -> Interview:
+    if data.interview_id is None:
+        missing = [
+            name
+            for name in ("title", "candidate_name", "candidate_email")
+            if getattr(data, name) is None
+        ]
+        if missing:
+            raise MissingFieldsError(
+                "Give interview_id, or title, candidate_name and candidate_email: missing "
+                + ", ".join(missing)
+                + "."
+            )
+        assert data.title is not None and data.candidate_name is not None
+        interview = Interview(
+            owner_id=owner.id,
+            title=data.title,
+            candidate_name=data.candidate_name,
+            candidate_email=str(data.candidate_email),
+            position=data.position or None,
+            language=data.language,
+            status=InterviewStatus.SCHEDULED.value,
+            tags=[],
+            final_code="",
+            notes="",
+        )
+        interview.refresh_search_text()
+        await interviews.add(session, interview)
+        return interview
+
+    found = await interviews.get_owned(session, owner.id, data.interview_id, which="live")
+    if found is None:
+        raise InterviewNotFoundError()
+    _refuse_if_started(found)
+    if await repository.active_for_interview(session, found.id) is not None:
+        raise AlreadyScheduledError(
+            "The interview already has a slot; reschedule or cancel it instead."
+        )
+    for name in ("title", "candidate_name", "position", "language"):
+        value = getattr(data, name)
+        if value is not None:
+            setattr(found, name, value)
+    if data.candidate_email is not None:
+        found.candidate_email = str(data.candidate_email)
+    if not found.candidate_email:
+        raise MissingFieldsError("The interview has no candidate_email; give one.")
+    found.status = InterviewStatus.SCHEDULED.value
+    found.refresh_search_text()
+    return found
+
+
+async def schedule_interview(
+    session: AsyncSession, owner: User, data: ScheduleCreate, *, public_url: str
+) -> Slot:
+    """Creates the slot (and the record, unless ``interview_id`` names an existing one)."""
+    now = utcnow()
+    _require_future(data.starts_at, now)
+    interview = await _interview_for_new_slot(session, owner, data)
+    starts_at = data.starts_at.astimezone(UTC)
+    interview.scheduled_at = starts_at
+    interview.updated_at = now
+    schedule_id = new_id()
+    schedule = Schedule(
+        id=schedule_id,
+        interview_id=interview.id,
+        owner_id=owner.id,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=data.duration_minutes),
+        duration_minutes=data.duration_minutes,
+        timezone=data.timezone,
+        candidate_email=str(interview.candidate_email),
+        interviewer_email=str(data.interviewer_email or owner.email),
+        ical_uid=ical_uid_for(schedule_id, public_url),
+        sequence=0,
+        status=ScheduleStatus.ACTIVE.value,
+        invitation_sent=False,
+    )
+    await repository.add(session, schedule)
+    return Slot(schedule, interview)
+
+
+async def list_schedules(session: AsyncSession, owner_id: str, *, upcoming: bool) -> Sequence[Slot]:
+    rows = await repository.list_owned(
+        session, owner_id, ending_after=utcnow() if upcoming else None
+    )
+    return [Slot(schedule, interview) for schedule, interview in rows]
+
+
+async def _owned(session: AsyncSession, owner_id: str, schedule_id: str) -> Slot:
+    found = await repository.get_owned(session, owner_id, schedule_id)
+    if found is None:
+        raise ScheduleNotFoundError()
+    return Slot(*found)
+
+
+async def get_schedule(session: AsyncSession, owner_id: str, schedule_id: str) -> Slot:
+    return await _owned(session, owner_id, schedule_id)
+
+
+async def reschedule(
+    session: AsyncSession, owner_id: str, schedule_id: str, data: ScheduleUpdate
+) -> Slot:
+    """New time (and length/zone); ``SEQUENCE`` goes up so calendars replace the old event."""
+    slot = await _owned(session, owner_id, schedule_id)
+    schedule, interview = slot.schedule, slot.interview
+    if schedule.status == ScheduleStatus.CANCELLED.value:
+        raise ScheduleCancelledError("The slot was cancelled; schedule a new one instead.")
+    if interview.deleted_at is not None:
+        raise InterviewInBinError("The interview is in the bin; restore it first.")
+    _refuse_if_started(interview)
+    now = utcnow()
+    _require_future(data.starts_at, now)
+    if data.duration_minutes is not None:
+        schedule.duration_minutes = data.duration_minutes
+    if data.timezone is not None:
+        schedule.timezone = data.timezone
+    schedule.starts_at = data.starts_at.astimezone(UTC)
+    schedule.ends_at = schedule.starts_at + timedelta(minutes=schedule.duration_minutes)
+    schedule.sequence += 1
+    schedule.invitation_sent = False
+    schedule.updated_at = now
+    interview.scheduled_at = schedule.starts_at
+    interview.updated_at = now
+    await session.flush()
+    return slot
+
+
+async def cancel(session: AsyncSession, owner_id: str, schedule_id: str) -> Slot:
+    """Cancels the slot and the record (``cancelled``); works for a binned record too, so the
+    candidate's calendar can still be cleaned up."""
+    slot = await _owned(session, owner_id, schedule_id)
+    schedule, interview = slot.schedule, slot.interview
+    if schedule.status == ScheduleStatus.CANCELLED.value:
+        raise ScheduleCancelledError("The slot is already cancelled.")
+    _refuse_if_started(interview)
+    now = utcnow()
+    schedule.status = ScheduleStatus.CANCELLED.value
+    schedule.sequence += 1
+    schedule.invitation_sent = False
+    schedule.updated_at = now
+    interview.status = InterviewStatus.CANCELLED.value
+    interview.updated_at = now
+    await session.flush()
+    return slot
+
+
+async def record_invitation_result(session: AsyncSession, slot: Slot, sent: bool) -> None:
+    slot.schedule.invitation_sent = sent
+    await session.flush()
