@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_QUERY, pageCount, parseListQuery, toApiParams, toggleSort, toSearch } from './listQuery';
+
+describe('list query', () => {
+  it('parses a full query string', () => {
+    expect(parseListQuery('?status=completed&q=alice&sort=title&order=asc&page=3&per_page=50')).toEqual({
+      status: 'completed',
+      q: 'alice',
+      sort: 'title',
+      order: 'asc',
+      page: 3,
+      per_page: 50,
+    });
+  });
+  it('falls back to defaults for nonsense instead of sending it to the API', () => {
+    expect(parseListQuery('?status=bogus&sort=password&order=up&page=-1&per_page=5000')).toEqual(DEFAULT_QUERY);
+  });
+  it('round-trips through the address bar, omitting defaults', () => {
+    const q = { ...DEFAULT_QUERY, q: 'bob smith', page: 2 };
+    expect(toSearch(DEFAULT_QUERY)).toBe('');
+    expect(parseListQuery(toSearch(q))).toEqual(q);
+  });
+  it('always sends sort and paging to the API, never empty filters', () => {
+    const params = new URLSearchParams(toApiParams({ ...DEFAULT_QUERY, q: '  ' }));
+    expect(params.has('q')).toBe(false);
+    expect(params.has('status')).toBe(false);
+    expect(params.get('sort')).toBe('created_at');
+    expect(params.get('per_page')).toBe('20');
+  });
+  it('toggles sort order on the same column and resets the page', () => {
+    const once = toggleSort({ ...DEFAULT_QUERY, page: 4 }, 'title');
+    expect(once).toMatchObject({ sort: 'title', order: 'asc', page: 1 });
+    expect(toggleSort(once, 'title').order).toBe('desc');
+  });
+  it('counts pages', () => {
+    expect(pageCount(0, 20)).toBe(1);
+    expect(pageCount(41, 20)).toBe(3);
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * The realtime protocol, read from the one file the server reads too (config/protocol.json).
+ * Event names are looked up here and checked against that file, so a renamed event fails the
+ * unit tests and the build instead of silently never arriving.
+ */
+import protocolJson from '../../../config/protocol.json';
+
+export interface FieldSpec {
+  type: string;
+  optional?: boolean;
+  nullable?: boolean;
+  min?: number;
+  max?: number;
+  max_bytes?: number;
+  enum?: string[];
+}
+
+export interface EventSpec {
+  from: 'client' | 'server' | 'both';
+  who?: 'any' | 'interviewer';
+  payload: 'binary' | Record<string, FieldSpec>;
+  description?: string;
+}
+
+export interface DocSpec {
+  text: string;
+  meta_map?: string;
+  meta_keys?: string[];
+  who: string;
+  event: string;
+}
+
+export interface Protocol {
+  version: number;
+  limits: Record<string, number>;
+  docs: Record<string, DocSpec>;
+  events: Record<string, EventSpec>;
+}
+
+export const protocol = protocolJson as unknown as Protocol;
+
+/** Returns the event name after checking the protocol defines it for the given direction. */
+export function eventName(name: string, direction: 'send' | 'receive'): string {
+  const spec = protocol.events[name];
+  if (!spec) throw new Error(`event ${name} is not in config/protocol.json`);
+  const ok = direction === 'send' ? spec.from !== 'server' : spec.from !== 'client';
+  if (!ok) {
+    throw new Error(`event ${name} cannot be ${direction === 'send' ? 'sent' : 'received'} by the client`);
+  }
+  return name;
+}
+
+/** Every event the browser uses, resolved once at start-up. */
+export const EV = {
+  syncMessage: eventName('sync:message', 'send'),
+  notesMessage: eventName('notes:message', 'send'),
+  chatSend: eventName('chat:send', 'send'),
+  chatMessage: eventName('chat:message', 'receive'),
+  runStart: eventName('run:start', 'send'),
+  runStarted: eventName('run:started', 'receive'),
+  runFinished: eventName('run:finished', 'receive'),
+  runPermission: eventName('run:permission', 'send'),
+  roomSettings: eventName('room:settings', 'receive'),
+  signalSend: eventName('signal:send', 'send'),
+  signalMessage: eventName('signal:message', 'receive'),
+  roomEnd: eventName('room:end', 'send'),
+  roomEnded: eventName('room:ended', 'receive'),
+  welcome: eventName('room:welcome', 'receive'),
+  presenceJoined: eventName('presence:joined', 'receive'),
+  presenceAway: eventName('presence:away', 'receive'),
+  presenceLeft: eventName('presence:left', 'receive'),
+  error: eventName('error', 'receive'),
+} as const;
+
+export const CODE_DOC: DocSpec = protocol.docs['code'] ?? {
+  text: 'code',
+  meta_map: 'meta',
+  who: 'any',
+  event: 'sync:message',
+};
+export const NOTES_DOC: DocSpec = protocol.docs['notes'] ?? {
+  text: 'notes',
+  who: 'interviewer',
+  event: 'notes:message',
+};
+
+export function limit(name: string, fallback: number): number {
+  return protocol.limits[name] ?? fallback;
+}
+
+/** Checks an outgoing payload against the protocol's field spec (the rules the server applies). */
+export function validatePayload(name: string, payload: unknown): string | null {
+  const spec = protocol.events[name];
+  if (!spec) return `unknown event ${name}`;
+  if (spec.payload === 'binary') return payload instanceof Uint8Array ? null : 'expected binary payload';
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return 'expected an object';
+  const record = payload as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!(key in spec.payload)) return `unknown field ${key}`;
+  }
+  for (const [key, field] of Object.entries(spec.payload)) {
+    const value = record[key];
+    if (value === undefined) {
+      if (!field.optional) return `missing field ${key}`;
+      continue;
+    }
+    if (value === null) {
+      if (!field.nullable) return `field ${key} may not be null`;
+      continue;
+    }
+    const problem = checkField(key, field, value);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+function checkField(key: string, field: FieldSpec, value: unknown): string | null {
+  switch (field.type) {
+    case 'string': {
+      if (typeof value !== 'string') return `field ${key} must be a string`;
+      const length = [...value].length;
+      if (field.min !== undefined && length < field.min) return `field ${key} is too short`;
+      if (field.max !== undefined && length > field.max) return `field ${key} is too long`;
+      if (field.enum && !field.enum.includes(value)) return `field ${key} must be one of ${field.enum.join(', ')}`;
+      return null;
+    }
+    case 'boolean':
+      return typeof value === 'boolean' ? null : `field ${key} must be a boolean`;
+    case 'integer':
+      return Number.isInteger(value) ? null : `field ${key} must be an integer`;
+    case 'array':
+      return Array.isArray(value) ? null : `field ${key} must be an array`;
+    case 'object':
+      return typeof value === 'object' && !Array.isArray(value) ? null : `field ${key} must be an object`;
+    default:
+      return null;
+  }
+}

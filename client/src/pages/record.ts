@@ -1,0 +1,112 @@
+/** One interview's record: final code, chat transcript, runs, private notes and the verdict. */
+import { type PageContext, requireUser, type View } from '../app';
+import { ApiError, http, type Interview } from '../core/api';
+import { alertBox, field, h } from '../core/dom';
+import { formatDateTime, recommendationLabel } from '../core/format';
+import { formatRunResult, TRUNCATION_NOTE } from '../core/runResult';
+import { statusBadge } from './dashboard';
+
+function errorText(error: unknown): string {
+  return error instanceof ApiError || error instanceof Error ? error.message : 'Something went wrong.';
+}
+
+const RECOMMENDATIONS = ['', 'strong_hire', 'hire', 'no_hire', 'strong_no_hire'];
+
+export async function recordPage(ctx: PageContext): Promise<View> {
+  await requireUser(ctx);
+  const id = ctx.params['id'] ?? '';
+  let record: Interview;
+  try {
+    record = await http.get<Interview>(`/api/interviews/${encodeURIComponent(id)}`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      return {
+        title: 'Not found',
+        chrome: 'app',
+        el: h('div', { class: 'card narrow' }, h('h1', null, 'Interview not found'),
+          h('p', null, 'It may have been deleted, or it belongs to someone else.'), h('a', { href: '/' }, 'Back to interviews')),
+      };
+    }
+    throw error;
+  }
+  const alert = alertBox();
+
+  const live = record.status === 'scheduled' || record.status === 'in_progress';
+  const header = h('div', { class: 'page-head' },
+    h('div', null,
+      h('p', { class: 'crumbs' }, h('a', { href: '/' }, 'Interviews'), ' / '),
+      h('h1', null, record.title),
+      h('p', { class: 'muted' }, `${record.candidate_name}${record.position ? ` · ${record.position}` : ''} · `, statusBadge(record.status))),
+    h('div', { class: 'head-actions' },
+      live ? h('a', { href: `/rooms/${record.id}`, class: 'btn btn-primary' }, 'Open room') : null,
+      deleteButton()));
+
+  function deleteButton(): HTMLElement {
+    return h('button', {
+      type: 'button',
+      class: 'btn btn-danger-ghost',
+      onclick: () => {
+        http.delete(`/api/interviews/${record.id}`)
+          .then(() => ctx.navigate('/bin'))
+          .catch((error: unknown) => alert.show(errorText(error)));
+      },
+    }, 'Move to bin');
+  }
+
+  const facts = h('section', { class: 'card' }, h('h2', null, 'Details'),
+    h('dl', { class: 'facts' },
+      h('dt', null, 'Candidate'), h('dd', null, record.candidate_name, record.candidate_email ? ` <${record.candidate_email}>` : ''),
+      h('dt', null, 'Scheduled'), h('dd', null, formatDateTime(record.scheduled_at)),
+      h('dt', null, 'Created'), h('dd', null, formatDateTime(record.created_at)),
+      h('dt', null, 'Language'), h('dd', null, record.language ?? '—'),
+      h('dt', null, 'Join link'), h('dd', null, h('code', { class: 'break' }, record.join_url))));
+
+  const code = h('section', { class: 'card' }, h('h2', null, 'Final code'),
+    record.final_code
+      ? h('pre', { class: 'code-block', tabindex: 0, 'aria-label': 'Final code' }, record.final_code)
+      : h('p', { class: 'muted' }, live ? 'The code is saved here when the interview ends.' : 'No code was written.'));
+
+  const chat = h('section', { class: 'card' }, h('h2', null, 'Chat transcript'),
+    record.chat.length === 0
+      ? h('p', { class: 'muted' }, 'No messages.')
+      : h('ol', { class: 'transcript' }, record.chat.map((m) =>
+        h('li', { class: `msg msg-${m.author_role}` },
+          h('div', { class: 'msg-meta' }, h('strong', null, m.author_name), ` · ${m.author_role} · `,
+            h('time', { datetime: m.sent_at }, formatDateTime(m.sent_at))),
+          h('div', { class: 'msg-text' }, m.text)))));
+
+  const runs = h('section', { class: 'card' }, h('h2', null, `Runs (${record.runs.length})`),
+    record.runs.length === 0
+      ? h('p', { class: 'muted' }, 'No runs.')
+      : h('ol', { class: 'run-list' }, record.runs.map((run) => {
+        const view = formatRunResult(run.result);
+        return h('li', { class: 'run-item' },
+          h('div', { class: 'run-summary' },
+            h('span', { class: `badge badge-${view.badge.tone}` }, view.badge.label),
+            h('span', { class: 'muted small' }, `${run.language} · by ${run.started_by} · ${formatDateTime(run.created_at)} · ${view.facts.join(' · ')}`)),
+          h('details', null, h('summary', null, 'Output'),
+            run.stdin ? h('div', { class: 'out-block' }, h('div', { class: 'out-title' }, 'stdin'), h('pre', { class: 'out-text' }, run.stdin)) : null,
+            view.blocks.map((b) => h('div', { class: `out-block out-${b.tone}` }, h('div', { class: 'out-title' }, b.title),
+              h('pre', { class: 'out-text' }, b.text || '(empty)'), b.truncated ? h('p', { class: 'truncated' }, TRUNCATION_NOTE) : null))));
+      })));
+
+  const notes = h('textarea', { rows: 6, value: record.notes ?? '' });
+  const rec = h('select', null, RECOMMENDATIONS.map((r) =>
+    h('option', { value: r, selected: (record.recommendation ?? '') === r }, r ? recommendationLabel(r) : 'No recommendation yet')));
+  const saveState = h('span', { class: 'muted small', role: 'status' });
+  const notesForm = h('form', { class: 'stack' }, field('Private notes (only you see these)', notes), field('Recommendation', rec),
+    h('div', { class: 'row' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Save'), saveState));
+  notesForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    saveState.textContent = 'Saving…';
+    http.patch<Interview>(`/api/interviews/${record.id}`, { notes: notes.value, recommendation: rec.value || null })
+      .then(() => { saveState.textContent = 'Saved.'; })
+      .catch((error: unknown) => { saveState.textContent = ''; alert.show(errorText(error)); });
+  });
+
+  const main = h('div', { class: 'record-main' }, code, runs, chat);
+  const side = h('div', { class: 'record-side' }, facts, h('section', { class: 'card' }, h('h2', null, 'Notes and verdict'), notesForm));
+  const body = h('div', { class: 'record-grid' }, main, side);
+  const el = h('div', { class: 'stack-lg' }, header, alert.el, body);
+  return { title: record.title, chrome: 'app', el };
+}

@@ -1,0 +1,526 @@
+/**
+ * The live room. Composes the transports (one RoomSocket, one PeerLink per peer) with the shared
+ * editor, the run panel, chat, notes and video. Everything shared lives on the server: this page
+ * only renders what the room says and sends what the person does.
+ */
+import { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+
+import { type PageContext, requireUser, type View } from '../app';
+import { ApiError, http, type Interview, type Language, type User } from '../core/api';
+import { h, replaceChildren } from '../core/dom';
+import { CODE_DOC, EV, limit, NOTES_DOC } from '../core/protocol';
+import { type ChatMessage, MessageLog, UnreadCounter, unreadLabel } from '../room/chatCore';
+import { type CollabEditor, createCollabEditor, type Theme } from '../room/collab';
+import { dropGrant, loadGrant } from '../room/grant';
+import { type Participant, peersToLink } from '../room/mediaCore';
+import type { SignalKind } from '../room/peer';
+import { type RunFinishedInfo, RunPanel, type RunStartedInfo } from '../room/runPanel';
+import { type RoomAuth, RoomSocket } from '../room/socket';
+import { colourFor, lighten, shouldReplaceCode } from '../room/stubs';
+import { VideoCall } from '../room/video';
+import { YSocketSync } from '../room/ysync';
+
+interface Welcome {
+  protocol_version: number;
+  interview_id: string;
+  title: string;
+  self: Participant;
+  participants: Participant[];
+  chat: ChatMessage[];
+  settings: { candidate_can_run?: boolean };
+  ice_servers: RTCIceServer[];
+  read_only: boolean;
+  run_in_flight: RunStartedInfo | null;
+}
+
+interface RoomError {
+  code: string;
+  message: string;
+  event?: string | null;
+}
+
+const PREFS_KEY = 'onsite.editor';
+
+function loadPrefs(): { theme: Theme; fontSize: number } {
+  try {
+    const raw = JSON.parse(localStorage.getItem(PREFS_KEY) ?? '{}') as { theme?: string; fontSize?: number };
+    return {
+      theme: raw.theme === 'dark' ? 'dark' : 'light',
+      fontSize: typeof raw.fontSize === 'number' && raw.fontSize >= 10 && raw.fontSize <= 28 ? raw.fontSize : 14,
+    };
+  } catch {
+    return { theme: 'light', fontSize: 14 };
+  }
+}
+
+export async function roomPage(ctx: PageContext): Promise<View> {
+  const interviewId = ctx.params['id'] ?? '';
+  const grant = loadGrant(sessionStorage, interviewId);
+  let user: User | null = null;
+  let record: Interview | null = null;
+  if (!grant) {
+    user = await requireUser(ctx);
+    try {
+      record = await http.get<Interview>(`/api/interviews/${encodeURIComponent(interviewId)}`);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) {
+        return {
+          title: 'Room not found',
+          chrome: 'app',
+          el: h('div', { class: 'card narrow' }, h('h1', null, 'Room not found'),
+            h('p', null, 'This interview does not exist or belongs to someone else.'), h('a', { href: '/' }, 'Back to interviews')),
+        };
+      }
+      throw error;
+    }
+  }
+  const languages = await http.get<Language[]>('/api/languages').catch(() => [] as Language[]);
+  return buildRoom({ interviewId, grant, user, record, languages });
+}
+
+interface RoomSetup {
+  interviewId: string;
+  grant: ReturnType<typeof loadGrant>;
+  user: User | null;
+  record: Interview | null;
+  languages: Language[];
+}
+
+function buildRoom(setup: RoomSetup): View {
+  const { interviewId, grant, user, record, languages } = setup;
+  const isInterviewer = grant === null;
+  const selfName = grant?.name ?? user?.name ?? 'Interviewer';
+  const prefs = loadPrefs();
+  const disposers: (() => void)[] = [];
+
+  // ---- shared documents ---------------------------------------------------------------------
+  const doc = new Y.Doc();
+  const code = doc.getText(CODE_DOC.text);
+  const meta = doc.getMap<string>(CODE_DOC.meta_map ?? 'meta');
+  const awareness = new Awareness(doc);
+  const colour = colourFor(grant?.participant_id ?? user?.id ?? selfName);
+  awareness.setLocalStateField('user', { name: selfName, color: colour, colorLight: lighten(colour) });
+  const notesDoc = isInterviewer ? new Y.Doc() : null;
+
+  const auth: RoomAuth = grant ? { token: grant.token } : { interview_id: interviewId };
+  const socket = new RoomSocket(auth);
+  const codeSync = new YSocketSync(doc, { send: (m) => socket.connected && socket.emit(EV.syncMessage, m) }, awareness);
+  const notesSync = notesDoc
+    ? new YSocketSync(notesDoc, { send: (m) => socket.connected && socket.emit(EV.notesMessage, m) }, null)
+    : null;
+
+  // ---- header -------------------------------------------------------------------------------
+  const titleEl = h('h1', { class: 'room-title' }, record?.title ?? 'Interview');
+  const connection = h('span', { class: 'conn conn-connecting', role: 'status' }, 'Connecting…');
+  const people = h('ul', { class: 'people', 'aria-label': 'People in the room' });
+  const banner = h('div', { class: 'room-banner', role: 'status', hidden: true });
+  const toast = h('div', { class: 'toast', role: 'alert', hidden: true });
+  let toastTimer = 0;
+  const showToast = (text: string): void => {
+    toast.textContent = text;
+    toast.hidden = false;
+    window.clearTimeout(toastTimer);
+    toastTimer = window.setTimeout(() => { toast.hidden = true; }, 6000);
+  };
+
+  const endArea = h('div', { class: 'end-area' });
+  const renderEndButton = (): void => {
+    if (!isInterviewer) return;
+    replaceChildren(endArea, h('button', {
+      type: 'button',
+      class: 'btn btn-danger',
+      onclick: () => {
+        replaceChildren(endArea,
+          h('span', { class: 'small' }, 'End for everyone?'),
+          h('button', {
+            type: 'button',
+            class: 'btn btn-danger',
+            onclick: () => socket.emit(EV.roomEnd, {}),
+          }, 'Confirm end'),
+          h('button', { type: 'button', class: 'btn btn-ghost', onclick: renderEndButton }, 'Cancel'));
+        endArea.querySelector<HTMLButtonElement>('.btn-danger')?.focus();
+      },
+    }, 'End interview'));
+  };
+  renderEndButton();
+
+  const header = h('header', { class: 'room-head' },
+    h('div', { class: 'room-id' },
+      isInterviewer ? h('a', { href: '/', class: 'brand small-brand', 'aria-label': 'Back to interviews' }, '◆') : h('span', { class: 'brand small-brand', 'aria-hidden': 'true' }, '◆'),
+      titleEl, connection),
+    people,
+    endArea);
+
+  // ---- editor and its toolbar ---------------------------------------------------------------
+  const stubs = languages.map((l) => l.stub);
+  const languageSelect = h('select', { id: 'room-language', 'aria-label': 'Language' },
+    languages.map((l) => h('option', { value: l.id }, `${l.name} (${l.version})`)));
+  if (languages.length === 0) languageSelect.appendChild(h('option', { value: 'python' }, 'Python'));
+  const fontSelect = h('select', { id: 'room-font', 'aria-label': 'Font size' },
+    [12, 13, 14, 16, 18, 20, 24].map((px) => h('option', { value: String(px), selected: px === prefs.fontSize }, `${px}px`)));
+  let theme: Theme = prefs.theme;
+  const themeButton = h('button', { type: 'button', class: 'btn btn-small', 'aria-pressed': String(theme === 'dark') }, theme === 'dark' ? 'Light theme' : 'Dark theme');
+  const editorHost = h('div', { class: 'editor-host' });
+  const runPanel = new RunPanel((stdin) => {
+    try {
+      socket.emit(EV.runStart, stdin ? { stdin } : {});
+    } catch (error) {
+      runPanel.failed(error instanceof Error ? error.message : 'Could not start the run.');
+    }
+  }, limit('stdin_max_chars', 65536));
+
+  const editor: CollabEditor = createCollabEditor({
+    parent: editorHost,
+    text: code,
+    awareness,
+    language: meta.get('language') ?? record?.language ?? 'python',
+    readOnly: true, // until the room says we may write
+    theme,
+    fontSize: prefs.fontSize,
+    label: 'Shared code editor',
+    keys: [{ key: 'Mod-Enter', run: () => { runPanel.requestRun(); return true; } }],
+  });
+  disposers.push(() => editor.destroy());
+
+  const savePrefs = (): void => localStorage.setItem(PREFS_KEY, JSON.stringify({ theme, fontSize: Number(fontSelect.value) }));
+  themeButton.addEventListener('click', () => {
+    theme = theme === 'dark' ? 'light' : 'dark';
+    editor.setTheme(theme);
+    themeButton.textContent = theme === 'dark' ? 'Light theme' : 'Dark theme';
+    themeButton.setAttribute('aria-pressed', String(theme === 'dark'));
+    editorHost.classList.toggle('dark', theme === 'dark');
+    savePrefs();
+  });
+  editorHost.classList.toggle('dark', theme === 'dark');
+  fontSelect.addEventListener('change', () => {
+    editor.setFontSize(Number(fontSelect.value));
+    savePrefs();
+  });
+
+  const applyLanguage = (): void => {
+    const id = meta.get('language');
+    if (!id) return;
+    if (languageSelect.value !== id) languageSelect.value = id;
+    editor.setLanguage(id);
+  };
+  meta.observe(applyLanguage);
+  languageSelect.addEventListener('change', () => {
+    const next = languages.find((l) => l.id === languageSelect.value);
+    doc.transact(() => {
+      meta.set('language', languageSelect.value);
+      if (next && shouldReplaceCode(code.toString(), stubs)) {
+        code.delete(0, code.length);
+        code.insert(0, next.stub);
+      }
+    });
+  });
+
+  const editorPane = h('section', { class: 'editor-pane', 'aria-label': 'Code' },
+    h('div', { class: 'editor-toolbar' },
+      h('label', { for: 'room-language', class: 'sr-only' }, 'Language'), languageSelect,
+      h('label', { for: 'room-font', class: 'sr-only' }, 'Font size'), fontSelect,
+      themeButton),
+    editorHost,
+    runPanel.el);
+
+  // ---- side panels: chat, notes, invite -----------------------------------------------------
+  const chatLog = new MessageLog();
+  const unread = new UnreadCounter();
+  const chatList = h('ol', { class: 'chat-list', 'aria-label': 'Messages', tabindex: 0 });
+  const chatInput = h('textarea', { id: 'chat-input', rows: 2, maxlength: limit('chat_max_chars', 2000), placeholder: 'Message everyone' });
+  const chatForm = h('form', { class: 'chat-form' },
+    h('label', { for: 'chat-input', class: 'sr-only' }, 'Message'), chatInput,
+    h('button', { type: 'submit', class: 'btn btn-primary btn-small' }, 'Send'));
+  const sendChat = (): void => {
+    const text = chatInput.value.trim();
+    if (!text) return;
+    try {
+      socket.emit(EV.chatSend, { text });
+      chatInput.value = '';
+    } catch (error) {
+      showToast(error instanceof Error ? error.message : 'Could not send the message.');
+    }
+  };
+  chatForm.addEventListener('submit', (event) => { event.preventDefault(); sendChat(); });
+  chatInput.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey) { event.preventDefault(); sendChat(); }
+  });
+  let selfId = grant?.participant_id ?? '';
+  const renderMessage = (m: ChatMessage): void => {
+    const mine = m.participant_id !== undefined && m.participant_id === selfId;
+    chatList.appendChild(h('li', { class: `msg msg-${m.author_role}${mine ? ' msg-mine' : ''}` },
+      h('div', { class: 'msg-meta' }, h('strong', null, m.author_name), ' ',
+        h('time', { datetime: m.sent_at }, new Date(m.sent_at).toLocaleTimeString(undefined, { timeStyle: 'short' }))),
+      h('div', { class: 'msg-text' }, m.text)));
+    chatList.scrollTop = chatList.scrollHeight;
+  };
+
+  const tabs: { id: string; label: string; panel: HTMLElement; badge?: HTMLElement }[] = [];
+  const chatBadge = h('span', { class: 'unread', 'aria-label': 'unread messages', hidden: true });
+  tabs.push({ id: 'chat', label: 'Chat', panel: h('div', { class: 'chat' }, chatList, chatForm), badge: chatBadge });
+  let notesEditor: CollabEditor | null = null;
+  if (notesDoc) {
+    const notesHost = h('div', { class: 'notes-host' });
+    notesEditor = createCollabEditor({
+      parent: notesHost,
+      text: notesDoc.getText(NOTES_DOC.text),
+      awareness: null,
+      language: 'plain',
+      readOnly: false,
+      theme: 'light',
+      fontSize: 14,
+      label: 'Private notes',
+    });
+    const notesEd = notesEditor;
+    disposers.push(() => notesEd.destroy());
+    tabs.push({ id: 'notes', label: 'Notes', panel: h('div', { class: 'notes' }, h('p', { class: 'muted small' }, 'Only you see these notes. They are saved with the record.'), notesHost) });
+    const joinUrl = record?.join_url ?? '';
+    const linkInput = h('input', { type: 'text', readonly: true, value: joinUrl, id: 'invite-link', class: 'mono' });
+    const copyState = h('span', { class: 'muted small', role: 'status' });
+    const copy = h('button', {
+      type: 'button',
+      class: 'btn btn-small',
+      onclick: async () => {
+        try {
+          await navigator.clipboard.writeText(joinUrl);
+          copyState.textContent = 'Link copied.';
+        } catch {
+          linkInput.select();
+          copyState.textContent = 'Press Ctrl+C to copy.';
+        }
+      },
+    }, 'Copy link');
+    tabs.push({
+      id: 'invite',
+      label: 'Invite',
+      panel: h('div', { class: 'invite' },
+        h('p', null, 'Send the candidate this link, or let them scan the code.'),
+        h('label', { for: 'invite-link' }, 'Join link'), h('div', { class: 'row' }, linkInput, copy), copyState,
+        h('img', { src: `/api/interviews/${encodeURIComponent(interviewId)}/qr.svg`, alt: 'QR code of the join link', class: 'qr', width: 180, height: 180 }),
+        h('label', { class: 'check' }, (() => {
+          const box = h('input', { type: 'checkbox', checked: true, id: 'candidate-can-run' });
+          box.addEventListener('change', () => socket.emit(EV.runPermission, { candidate_can_run: box.checked }));
+          return box;
+        })(), ' Candidate may run code')),
+    });
+  }
+  const tabList = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Side panels' });
+  const tabPanels = h('div', { class: 'tab-panels' });
+  let activeTab = 'chat';
+  const selectTab = (id: string, focus = false): void => {
+    activeTab = id;
+    for (const t of tabs) {
+      const button = tabList.querySelector<HTMLButtonElement>(`#tab-${t.id}`);
+      const on = t.id === id;
+      button?.setAttribute('aria-selected', String(on));
+      if (button) button.tabIndex = on ? 0 : -1;
+      if (on && focus) button?.focus();
+      t.panel.hidden = !on;
+    }
+    const count = unread.setVisible(id === 'chat');
+    chatBadge.hidden = count === 0;
+  };
+  tabs.forEach((t, i) => {
+    const button = h('button', { type: 'button', role: 'tab', id: `tab-${t.id}`, 'aria-controls': `panel-${t.id}`, class: 'tab' }, t.label, t.badge ?? null);
+    button.addEventListener('click', () => selectTab(t.id));
+    button.addEventListener('keydown', (event) => {
+      if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+      const next = tabs[(i + (event.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length]!;
+      selectTab(next.id, true);
+    });
+    tabList.appendChild(button);
+    t.panel.setAttribute('role', 'tabpanel');
+    t.panel.id = `panel-${t.id}`;
+    t.panel.setAttribute('aria-labelledby', `tab-${t.id}`);
+    tabPanels.appendChild(t.panel);
+  });
+  selectTab('chat');
+
+  // ---- video --------------------------------------------------------------------------------
+  let video: VideoCall | null = null;
+  const videoHost = h('div', { class: 'video-host' });
+  const participants = new Map<string, Participant>();
+  const nameOf = (id: string): string => participants.get(id)?.name ?? 'Guest';
+  const renderPeople = (): void => {
+    replaceChildren(people, [...participants.values()].map((p) =>
+      h('li', { class: `person${p.connected === false ? ' away' : ''}`, title: `${p.name} (${p.role})` },
+        h('span', { class: 'dot', style: `background:${p.colour ?? p.color ?? colourFor(p.participant_id)}`, 'aria-hidden': 'true' }),
+        p.name, p.participant_id === selfId ? ' (you)' : '', h('span', { class: 'sr-only' }, `, ${p.role}${p.connected === false ? ', away' : ''}`))));
+  };
+
+  const side = h('aside', { class: 'room-side', 'aria-label': 'Video and conversation' }, videoHost, tabList, tabPanels);
+  const layout = h('div', { class: `room ${isInterviewer ? 'as-interviewer' : 'as-candidate'}` }, header, banner, h('div', { class: 'room-body' }, editorPane, side), toast);
+
+  // ---- room events --------------------------------------------------------------------------
+  let ended = false;
+  let candidateCanRun = true;
+  let seeded = false;
+  const applyRunPermission = (): void => {
+    if (ended) runPanel.setAllowed(false, 'The interview has ended.');
+    else if (!isInterviewer && !candidateCanRun) runPanel.setAllowed(false, 'The interviewer has turned off running code for now.');
+    else runPanel.setAllowed(true, '');
+  };
+
+  socket.on('connect', () => {
+    connection.textContent = 'Connected';
+    connection.className = 'conn conn-ok';
+    codeSync.start();
+    notesSync?.start();
+  });
+  socket.on('disconnect', () => {
+    connection.textContent = 'Reconnecting…';
+    connection.className = 'conn conn-connecting';
+  });
+  let refreshedOnce = false;
+  socket.on('connect_error', (err: Error & { data?: { code?: string; message?: string } }) => {
+    const message = err.data?.message ?? err.message;
+    connection.textContent = 'Not connected';
+    connection.className = 'conn conn-bad';
+    if (isInterviewer && !refreshedOnce) {
+      // The access cookie may have expired while the tab was open: refresh once and retry.
+      refreshedOnce = true;
+      http.post('/api/auth/refresh').then(() => socket.reconnect()).catch(() => showToast(message));
+      return;
+    }
+    if (!isInterviewer) dropGrant(sessionStorage, interviewId);
+    banner.hidden = false;
+    banner.className = 'room-banner banner-error';
+    banner.textContent = message;
+  });
+
+  socket.on(EV.welcome, (w: Welcome) => {
+    selfId = w.self.participant_id;
+    titleEl.textContent = w.title;
+    participants.clear();
+    for (const p of w.participants) participants.set(p.participant_id, p);
+    participants.set(w.self.participant_id, { ...w.self, connected: true });
+    renderPeople();
+    const selfColour = w.self.colour ?? w.self.color;
+    if (selfColour) awareness.setLocalStateField('user', { name: w.self.name, color: selfColour, colorLight: lighten(selfColour) });
+    for (const m of w.chat) if (chatLog.add(m)) renderMessage(m);
+    candidateCanRun = w.settings.candidate_can_run !== false;
+    const box = document.getElementById('candidate-can-run');
+    if (box instanceof HTMLInputElement) box.checked = candidateCanRun;
+    if (w.read_only) markEnded(null);
+    else editor.setReadOnly(false);
+    applyRunPermission();
+    if (w.run_in_flight) runPanel.started(w.run_in_flight);
+    if (!video && !w.read_only) {
+      video = new VideoCall({
+        selfId,
+        selfName,
+        iceServers: w.ice_servers,
+        want: { audio: grant?.audio ?? true, video: grant?.video ?? true },
+        sendSignal: (to, kind, data) => {
+          if (socket.connected) socket.emit(EV.signalSend, { to, kind, data });
+        },
+      });
+      replaceChildren(videoHost, video.el);
+      void video.start();
+    }
+    for (const peerId of peersToLink(selfId, w.participants)) {
+      if (!video?.hasPeer(peerId)) video?.addPeer(peerId, nameOf(peerId));
+    }
+    if (isInterviewer && !seeded) {
+      seeded = true;
+      void codeSync.whenSynced().then(() => seedDocument());
+    }
+  });
+
+  /** The interviewer fills an empty room once: the record's language and its starter code. */
+  const seedDocument = (): void => {
+    if (ended) return;
+    doc.transact(() => {
+      if (!meta.get('language')) {
+        const wanted = record?.language && languages.some((l) => l.id === record.language) ? record.language : (languages.find((l) => l.id === 'python')?.id ?? languages[0]?.id);
+        if (wanted) meta.set('language', wanted);
+      }
+      const lang = languages.find((l) => l.id === meta.get('language'));
+      if (lang && code.length === 0) code.insert(0, lang.stub);
+    });
+    applyLanguage();
+  };
+
+  socket.on(EV.syncMessage, (data: unknown) => codeSync.receive(data));
+  socket.on(EV.notesMessage, (data: unknown) => notesSync?.receive(data));
+
+  socket.on(EV.presenceJoined, ({ participant }: { participant: Participant }) => {
+    participants.set(participant.participant_id, { ...participant, connected: true });
+    renderPeople();
+    if (participant.participant_id !== selfId && video && !video.hasPeer(participant.participant_id)) {
+      video.addPeer(participant.participant_id, participant.name);
+    }
+  });
+  socket.on(EV.presenceAway, ({ participant_id }: { participant_id: string }) => {
+    const p = participants.get(participant_id);
+    if (p) participants.set(participant_id, { ...p, connected: false });
+    renderPeople();
+    video?.removePeer(participant_id);
+  });
+  socket.on(EV.presenceLeft, ({ participant_id }: { participant_id: string }) => {
+    participants.delete(participant_id);
+    renderPeople();
+    video?.removePeer(participant_id);
+  });
+
+  socket.on(EV.signalMessage, (msg: { from: string; kind: SignalKind; data: unknown }) => {
+    void video?.receiveSignal(msg.from, msg.kind, msg.data, nameOf);
+  });
+
+  socket.on(EV.chatMessage, (m: ChatMessage) => {
+    if (!chatLog.add(m)) return;
+    renderMessage(m);
+    const count = unread.onMessage(m.participant_id === selfId);
+    chatBadge.textContent = unreadLabel(count);
+    chatBadge.hidden = count === 0 || activeTab === 'chat';
+  });
+
+  socket.on(EV.runStarted, (info: RunStartedInfo) => runPanel.started(info));
+  socket.on(EV.runFinished, (info: RunFinishedInfo) => runPanel.finished(info));
+  socket.on(EV.roomSettings, (s: { candidate_can_run: boolean }) => {
+    candidateCanRun = s.candidate_can_run;
+    applyRunPermission();
+  });
+
+  const markEnded = (finalInfo: { ended_at?: string } | null): void => {
+    ended = true;
+    editor.setReadOnly(true);
+    notesEditor?.setReadOnly(false);
+    applyRunPermission();
+    banner.hidden = false;
+    banner.className = 'room-banner banner-ended';
+    replaceChildren(banner, 'This interview has ended. The code is now read-only.',
+      isInterviewer ? h('a', { href: `/interviews/${interviewId}`, class: 'btn btn-small' }, 'View the record') : null);
+    replaceChildren(endArea);
+    if (finalInfo && !isInterviewer) dropGrant(sessionStorage, interviewId);
+    video?.dispose();
+    video = null;
+    replaceChildren(videoHost);
+  };
+  socket.on(EV.roomEnded, (info: { ended_at?: string }) => markEnded(info));
+
+  socket.on(EV.error, (e: RoomError) => {
+    if (e.event === EV.runStart) runPanel.failed(e.message);
+    showToast(e.message);
+  });
+
+  socket.connect();
+
+  return {
+    title: record?.title ?? 'Interview room',
+    chrome: 'bare',
+    el: layout,
+    dispose: () => {
+      window.clearTimeout(toastTimer);
+      video?.dispose();
+      codeSync.dispose();
+      notesSync?.dispose();
+      socket.dispose();
+      for (const d of disposers) d();
+      awareness.destroy();
+      doc.destroy();
+      notesDoc?.destroy();
+    },
+  };
+}

@@ -1,0 +1,148 @@
+/** Upcoming interview slots: schedule one (the invitation is e-mailed), reschedule, cancel. */
+import { type PageContext, requireUser, type View } from '../app';
+import { ApiError, http, type Schedule } from '../core/api';
+import { alertBox, field, h, replaceChildren } from '../core/dom';
+import { formatDateTime, isoToLocalInput, localInputToIso } from '../core/format';
+
+function errorText(error: unknown): string {
+  return error instanceof ApiError || error instanceof Error ? error.message : 'Something went wrong.';
+}
+
+function browserTimeZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    return 'UTC';
+  }
+}
+
+export async function schedulePage(ctx: PageContext): Promise<View> {
+  const user = await requireUser(ctx);
+  const alert = alertBox();
+  const listHost = h('div', { class: 'slot-list' });
+
+  const load = async (): Promise<void> => {
+    try {
+      const data = await http.get<Schedule[] | { items: Schedule[] }>('/api/schedules?upcoming=true');
+      const items = Array.isArray(data) ? data : data.items;
+      if (items.length === 0) {
+        replaceChildren(listHost, h('div', { class: 'empty' }, h('p', null, 'No upcoming interviews.')));
+        return;
+      }
+      replaceChildren(listHost, items.map((slot) => slotCard(slot)));
+    } catch (error) {
+      alert.show(errorText(error));
+    }
+  };
+
+  const slotCard = (slot: Schedule): HTMLElement => {
+    const actions = h('div', { class: 'slot-actions' });
+    const showButtons = (): void => {
+      replaceChildren(actions,
+        h('a', { href: `/rooms/${slot.interview_id}`, class: 'btn btn-small btn-primary' }, 'Open room'),
+        h('button', { type: 'button', class: 'btn btn-small', onclick: () => showReschedule() }, 'Reschedule'),
+        h('button', { type: 'button', class: 'btn btn-small btn-danger-ghost', onclick: () => showCancel() }, 'Cancel'));
+    };
+    const showReschedule = (): void => {
+      const when = h('input', { type: 'datetime-local', required: true, value: isoToLocalInput(slot.starts_at) });
+      const duration = h('input', { type: 'number', min: 5, max: 480, step: 5, required: true, value: String(slot.duration_minutes) });
+      const form = h('form', { class: 'inline-form' }, field('New start', when), field('Minutes', duration),
+        h('button', { type: 'submit', class: 'btn btn-small btn-primary' }, 'Save and re-send invite'),
+        h('button', { type: 'button', class: 'btn btn-small btn-ghost', onclick: showButtons }, 'Keep'));
+      form.addEventListener('submit', (event) => {
+        event.preventDefault();
+        const startsAt = localInputToIso(when.value);
+        if (!startsAt) {
+          alert.show('Pick a valid date and time.');
+          return;
+        }
+        http.patch(`/api/schedules/${slot.id}`, { starts_at: startsAt, duration_minutes: Number(duration.value) })
+          .then(async () => {
+            alert.show(`Rescheduled “${slot.title}”; the updated invitation was sent.`, 'ok');
+            await load();
+          })
+          .catch((error: unknown) => alert.show(errorText(error)));
+      });
+      replaceChildren(actions, form);
+      when.focus();
+    };
+    const showCancel = (): void => {
+      replaceChildren(actions,
+        h('span', null, 'Cancel this interview and notify the candidate?'),
+        h('button', {
+          type: 'button',
+          class: 'btn btn-small btn-danger',
+          onclick: () => {
+            http.post(`/api/schedules/${slot.id}/cancel`)
+              .then(async () => {
+                alert.show(`Cancelled “${slot.title}”.`, 'ok');
+                await load();
+              })
+              .catch((error: unknown) => alert.show(errorText(error)));
+          },
+        }, 'Cancel interview'),
+        h('button', { type: 'button', class: 'btn btn-small btn-ghost', onclick: showButtons }, 'Keep it'));
+      actions.querySelector('button')?.focus();
+    };
+    showButtons();
+    const end = new Date(new Date(slot.starts_at).getTime() + slot.duration_minutes * 60_000);
+    return h('article', { class: 'card slot' },
+      h('div', { class: 'slot-when' },
+        h('div', { class: 'slot-date' }, formatDateTime(slot.starts_at)),
+        h('div', { class: 'muted small' }, `${slot.duration_minutes} min · until ${end.toLocaleTimeString(undefined, { timeStyle: 'short' })}`)),
+      h('div', { class: 'slot-what' },
+        h('a', { href: `/interviews/${slot.interview_id}`, class: 'strong' }, slot.title),
+        h('div', { class: 'muted small' }, `${slot.candidate_name} · ${slot.candidate_email}`)),
+      actions);
+  };
+
+  const title = h('input', { type: 'text', required: true, maxlength: 200, name: 'title' });
+  const candidate = h('input', { type: 'text', required: true, maxlength: 200, name: 'candidate_name' });
+  const email = h('input', { type: 'email', required: true, name: 'candidate_email' });
+  const interviewer = h('input', { type: 'email', name: 'interviewer_email', value: user.email });
+  const when = h('input', { type: 'datetime-local', required: true, name: 'starts_at' });
+  const duration = h('input', { type: 'number', min: 5, max: 480, step: 5, value: '60', required: true, name: 'duration_minutes' });
+  const zone = browserTimeZone();
+  const form = h('form', { class: 'grid-form' },
+    field('Title', title), field('Candidate name', candidate), field('Candidate email', email),
+    field('Interviewer email', interviewer, 'Gets the invitation too.'),
+    field('Starts', when, `Your time zone: ${zone}`), field('Duration (minutes)', duration),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Schedule and send invitations')));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const startsAt = localInputToIso(when.value);
+    if (!startsAt) {
+      alert.show('Pick a valid date and time.');
+      return;
+    }
+    const body: Record<string, unknown> = {
+      title: title.value.trim(),
+      candidate_name: candidate.value.trim(),
+      candidate_email: email.value.trim(),
+      starts_at: startsAt,
+      duration_minutes: Number(duration.value),
+      timezone: zone,
+    };
+    if (interviewer.value.trim()) body['interviewer_email'] = interviewer.value.trim();
+    http.post<Schedule>('/api/schedules', body)
+      .then(async () => {
+        alert.show(`Scheduled “${String(body['title'])}”; invitations sent to ${String(body['candidate_email'])}.`, 'ok');
+        form.reset();
+        duration.value = '60';
+        interviewer.value = user.email;
+        await load();
+      })
+      .catch((error: unknown) => alert.show(errorText(error)));
+  });
+
+  void load();
+  return {
+    title: 'Schedule',
+    chrome: 'app',
+    el: h('div', { class: 'stack-lg' },
+      h('div', { class: 'page-head' }, h('div', null, h('h1', null, 'Schedule'), h('p', { class: 'muted' }, 'Upcoming interviews and their invitations.'))),
+      alert.el,
+      h('section', { class: 'card' }, h('h2', null, 'Schedule an interview'), form),
+      h('section', { 'aria-label': 'Upcoming interviews' }, h('h2', null, 'Upcoming'), listHost)),
+  };
+}

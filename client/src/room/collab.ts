@@ -1,0 +1,125 @@
+/**
+ * One factory for a collaborative editor: CodeMirror bound to a Y.Text (y-codemirror.next), remote
+ * cursors from an Awareness, shared undo. Language, read-only mode, theme and font size sit in
+ * Compartments so they change in place: rebuilding the editor would drop the binding and cursors.
+ */
+import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
+import { defaultKeymap, indentWithTab } from '@codemirror/commands';
+import {
+  bracketMatching,
+  defaultHighlightStyle,
+  foldGutter,
+  indentOnInput,
+  syntaxHighlighting,
+} from '@codemirror/language';
+import { highlightSelectionMatches, searchKeymap } from '@codemirror/search';
+import { Compartment, EditorState, type Extension } from '@codemirror/state';
+import { oneDark } from '@codemirror/theme-one-dark';
+import {
+  drawSelection,
+  EditorView,
+  highlightActiveLine,
+  highlightActiveLineGutter,
+  keymap,
+  lineNumbers,
+} from '@codemirror/view';
+import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
+import type { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+
+import { languageExtension } from './languages';
+
+export type Theme = 'light' | 'dark';
+
+export interface CollabEditorOptions {
+  parent: HTMLElement;
+  text: Y.Text;
+  awareness: Awareness | null;
+  language?: string;
+  readOnly?: boolean;
+  theme?: Theme;
+  fontSize?: number;
+  label: string;
+  /** Extra key bindings that win over the defaults (e.g. Mod-Enter to run). */
+  keys?: { key: string; run: () => boolean }[];
+}
+
+export interface CollabEditor {
+  view: EditorView;
+  undoManager: Y.UndoManager;
+  setLanguage(languageId: string): void;
+  setReadOnly(readOnly: boolean): void;
+  setTheme(theme: Theme): void;
+  setFontSize(px: number): void;
+  destroy(): void;
+}
+
+const lightTheme = EditorView.theme({
+  '&': { backgroundColor: '#ffffff', color: '#1f2328' },
+  '.cm-gutters': { backgroundColor: '#f6f8fa', color: '#8c959f', border: 'none' },
+});
+
+function themeExtension(theme: Theme): Extension {
+  return theme === 'dark' ? oneDark : [lightTheme, syntaxHighlighting(defaultHighlightStyle, { fallback: true })];
+}
+
+function fontSizeExtension(px: number): Extension {
+  return EditorView.theme({ '&': { fontSize: `${px}px` }, '.cm-content, .cm-gutter': { minHeight: '100%' } });
+}
+
+function readOnlyExtension(readOnly: boolean): Extension {
+  return [EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)];
+}
+
+export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
+  const language = new Compartment();
+  const readOnly = new Compartment();
+  const theme = new Compartment();
+  const fontSize = new Compartment();
+  const undoManager = new Y.UndoManager(options.text);
+
+  const state = EditorState.create({
+    doc: options.text.toString(),
+    extensions: [
+      keymap.of(options.keys ?? []),
+      lineNumbers(),
+      highlightActiveLineGutter(),
+      foldGutter(),
+      drawSelection(),
+      indentOnInput(),
+      bracketMatching(),
+      closeBrackets(),
+      autocompletion(),
+      highlightActiveLine(),
+      highlightSelectionMatches(),
+      keymap.of([
+        ...yUndoManagerKeymap,
+        ...closeBracketsKeymap,
+        ...defaultKeymap,
+        ...searchKeymap,
+        ...completionKeymap,
+        indentWithTab,
+      ]),
+      EditorView.contentAttributes.of({ 'aria-label': options.label }),
+      language.of(languageExtension(options.language ?? 'plain')),
+      readOnly.of(readOnlyExtension(options.readOnly ?? false)),
+      theme.of(themeExtension(options.theme ?? 'light')),
+      fontSize.of(fontSizeExtension(options.fontSize ?? 14)),
+      yCollab(options.text, options.awareness, { undoManager }),
+    ],
+  });
+  const view = new EditorView({ state, parent: options.parent });
+
+  return {
+    view,
+    undoManager,
+    setLanguage: (id) => view.dispatch({ effects: language.reconfigure(languageExtension(id)) }),
+    setReadOnly: (value) => view.dispatch({ effects: readOnly.reconfigure(readOnlyExtension(value)) }),
+    setTheme: (value) => view.dispatch({ effects: theme.reconfigure(themeExtension(value)) }),
+    setFontSize: (px) => view.dispatch({ effects: fontSize.reconfigure(fontSizeExtension(px)) }),
+    destroy: () => {
+      view.destroy();
+      undoManager.destroy();
+    },
+  };
+}

@@ -1,0 +1,268 @@
+/**
+ * The video strip: the local camera, one tile per peer, and the mute / camera / screen controls.
+ * Each peer gets its own PeerLink; the local tracks are shared by all links, so muting or
+ * switching to the screen applies to everyone at once.
+ */
+import { h } from '../core/dom';
+import { describeMediaError, isPolite } from './mediaCore';
+import { PeerLink, type SignalKind } from './peer';
+
+export interface VideoCallOptions {
+  selfId: string;
+  selfName: string;
+  iceServers: RTCIceServer[];
+  want: { audio: boolean; video: boolean };
+  sendSignal: (to: string, kind: SignalKind, data: unknown) => void;
+}
+
+interface Tile {
+  el: HTMLElement;
+  video: HTMLVideoElement;
+  caption: HTMLElement;
+  state: HTMLElement;
+}
+
+function makeTile(name: string, local: boolean): Tile {
+  const video = h('video', {
+    autoplay: true,
+    playsinline: true,
+    class: local ? 'local' : 'remote',
+    'aria-label': local ? 'Your camera' : `Video of ${name}`,
+  });
+  video.muted = local;
+  const caption = h('span', { class: 'tile-name' }, local ? `${name} (you)` : name);
+  const state = h('span', { class: 'tile-state' }, local ? '' : 'connecting…');
+  const el = h('figure', { class: 'tile' }, video, h('figcaption', null, caption, state));
+  return { el, video, caption, state };
+}
+
+export class VideoCall {
+  readonly el: HTMLElement;
+  private readonly grid: HTMLElement;
+  private readonly notice: HTMLElement;
+  private readonly micButton: HTMLButtonElement;
+  private readonly camButton: HTMLButtonElement;
+  private readonly screenButton: HTMLButtonElement;
+  private readonly localTile: Tile;
+  private readonly links = new Map<string, { link: PeerLink; tile: Tile; name: string }>();
+  private camera: MediaStream | null = null;
+  private screen: MediaStreamTrack | null = null;
+  private micOn: boolean;
+  private camOn: boolean;
+  private disposed = false;
+
+  constructor(private readonly options: VideoCallOptions) {
+    this.micOn = options.want.audio;
+    this.camOn = options.want.video;
+    this.localTile = makeTile(options.selfName, true);
+    this.grid = h('div', { class: 'video-grid' }, this.localTile.el);
+    this.notice = h('p', { class: 'media-notice', role: 'status', hidden: true });
+    this.micButton = h('button', { type: 'button', class: 'btn btn-small', onclick: () => this.toggleMic() });
+    this.camButton = h('button', { type: 'button', class: 'btn btn-small', onclick: () => this.toggleCamera() });
+    this.screenButton = h('button', {
+      type: 'button',
+      class: 'btn btn-small',
+      onclick: () => void this.toggleScreen(),
+    }, 'Share screen');
+    if (!navigator.mediaDevices || !('getDisplayMedia' in navigator.mediaDevices)) this.screenButton.hidden = true;
+    this.el = h(
+      'section',
+      { class: 'video', 'aria-label': 'Video' },
+      this.grid,
+      this.notice,
+      h('div', { class: 'media-controls' }, this.micButton, this.camButton, this.screenButton),
+    );
+    this.renderButtons();
+  }
+
+  /** Opens the camera and microphone; a refusal is shown, and the call goes on receive-only. */
+  async start(): Promise<void> {
+    if (!navigator.mediaDevices?.getUserMedia) {
+      this.showNotice(describeMediaError({ name: 'TypeError' }));
+    } else {
+      try {
+        this.camera = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 360 } });
+      } catch (error) {
+        this.showNotice(describeMediaError(error));
+        try {
+          // A missing camera should not cost the microphone.
+          this.camera = await navigator.mediaDevices.getUserMedia({ audio: true });
+        } catch {
+          this.camera = null;
+        }
+      }
+    }
+    if (this.disposed) {
+      this.stopCamera();
+      return;
+    }
+    this.applyEnabled();
+    this.localTile.video.srcObject = this.camera;
+    this.renderButtons();
+    for (const { link } of this.links.values()) {
+      for (const track of this.localTracks()) await link.replaceTrack(track.kind as 'audio' | 'video', track);
+    }
+  }
+
+  addPeer(peerId: string, name: string): void {
+    if (this.disposed) return;
+    const existing = this.links.get(peerId);
+    if (existing) {
+      // Same participant, new page: the old connection is dead, start a fresh one.
+      existing.link.dispose();
+      existing.tile.el.remove();
+      this.links.delete(peerId);
+    }
+    const tile = makeTile(name, false);
+    const link = new PeerLink({
+      peerId,
+      polite: isPolite(this.options.selfId, peerId),
+      iceServers: this.options.iceServers,
+      localTracks: () => this.localTracks(),
+      localStream: () => this.camera,
+      sendSignal: (kind, data) => this.options.sendSignal(peerId, kind, data),
+      onRemoteStream: (stream) => {
+        if (tile.video.srcObject !== stream) tile.video.srcObject = stream;
+        this.play(tile);
+      },
+      onStateChange: (state) => {
+        tile.el.dataset['state'] = state;
+        tile.state.textContent = state === 'connected' ? '' : state;
+      },
+    });
+    tile.el.dataset['peer'] = peerId;
+    this.links.set(peerId, { link, tile, name });
+    this.grid.appendChild(tile.el);
+    link.connect();
+  }
+
+  hasPeer(peerId: string): boolean {
+    return this.links.has(peerId);
+  }
+
+  removePeer(peerId: string): void {
+    const entry = this.links.get(peerId);
+    if (!entry) return;
+    entry.link.dispose();
+    entry.tile.el.remove();
+    this.links.delete(peerId);
+  }
+
+  async receiveSignal(from: string, kind: SignalKind, data: unknown, nameOf: (id: string) => string): Promise<void> {
+    if (kind === 'bye') {
+      this.removePeer(from);
+      return;
+    }
+    if (!this.links.has(from)) this.addPeer(from, nameOf(from));
+    await this.links.get(from)?.link.receive(kind, data);
+  }
+
+  toggleMic(): void {
+    this.micOn = !this.micOn;
+    this.applyEnabled();
+    this.renderButtons();
+  }
+
+  toggleCamera(): void {
+    this.camOn = !this.camOn;
+    this.applyEnabled();
+    this.renderButtons();
+  }
+
+  async toggleScreen(): Promise<void> {
+    if (this.screen) {
+      await this.stopScreen();
+      return;
+    }
+    let track: MediaStreamTrack | undefined;
+    try {
+      const display = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+      track = display.getVideoTracks()[0];
+    } catch (error) {
+      this.showNotice(describeMediaError(error, 'screen'));
+      return;
+    }
+    if (!track) return;
+    this.screen = track;
+    track.addEventListener('ended', () => void this.stopScreen());
+    for (const { link } of this.links.values()) await link.replaceTrack('video', track);
+    this.localTile.video.srcObject = new MediaStream([track]);
+    this.renderButtons();
+  }
+
+  private async stopScreen(): Promise<void> {
+    if (!this.screen) return;
+    this.screen.stop();
+    this.screen = null;
+    const cam = this.camera?.getVideoTracks()[0] ?? null;
+    for (const { link } of this.links.values()) await link.replaceTrack('video', cam);
+    this.localTile.video.srcObject = this.camera;
+    this.renderButtons();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const peerId of [...this.links.keys()]) {
+      this.options.sendSignal(peerId, 'bye', null);
+      this.removePeer(peerId);
+    }
+    this.screen?.stop();
+    this.stopCamera();
+  }
+
+  private localTracks(): MediaStreamTrack[] {
+    if (!this.camera) return [];
+    const tracks = [...this.camera.getAudioTracks()];
+    const video = this.screen ?? this.camera.getVideoTracks()[0];
+    if (video) tracks.push(video);
+    return tracks;
+  }
+
+  private stopCamera(): void {
+    for (const track of this.camera?.getTracks() ?? []) track.stop();
+    this.camera = null;
+  }
+
+  private applyEnabled(): void {
+    for (const t of this.camera?.getAudioTracks() ?? []) t.enabled = this.micOn;
+    for (const t of this.camera?.getVideoTracks() ?? []) t.enabled = this.camOn;
+  }
+
+  private renderButtons(): void {
+    const hasAudio = (this.camera?.getAudioTracks().length ?? 0) > 0;
+    const hasVideo = (this.camera?.getVideoTracks().length ?? 0) > 0;
+    this.micButton.textContent = this.micOn ? 'Mute' : 'Unmute';
+    this.micButton.setAttribute('aria-pressed', String(!this.micOn));
+    this.micButton.disabled = !hasAudio;
+    this.camButton.textContent = this.camOn ? 'Stop camera' : 'Start camera';
+    this.camButton.setAttribute('aria-pressed', String(!this.camOn));
+    this.camButton.disabled = !hasVideo;
+    this.screenButton.textContent = this.screen ? 'Stop sharing' : 'Share screen';
+    this.screenButton.setAttribute('aria-pressed', String(Boolean(this.screen)));
+    this.localTile.el.classList.toggle('camera-off', !hasVideo || (!this.camOn && !this.screen));
+  }
+
+  private showNotice(text: string): void {
+    this.notice.textContent = text;
+    this.notice.hidden = false;
+  }
+
+  private play(tile: Tile): void {
+    tile.video.play().catch(() => {
+      // Autoplay with sound was blocked: play muted and offer to unmute.
+      tile.video.muted = true;
+      void tile.video.play().catch(() => undefined);
+      if (!tile.el.querySelector('.unmute')) {
+        const button = h('button', {
+          type: 'button',
+          class: 'btn btn-small unmute',
+          onclick: () => {
+            tile.video.muted = false;
+            button.remove();
+          },
+        }, 'Unmute');
+        tile.el.appendChild(button);
+      }
+    });
+  }
+}
