@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import socket
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -168,6 +170,8 @@ class DockerEngine:
         return client
 
     def _connect_blocking(self) -> docker.DockerClient:
+        _probe_socket(self.settings.docker_url or os.environ.get("DOCKER_HOST", ""))
+        client: docker.DockerClient | None = None
         try:
             if self.settings.docker_url:
                 client = docker.DockerClient(base_url=self.settings.docker_url, timeout=30)
@@ -175,6 +179,8 @@ class DockerEngine:
                 client = docker.from_env(timeout=30)
             client.ping()
         except (docker.errors.DockerException, requests.RequestException) as exc:
+            if client is not None:
+                client.close()
             raise EngineUnavailableError(f"no Docker engine answers ({exc})") from None
         return client
 
@@ -246,6 +252,24 @@ class DockerEngine:
             self._removals.submit(sandbox.destroy)
         except RuntimeError:  # shutting down: remove now
             sandbox.destroy()
+
+
+def _probe_socket(url: str) -> None:
+    """Fail fast, and without leaking a socket, when a local Docker socket does not answer.
+
+    The SDK's unix-socket adapter leaves its socket open when ``connect`` fails.
+    """
+    path = url.removeprefix("unix://") if url.startswith("unix://") else ""
+    if not url:
+        path = "/var/run/docker.sock"
+    if not path:
+        return
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        probe.settimeout(5)
+        try:
+            probe.connect(path)
+        except OSError as exc:
+            raise EngineUnavailableError(f"no Docker engine answers at {path} ({exc})") from None
 
 
 def _encode(text: str, what: str, max_kb: int) -> bytes:

@@ -1,0 +1,221 @@
+"""Per-language test programs: what a candidate would type, one idiom per language.
+
+``SUM`` reads integers line by line from stdin, prints ``Σ=<sum> 🚀`` on stdout (non-ASCII, an
+emoji outside the BMP) and ``done`` on stderr. ``CRASH`` fails at run time, ``BROKEN`` does not
+compile (type-check, for TypeScript), ``LOOP`` never ends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Programs:
+    sum: str
+    crash: str
+    loop: str
+    broken: str | None = None
+    """Only for languages with a compile (or type-check) stage."""
+
+
+SUM_INPUT = "3\n4\n\n5\n"
+SUM_OUTPUT = "Σ=12 🚀"
+
+PROGRAMS: dict[str, Programs] = {
+    "c": Programs(
+        sum="""#include <stdio.h>
+int main(void) {
+    long long x, s = 0;
+    while (scanf("%lld", &x) == 1) s += x;
+    printf("Σ=%lld 🚀\\n", s);
+    fprintf(stderr, "done\\n");
+    return 0;
+}
+""",
+        crash="int main(void) { volatile int *p = 0; *p = 1; return 0; }\n",
+        loop="int main(void) { volatile unsigned long n = 0; for (;;) n++; }\n",
+        broken="int main(void) { return undefined_name; }\n",
+    ),
+    "cpp": Programs(
+        sum="""#include <iostream>
+#include <string>
+int main() {
+    long long s = 0;
+    std::string line;
+    while (std::getline(std::cin, line))
+        if (!line.empty()) s += std::stoll(line);
+    std::cout << "Σ=" << s << " 🚀" << std::endl;
+    std::cerr << "done" << std::endl;
+}
+""",
+        crash='#include <stdexcept>\nint main() { throw std::runtime_error("boom"); }\n',
+        loop="int main() { volatile unsigned long n = 0; for (;;) n++; }\n",
+        broken="int main() { std::string s; return 0 }\n",
+    ),
+    "java": Programs(
+        sum="""import java.io.*;
+
+public class Main {
+    public static void main(String[] args) throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+        long s = 0;
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (!line.isBlank()) s += Long.parseLong(line.trim());
+        }
+        System.out.println("Σ=" + s + " 🚀");
+        System.err.println("done");
+    }
+}
+""",
+        crash='public class Main { public static void main(String[] a) { throw new IllegalStateException("boom"); } }\n',  # noqa: E501
+        loop="public class Main { public static void main(String[] a) { while (true) {} } }\n",
+        broken='public class Main { public static void main(String[] a) { int x = "s"; } }\n',
+    ),
+    "python": Programs(
+        sum="""import sys
+
+total = sum(int(line) for line in sys.stdin if line.strip())
+print(f"Σ={total} 🚀")
+print("done", file=sys.stderr)
+""",
+        crash="print(1 // 0)\n",
+        loop="while True:\n    pass\n",
+    ),
+    "csharp": Programs(
+        sum="""using System;
+
+class Solution
+{
+    static void Main()
+    {
+        long s = 0;
+        string line;
+        while ((line = Console.ReadLine()) != null)
+            if (line.Trim().Length > 0) s += long.Parse(line);
+        Console.WriteLine("Σ=" + s + " 🚀");
+        Console.Error.WriteLine("done");
+    }
+}
+""",
+        crash='using System; class P { static void Main() { throw new Exception("boom"); } }\n',
+        loop="class P { static void Main() { while (true) {} } }\n",
+        broken='class P { static void Main() { int x = "s"; } }\n',
+    ),
+    "go": Programs(
+        sum="""package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+func main() {
+	sc := bufio.NewScanner(os.Stdin)
+	s := 0
+	for sc.Scan() {
+		if t := strings.TrimSpace(sc.Text()); t != "" {
+			n, _ := strconv.Atoi(t)
+			s += n
+		}
+	}
+	fmt.Printf("Σ=%d 🚀\\n", s)
+	fmt.Fprintln(os.Stderr, "done")
+}
+""",
+        crash='package main\n\nfunc main() { panic("boom") }\n',
+        loop="package main\n\nfunc main() {\n\tfor {\n\t}\n}\n",
+        broken="package main\n\nfunc main() { x := 1 }\n",
+    ),
+    "javascript": Programs(
+        sum="""let s = 0;
+let line;
+while ((line = std.in.getline()) !== null) {
+  if (line.trim()) s += parseInt(line, 10);
+}
+console.log(`Σ=${s} 🚀`);
+std.err.puts("done\\n");
+""",
+        crash='throw new Error("boom");\n',
+        loop="for (;;) {}\n",
+    ),
+    "node": Programs(
+        sum="""const lines = require("fs").readFileSync(0, "utf8").split("\\n");
+let s = 0;
+for (const l of lines) if (l.trim()) s += Number(l);
+console.log(`Σ=${s} 🚀`);
+console.error("done");
+""",
+        crash='throw new Error("boom");\n',
+        loop="for (;;) {}\n",
+    ),
+    "php": Programs(
+        sum="""<?php
+$s = 0;
+while (($line = fgets(STDIN)) !== false) {
+    if (trim($line) !== '') $s += (int)$line;
+}
+echo "Σ=$s 🚀\\n";
+fwrite(STDERR, "done\\n");
+""",
+        crash='<?php\nthrow new Exception("boom");\n',
+        loop="<?php\nwhile (true) {}\n",
+    ),
+    "perl": Programs(
+        sum="""use strict;
+use warnings;
+use utf8;
+binmode STDOUT, ':encoding(UTF-8)';
+my $s = 0;
+while (my $line = <STDIN>) {
+    chomp $line;
+    $s += $line if $line =~ /\\S/;
+}
+print "Σ=$s 🚀\\n";
+print STDERR "done\\n";
+""",
+        crash='die "boom\\n";\n',
+        loop="1 while 1;\n",
+    ),
+    "typescript": Programs(
+        sum="""import * as fs from "fs";
+
+const lines: string[] = fs.readFileSync(0, "utf8").split("\\n");
+let s: number = 0;
+for (const l of lines) if (l.trim()) s += Number(l);
+console.log(`Σ=${s} 🚀`);
+console.error("done");
+""",
+        crash='throw new Error("boom");\n',
+        loop="for (;;) {}\n",
+        broken='const x: number = "not a number";\nconsole.log(x);\n',
+    ),
+    "kotlin": Programs(
+        sum="""fun main() {
+    var s = 0L
+    while (true) {
+        val line = readLine() ?: break
+        if (line.isNotBlank()) s += line.trim().toLong()
+    }
+    println("Σ=$s 🚀")
+    System.err.println("done")
+}
+""",
+        crash='fun main() { throw IllegalStateException("boom") }\n',
+        loop="fun main() { while (true) {} }\n",
+        broken='fun main() { val x: Int = "s" }\n',
+    ),
+    "ruby": Programs(
+        sum="""s = 0
+STDIN.each_line { |line| s += line.to_i unless line.strip.empty? }
+puts "Σ=#{s} 🚀"
+$stderr.puts "done"
+""",
+        crash='raise "boom"\n',
+        loop="loop {}\n",
+    ),
+}
