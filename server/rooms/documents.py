@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pycrdt import Doc, Map, Text, TransactionEvent, get_state
+from pycrdt import Doc, Map, Text, TransactionEvent
 
-from server.rooms.wire import WireError, parse_state_vector
+from server.rooms.wire import Reader, WireError, parse_state_vector
 
 
 class UpdateRejectedError(Exception):
@@ -69,13 +69,29 @@ class SyncedDoc:
         return produced
 
     def _is_news(self, update: bytes) -> bool:
-        """True if the update claims content beyond what this document has."""
+        """True if an update that changed nothing was not simply already known.
+
+        pycrdt can't say whether it held an update back, so read the v1 header: the first
+        client group's starting clock beyond ours is a gap. An update with no groups must be a
+        well-formed delete set, which Yjs v2 bytes (feature flag 0, then byte arrays) are not.
+        """
+        reader = Reader(update)
         try:
-            claimed = parse_state_vector(get_state(update))
-        except (WireError, ValueError):
+            groups = reader.var_uint()
+            if groups == 0:
+                for _ in range(reader.var_uint()):
+                    reader.var_uint()
+                    for _ in range(reader.var_uint()):
+                        reader.var_uint()
+                        reader.var_uint()
+                return not reader.done()
+            reader.var_uint()  # number of structs in the group
+            client = reader.var_uint()
+            clock = reader.var_uint()
+        except WireError:
             return True
         ours = parse_state_vector(self.state_vector())
-        return any(clock > ours.get(client, 0) for client, clock in claimed.items())
+        return clock > ours.get(client, 0)
 
     def seed(self, text: str, meta: dict[str, object] | None = None) -> list[bytes]:
         """Writes the starting content of a fresh room; returns the updates for the log."""

@@ -131,12 +131,13 @@ def create_socket_server(app: Quart) -> socketio.AsyncServer:
         except RoomAuthError as exc:
             log.info("room connect refused (%s): %s", exc.code, exc.message)
             raise socketio.exceptions.ConnectionRefusedError(
-                {"code": exc.code, "message": exc.message}
+                exc.message, {"code": exc.code, "message": exc.message}
             ) from None
         except Exception as exc:
             log.exception("room connect failed")
+            message = "the room could not be opened"
             raise socketio.exceptions.ConnectionRefusedError(
-                {"code": "internal_error", "message": "the room could not be opened"}
+                message, {"code": "internal_error", "message": message}
             ) from exc
         limits = protocol.limits
         connection = Connection(

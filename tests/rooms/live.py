@@ -206,11 +206,14 @@ class YClient:
         await self.connect()
 
     async def connect_refused(self) -> Any:
+        """The refusal's ``data`` (``{code, message}``; its ``message`` is what JS shows)."""
         with contextlib.suppress(socketio.exceptions.ConnectionError):
             await self.sio.connect(
                 self.url, auth=self.auth, transports=["websocket"], wait_timeout=10
             )
-        return await self.wait_for("connect_error")
+        refusal = await self.wait_for("connect_error")
+        assert isinstance(refusal, dict) and refusal["message"] == refusal["data"]["message"]
+        return refusal["data"]
 
     async def edit(self, change: Callable[[Text], None], *, ack: bool = True) -> Any:
         """Edits the local replica and sends the update (with an ack: once it is durable)."""
