@@ -24,6 +24,7 @@ from runners.contract import Engine
 from server.kit.db import finish_request_session, open_database
 from server.kit.errors import NotFoundError, register_error_handlers
 from server.kit.mail import Mailer
+from server.kit.openapi import OnsiteOpenAPIProvider
 from server.kit.ratelimit import SlidingWindowLimiter
 from server.settings import Settings
 
@@ -99,6 +100,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Quart:
         swagger_ui_path="/docs",
         redoc_ui_path=None,
         scalar_ui_path=None,
+        openapi_provider_class=OnsiteOpenAPIProvider,
         security_schemes={
             "cookie": APIKeySecurityScheme(name="onsite_access", in_="cookie"),
             "bearer": HttpSecurityScheme(scheme="bearer"),

@@ -30,6 +30,7 @@ from server.kit.errors import (
     documents_errors,
 )
 from server.kit.mail import MailError
+from server.kit.openapi import NoContent, Redirect
 from server.kit.responses import empty_response, json_response, redirect_response
 from server.kit.security import (
     ACCESS_COOKIE,
@@ -115,7 +116,7 @@ async def refresh() -> Response:
 
 
 @blueprint.post("/logout")
-@document_response(None, 204)
+@document_response(NoContent, 204)
 @documents_errors(403)
 async def logout() -> Response:
     """End this session (its refresh family is revoked) and clear the cookies."""
@@ -167,7 +168,7 @@ async def forgot_password(data: ForgotPasswordRequest) -> tuple[AcceptedResponse
 
 @blueprint.post("/password/reset")
 @validate_request(ResetPasswordRequest)
-@document_response(None, 204)
+@document_response(NoContent, 204)
 @documents_errors(400, 413, 415)
 async def reset_password(data: ResetPasswordRequest) -> Response:
     """Set a new password with an e-mailed token; every session of the account ends."""
@@ -202,7 +203,7 @@ async def request_account_deletion(data: DeleteAccountRequest) -> tuple[Accepted
 
 @blueprint.post("/account/delete/confirm")
 @validate_request(ConfirmDeleteRequest)
-@document_response(None, 204)
+@document_response(NoContent, 204)
 @documents_errors(400, 413, 415)
 async def confirm_account_deletion(data: ConfirmDeleteRequest) -> Response:
     """Step two: the e-mailed token deletes the account and everything it owns."""
@@ -220,7 +221,7 @@ async def oidc_providers() -> list[OidcProviderOut]:
 
 
 @blueprint.get("/oidc/<provider_id>/login")
-@document_response(None, 302)
+@document_response(Redirect, 302)
 @documents_errors(404, 503)
 async def oidc_login(provider_id: str) -> Response:
     """Start the authorization-code flow (state, nonce, PKCE) and redirect to the provider."""
@@ -228,7 +229,7 @@ async def oidc_login(provider_id: str) -> Response:
 
 
 @blueprint.get("/oidc/<provider_id>/callback")
-@document_response(None, 302)
+@document_response(Redirect, 302)
 @documents_errors(400, 401, 404, 503)
 async def oidc_callback(provider_id: str) -> Response:
     """Finish the flow: exchange the code, verify the ID token, sign in, redirect."""

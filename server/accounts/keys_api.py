@@ -9,6 +9,7 @@ from server.accounts import repository, service
 from server.accounts.schemas import ApiKeyCreated, ApiKeyCreateRequest, ApiKeyList, ApiKeyOut
 from server.kit.db import current_session
 from server.kit.errors import NotFoundError, documents_errors
+from server.kit.openapi import NoContent
 from server.kit.responses import empty_response
 from server.kit.security import require_user
 
@@ -38,7 +39,7 @@ async def create_key(data: ApiKeyCreateRequest) -> tuple[ApiKeyCreated, int]:
 
 
 @blueprint.delete("/<key_id>")
-@document_response(None, 204)
+@document_response(NoContent, 204)
 @documents_errors(401, 403, 404)
 async def delete_key(key_id: str) -> Response:
     """Revoke a key at once."""
