@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -43,16 +44,27 @@ class Recommendation(StrEnum):
     STRONG_NO_HIRE = "strong_no_hire"
 
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)]
-PersonName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX)
+def refuse_nul(value: str) -> str:
+    """PostgreSQL cannot store U+0000 in text (SQLite can): refuse it on both, as a 400."""
+    if "\x00" in value:
+        raise ValueError("text must not contain NUL (U+0000) characters")
+    return value
+
+
+NoNul = AfterValidator(refuse_nul)
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX), NoNul
 ]
-Position = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NAME_MAX)]
+PersonName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX), NoNul
+]
+Position = Annotated[str, StringConstraints(strip_whitespace=True, max_length=NAME_MAX), NoNul]
 LanguageId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_+.-]{0,39}$")]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), NoNul]
 Tags = Annotated[list[Tag], Field(max_length=TAGS_MAX)]
-Notes = Annotated[str, Field(max_length=NOTES_MAX)]
-Code = Annotated[str, Field(max_length=CODE_MAX)]
+Notes = Annotated[str, Field(max_length=NOTES_MAX), NoNul]
+Code = Annotated[str, Field(max_length=CODE_MAX), NoNul]
+SearchText = Annotated[str, StringConstraints(max_length=200), NoNul]
 
 # Fields a record always has: PATCH may change them but not clear them.
 NOT_NULLABLE = ("title", "candidate_name", "tags", "status", "notes", "final_code")
@@ -103,7 +115,7 @@ class InterviewUpdate(_Request):
 
 class InterviewListQuery(_Request):
     status: InterviewStatus | None = None
-    q: Annotated[str, StringConstraints(max_length=200)] | None = None
+    q: SearchText | None = None
     sort: SortField = "created_at"
     order: Literal["asc", "desc"] = "desc"
     page: int = Field(default=1, ge=1, le=1_000_000)

@@ -32,6 +32,8 @@ from server.kit.errors import ConflictError, NotFoundError
 SEARCHABLE = frozenset(
     {"title", "candidate_name", "candidate_email", "position", "tags", "notes", "final_code"}
 )
+NAME_MAX = 200
+LANGUAGE_MAX = 40
 AUTHOR_ROLES = frozenset({"interviewer", "candidate"})
 
 
@@ -61,6 +63,12 @@ class InterviewRecord:
     interview: Interview
     chat: Sequence[InterviewMessage]
     runs: Sequence[InterviewRun]
+
+
+def storable(text: str) -> str:
+    """Room text comes from browsers and programs, not validated schemas: NUL (which
+    PostgreSQL cannot store in text) becomes U+FFFD instead of failing the save."""
+    return text.replace("\x00", "\ufffd")
 
 
 def _clean_tags(tags: Sequence[str]) -> list[str]:
@@ -258,9 +266,9 @@ async def append_chat_message(
     interview = await _for_room(session, interview_id)
     message = InterviewMessage(
         interview_id=interview.id,
-        author_name=author_name,
+        author_name=storable(author_name)[:NAME_MAX],
         author_role=author_role,
-        text=text,
+        text=storable(text),
         sent_at=sent_at,
     )
     await repository.add(session, message)
@@ -279,9 +287,9 @@ async def append_run(
     interview = await _for_room(session, interview_id)
     run = InterviewRun(
         interview_id=interview.id,
-        started_by=started_by,
-        language=language,
-        stdin=stdin,
+        started_by=storable(started_by)[:NAME_MAX],
+        language=storable(language)[:LANGUAGE_MAX],
+        stdin=storable(stdin),
         result=result,
         created_at=utcnow(),
     )
@@ -292,11 +300,11 @@ async def append_run(
 def _apply_room_state(
     interview: Interview, code: str, language: str | None, notes: str | None
 ) -> None:
-    interview.final_code = code
+    interview.final_code = storable(code)
     if language is not None:
-        interview.language = language
+        interview.language = storable(language)[:LANGUAGE_MAX]
     if notes is not None:
-        interview.notes = notes
+        interview.notes = storable(notes)
     interview.refresh_search_text()
     interview.updated_at = utcnow()
 

@@ -84,9 +84,7 @@ def test_text_with_commas_semicolons_and_newlines_round_trips() -> None:
     summary = "Interview; Backend, senior\\lead"
     description = "Line one, with comma;\nLine two: https://onsite.test/join/x?y=1"
     _, event = parse_event(
-        build_invitation(
-            make_event(summary=summary, description=description), InviteMethod.REQUEST
-        )
+        build_invitation(make_event(summary=summary, description=description), InviteMethod.REQUEST)
     )
     assert str(event["SUMMARY"]) == summary
     assert str(event["DESCRIPTION"]) == description

@@ -367,3 +367,17 @@ async def test_openapi_documents_the_routes_and_their_errors(client: Client) -> 
     assert "409" in paths["/api/interviews/{interview_id}/purge"]["delete"]["responses"]
     params = {p["name"] for p in paths["/api/interviews"]["get"].get("parameters", [])}
     assert {"status", "q", "sort", "order", "page", "per_page"} <= params
+
+
+async def test_nul_characters_are_refused_not_a_500(client: Client, signed_in: SignedIn) -> None:
+    """PostgreSQL cannot store U+0000; both databases answer the same 400."""
+    response = await client.post(
+        "/api/interviews", json={"title": "a\x00b", "candidate_name": "Ada"}, headers=signed_in.csrf
+    )
+    assert await error_of(response, 400) == "validation_error"
+    created = await create(client, signed_in)
+    response = await client.patch(
+        f"/api/interviews/{created['id']}", json={"notes": "n\x00"}, headers=signed_in.csrf
+    )
+    assert await error_of(response, 400) == "validation_error"
+    assert await error_of(await client.get("/api/interviews?q=a%00b"), 400) == "validation_error"

@@ -245,3 +245,25 @@ async def test_bin_restore_and_purge(app: Quart, owners: tuple[str, str]) -> Non
         with pytest.raises(service.InterviewNotFoundError):
             await service.get_interview(session, owner, interview_id)
         assert (await service.list_bin(session, owner, page=1, per_page=20)).total == 0
+
+
+async def test_room_text_with_nul_or_overlong_names_is_stored_not_refused(
+    app: Quart, owners: tuple[str, str]
+) -> None:
+    """Browsers and programs can send NUL; PostgreSQL cannot store it in text."""
+    interview_id = await new_interview(app, owners[0])
+    result = {"status": "ok", "run": {"stdout": "a\x00b"}}
+    async with unit_of_work(app) as session:
+        await service.append_chat_message(
+            session, interview_id, "N" * 300, "candidate", "x\x00y", datetime.now(UTC)
+        )
+        await service.append_run(session, interview_id, "A\x00", "python", "in\x00", result)
+        await service.save_room_state(session, interview_id, "code\x00", "python", "n\x00")
+    async with unit_of_work(app) as session:
+        record = await service.get_interview(session, owners[0], interview_id)
+    assert record.chat[0].text == "x\ufffdy"
+    assert record.chat[0].author_name == "N" * 200
+    assert record.runs[0].stdin == "in\ufffd"
+    assert record.runs[0].result == result
+    assert record.interview.final_code == "code\ufffd"
+    assert record.interview.notes == "n\ufffd"
