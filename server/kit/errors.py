@@ -189,6 +189,11 @@ def register_error_handlers(app: Quart) -> None:
             headers = {k: v for k, v in exc.get_headers() if k.lower() == "allow"}
         return error_response(status, code, message, headers)
 
+    @app.errorhandler(UnicodeDecodeError)
+    async def _not_utf8(exc: UnicodeDecodeError) -> Response:
+        # Quart decodes JSON bodies as UTF-8 and lets the error escape.
+        return error_response(400, "malformed_json", "The body is not valid UTF-8 JSON.")
+
     @app.errorhandler(Exception)
     async def _unexpected(exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.path)
