@@ -9,7 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from quart import Blueprint
-from quart_schema import validate_querystring, validate_request, validate_response
+from quart_schema import (
+    document_response,
+    validate_querystring,
+    validate_request,
+    validate_response,
+)
 
 from server.app import get_state
 from server.interviews import service
@@ -30,6 +35,7 @@ from server.interviews.schemas import (
 )
 from server.kit.db import current_session
 from server.kit.errors import documents_errors
+from server.kit.openapi import NoContent
 from server.kit.security import require_user
 
 blueprint = Blueprint("interviews", __name__, url_prefix="/api/interviews")
@@ -163,6 +169,7 @@ async def update_interview(interview_id: str, data: InterviewUpdate) -> Intervie
 
 
 @blueprint.delete("/<interview_id>")
+@document_response(NoContent, 204)
 @documents_errors(401, 403, 404, 409)
 async def move_to_bin(interview_id: str) -> tuple[str, int]:
     """Moves the record to the bin (it can be restored)."""
@@ -181,6 +188,7 @@ async def restore_interview(interview_id: str) -> InterviewDetail:
 
 
 @blueprint.delete("/<interview_id>/purge")
+@document_response(NoContent, 204)
 @documents_errors(401, 403, 404, 409)
 async def purge_interview(interview_id: str) -> tuple[str, int]:
     """Deletes for good, only from the bin; chat, runs and schedules go with it."""

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
@@ -66,34 +67,73 @@ Notes = Annotated[str, Field(max_length=NOTES_MAX), NoNul]
 Code = Annotated[str, Field(max_length=CODE_MAX), NoNul]
 SearchText = Annotated[str, StringConstraints(max_length=200), NoNul]
 
-# Fields a record always has: PATCH may change them but not clear them.
-NOT_NULLABLE = ("title", "candidate_name", "tags", "status", "notes", "final_code")
+
+def _date_time_text(value: object) -> object:
+    """Pydantic would read a number as a Unix timestamp; the API promises ISO 8601 text."""
+    if isinstance(value, bool | int | float):
+        raise ValueError("give an ISO 8601 date-time with a zone, e.g. 2030-03-01T15:30:00+01:00")
+    return value
+
+
+When = Annotated[AwareDatetime, BeforeValidator(_date_time_text)]
+"""A zone-aware ISO 8601 date-time; naive times and numbers are refused."""
 
 SortField = Literal["created_at", "scheduled_at", "title", "candidate_name", "status"]
 
 
-class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def _not_nullable_in_schema(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """Drops ``null`` from the JSON schema of a model's ``NOT_NULLABLE`` fields."""
+    properties: dict[str, Any] = schema.get("properties", {})
+    for name in getattr(model, "NOT_NULLABLE", ()):
+        field = properties.get(name)
+        if not field or "anyOf" not in field:
+            continue
+        options = [o for o in field["anyOf"] if o.get("type") != "null"]
+        if len(options) == 1:
+            del field["anyOf"]
+            field.pop("default", None)
+            field.update(options[0])
 
 
-class InterviewCreate(_Request):
+class RequestModel(BaseModel):
+    """Unknown keys are refused; fields in ``NOT_NULLABLE`` may be left out but not sent null."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_not_nullable_in_schema)
+
+    NOT_NULLABLE: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="after")
+    def _no_explicit_nulls(self) -> Self:
+        for name in self.NOT_NULLABLE:
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self
+
+
+class InterviewCreate(RequestModel):
     title: Title
     candidate_name: PersonName
     candidate_email: EmailStr | None = None
     position: Position | None = None
-    scheduled_at: AwareDatetime | None = None
+    scheduled_at: When | None = None
     language: LanguageId | None = None
     tags: Tags = Field(default_factory=list)
 
 
-class InterviewUpdate(_Request):
-    """A partial update: only the keys present change; ``null`` clears an optional field."""
+class InterviewUpdate(RequestModel):
+    """A partial update: only the keys present change; ``null`` clears an optional field.
+
+    Fields a record always has (``NOT_NULLABLE``) may be left out but not sent as ``null``; the
+    JSON schema says so too, so OpenAPI clients and schemathesis know.
+    """
+
+    NOT_NULLABLE = ("title", "candidate_name", "tags", "status", "notes", "final_code")
 
     title: Title | None = None
     candidate_name: PersonName | None = None
     candidate_email: EmailStr | None = None
     position: Position | None = None
-    scheduled_at: AwareDatetime | None = None
+    scheduled_at: When | None = None
     language: LanguageId | None = None
     tags: Tags | None = None
     status: InterviewStatus | None = None
@@ -101,19 +141,12 @@ class InterviewUpdate(_Request):
     notes: Notes | None = None
     final_code: Code | None = None
 
-    @model_validator(mode="after")
-    def _required_fields_are_not_cleared(self) -> InterviewUpdate:
-        for name in NOT_NULLABLE:
-            if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"{name} cannot be null")
-        return self
-
     def changes(self) -> dict[str, Any]:
         """Only the keys the client sent, with their (possibly null) values."""
         return {name: getattr(self, name) for name in self.model_fields_set}
 
 
-class InterviewListQuery(_Request):
+class InterviewListQuery(RequestModel):
     status: InterviewStatus | None = None
     q: SearchText | None = None
     sort: SortField = "created_at"
@@ -122,7 +155,7 @@ class InterviewListQuery(_Request):
     per_page: int = Field(default=20, ge=1, le=PER_PAGE_MAX)
 
 
-class BinListQuery(_Request):
+class BinListQuery(RequestModel):
     page: int = Field(default=1, ge=1, le=1_000_000)
     per_page: int = Field(default=20, ge=1, le=PER_PAGE_MAX)
 

@@ -13,9 +13,9 @@ from functools import cache
 from typing import Annotated
 from zoneinfo import available_timezones
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, EmailStr, Field, field_validator
 
-from server.interviews.schemas import LanguageId, PersonName, Position, Title
+from server.interviews.schemas import LanguageId, PersonName, Position, RequestModel, Title, When
 from server.schedules.models import ScheduleStatus
 
 DURATION_MIN = 5
@@ -36,16 +36,14 @@ def validate_timezone(name: str) -> str:
     return name
 
 
-class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ScheduleCreate(_Request):
+class ScheduleCreate(RequestModel):
     """A slot for a new interview record, or — with ``interview_id`` — for an existing one.
 
     With ``interview_id`` the title, candidate name and e-mail default to the record's.
     ``interviewer_email`` defaults to the signed-in user's e-mail.
     """
+
+    NOT_NULLABLE = ("title", "candidate_name", "candidate_email", "starts_at", "timezone")
 
     interview_id: str | None = None
     title: Title | None = None
@@ -54,7 +52,7 @@ class ScheduleCreate(_Request):
     interviewer_email: EmailStr | None = None
     position: Position | None = None
     language: LanguageId | None = None
-    starts_at: AwareDatetime
+    starts_at: When
     duration_minutes: Duration = 60
     timezone: str = "UTC"
 
@@ -64,10 +62,10 @@ class ScheduleCreate(_Request):
         return validate_timezone(value)
 
 
-class ScheduleUpdate(_Request):
+class ScheduleUpdate(RequestModel):
     """A reschedule: a new start, optionally a new length or zone."""
 
-    starts_at: AwareDatetime
+    starts_at: When
     duration_minutes: Duration | None = None
     timezone: str | None = None
 
@@ -77,7 +75,7 @@ class ScheduleUpdate(_Request):
         return None if value is None else validate_timezone(value)
 
 
-class ScheduleListQuery(_Request):
+class ScheduleListQuery(RequestModel):
     upcoming: bool = False
     """Only active slots that have not ended yet, soonest first."""
 

@@ -120,6 +120,7 @@ async def test_record_shows_what_the_room_stored(
         ({"title": "T", "candidate_name": "Ada", "candidate_email": "not-an-email"}, "email"),
         ({"title": "T", "candidate_name": "Ada", "scheduled_at": "2030-03-01T15:30:00"}, "naive"),
         ({"title": "T", "candidate_name": "Ada", "scheduled_at": "tomorrow"}, "bad date"),
+        ({"title": "T", "candidate_name": "Ada", "scheduled_at": 1900000000}, "number date"),
         ({"title": "T", "candidate_name": "Ada", "tags": ["x"] * 21}, "too many tags"),
         ({"title": "T", "candidate_name": "Ada", "tags": "x"}, "tags not a list"),
         ({"title": "T", "candidate_name": "Ada", "language": "Py thon!"}, "bad language"),

@@ -281,6 +281,7 @@ async def test_list_upcoming_leaves_out_cancelled_and_binned(
         ({"starts_at": "2020-01-01T10:00:00Z"}, "starts_in_past"),
         ({"starts_at": "2030-01-01T10:00:00"}, "validation_error"),
         ({"starts_at": "next tuesday"}, "validation_error"),
+        ({"starts_at": 1900000000}, "validation_error"),
         ({"timezone": "Mars/Olympus_Mons"}, "validation_error"),
         ({"timezone": "../../etc/passwd"}, "validation_error"),
         ({"timezone": "CEST"}, "validation_error"),
