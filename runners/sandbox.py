@@ -117,12 +117,9 @@ class Sandbox:
     language: Language
     limits: Limits
     sock: Any
+    raw_socket: socket.socket
+    """The socket under the SDK's ``SocketIO`` wrapper (whose ``close`` forgets it)."""
     created_at: float = field(default_factory=time.monotonic)
-
-    @property
-    def raw_socket(self) -> socket.socket:
-        raw: socket.socket = self.sock._sock
-        return raw
 
     @classmethod
     def launch(
@@ -142,19 +139,31 @@ class Sandbox:
         host_config = config.pop("host_config")
         created = api.create_container(host_config=api.create_host_config(**host_config), **config)
         container_id: str = created["Id"]
+        sock: Any = None
         try:
             sock = api.attach_socket(
                 container_id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
             )
             api.start(container_id)
         except BaseException:
+            if sock is not None:
+                raw = sock._sock
+                with contextlib.suppress(Exception):
+                    sock.close()
+                    raw.close()
             destroy(client, container_id)
             raise
-        return cls(client, container_id, language, limits, sock)
+        return cls(client, container_id, language, limits, sock, sock._sock)
 
-    def destroy(self) -> None:
+    def close_socket(self) -> None:
+        """Close the attach stream: the SDK's wrapper and the socket under it (both leak)."""
         with contextlib.suppress(Exception):
             self.sock.close()
+        with contextlib.suppress(Exception):
+            self.raw_socket.close()
+
+    def destroy(self) -> None:
+        self.close_socket()
         destroy(self.client, self.container_id)
 
     def execute(self, source: bytes, stdin: bytes, times: StageTimes) -> RunResult:
@@ -312,8 +321,7 @@ class _Execution:
                 return verdict
             return self._follow_run()
         finally:
-            with contextlib.suppress(Exception):
-                self.sandbox.sock.close()
+            self.sandbox.close_socket()
 
     def _await_compile_record(self, deadline: float) -> re.Match[bytes] | None:
         while True:
@@ -363,8 +371,8 @@ class _Execution:
                     message="the compiler ran out of memory" if oom else None,
                 )
         self.streams.stdout = bytearray(rest)
-        # Anything on stderr before the record is the launcher's, not the program's.
-        self.streams.stderr.clear()
+        # stderr is not cut at the record: the program's first frames may already be in the
+        # buffer (read in the same chunk), and the launcher itself writes nothing there.
         self.run_started = time.monotonic()
         return None
 
@@ -473,8 +481,7 @@ class _Execution:
 
     def _kill(self) -> None:
         # Close our end first: a kill with an unread attach stream open can hang for 30 s.
-        with contextlib.suppress(Exception):
-            self.sandbox.sock.close()
+        self.sandbox.close_socket()
         with contextlib.suppress(requests.RequestException, docker.errors.APIError):
             self.sandbox.client.api.kill(self.sandbox.container_id)
 

@@ -1,4 +1,4 @@
-"""The catalogue loader: the real file loads, and every kind of mistake stops with a clear message."""
+"""The catalogue loader: the real file loads; every kind of mistake stops with a clear message."""
 
 from __future__ import annotations
 
@@ -14,7 +14,21 @@ from runners.contract import UnknownLanguageError
 from runners.settings import REPO_ROOT
 
 CATALOGUE = REPO_ROOT / "config" / "languages.toml"
-EXPECTED_IDS = "c cpp java python csharp go javascript node php perl typescript kotlin ruby".split()
+EXPECTED_IDS = [
+    "c",
+    "cpp",
+    "java",
+    "python",
+    "csharp",
+    "go",
+    "javascript",
+    "node",
+    "php",
+    "perl",
+    "typescript",
+    "kotlin",
+    "ruby",
+]
 
 
 def raw() -> dict[str, Any]:
@@ -45,7 +59,7 @@ def test_defaults_fill_in_and_entries_override() -> None:
 
 
 def test_unknown_language_names_the_known_ones() -> None:
-    with pytest.raises(UnknownLanguageError, match="cobol.*python"):
+    with pytest.raises(UnknownLanguageError, match=r"cobol.*python"):
         load_catalogue(CATALOGUE).get("cobol")
 
 

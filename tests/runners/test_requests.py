@@ -31,7 +31,7 @@ async def test_unknown_language(engine: DockerEngine) -> None:
 
 
 async def test_source_over_one_mebibyte(engine: DockerEngine) -> None:
-    with pytest.raises(PayloadTooLargeError, match="source.*maximum is 1024 KiB") as info:
+    with pytest.raises(PayloadTooLargeError, match=r"source.*maximum is 1024 KiB") as info:
         await engine.run(RunRequest("python", "#" * (1024 * 1024 + 1)))
     assert info.value.http_status == 413
 

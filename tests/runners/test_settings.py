@@ -49,5 +49,5 @@ def test_bad_values_are_refused(env: dict[str, str], message: str) -> None:
 def test_unknown_key_in_file(tmp_path: Path) -> None:
     file = tmp_path / "defaults.toml"
     file.write_text("[engine]\nmax_concurent_runs = 3\n")
-    with pytest.raises(SettingsError, match="unknown key.*max_concurent_runs"):
+    with pytest.raises(SettingsError, match=r"unknown key.*max_concurent_runs"):
         EngineSettings.load(file, environ={})

@@ -1,0 +1,131 @@
+"""Every catalogue language through the real engine: what its users expect, not just hello."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from runners.contract import Verdict
+from tests.runners.conftest import EngineHarness
+from tests.runners.programs import PROGRAMS, SUM_INPUT, SUM_OUTPUT
+
+pytestmark = pytest.mark.docker
+
+LANGUAGES = sorted(PROGRAMS)
+COMPILED = sorted(lang for lang, programs in PROGRAMS.items() if programs.broken)
+SHORT_RUN_MS = 1500
+
+
+def test_every_catalogue_language_has_test_programs(harness: EngineHarness) -> None:
+    assert sorted(info.id for info in harness.engine.languages()) == LANGUAGES
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_stub_says_hello(harness: EngineHarness, language: str) -> None:
+    info = harness.engine.catalogue.get(language)
+    result = harness.run(language, info.stub)
+    assert result.status is Verdict.OK, result
+    assert result.run is not None and result.run.stdout.strip() == "Hello, world!"
+    assert result.run.exit_code == 0 and result.run.stderr == ""
+    assert (result.compile is not None) == info.compiled
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_reads_stdin_line_by_line_and_writes_utf8(harness: EngineHarness, language: str) -> None:
+    result = harness.run(language, PROGRAMS[language].sum, SUM_INPUT)
+    assert result.status is Verdict.OK, result
+    assert result.run is not None
+    assert result.run.stdout == SUM_OUTPUT + "\n"
+    assert result.run.stderr.strip() == "done"
+    # The wire form is valid JSON with the emoji intact.
+    assert json.loads(json.dumps(result.to_dict()))["run"]["stdout"].startswith("Σ=12 🚀")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_runtime_error(harness: EngineHarness, language: str) -> None:
+    result = harness.run(language, PROGRAMS[language].crash)
+    assert result.status is Verdict.RUNTIME_ERROR, result
+    assert result.run is not None
+    assert result.run.exit_code != 0  # None when a signal ended it
+    if result.run.exit_code is None:
+        assert result.run.signal in {"SIGSEGV", "SIGABRT"}
+    else:
+        assert "boom" in result.run.stderr or "zero" in result.run.stderr.lower()
+
+
+@pytest.mark.parametrize("language", COMPILED)
+def test_compile_error(harness: EngineHarness, language: str) -> None:
+    broken = PROGRAMS[language].broken
+    assert broken is not None
+    result = harness.run(language, broken)
+    assert result.status is Verdict.COMPILE_ERROR, result
+    assert result.run is None and result.compile is not None
+    assert result.compile.exit_code not in (0, None)
+    message = result.compile.stderr + result.compile.stdout
+    source_file = harness.engine.catalogue.get(language).source_file
+    assert "error" in message.lower() or source_file in message, message
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_infinite_loop_hits_the_time_limit(harness: EngineHarness, language: str) -> None:
+    result = harness.run(language, PROGRAMS[language].loop, run_timeout_ms=SHORT_RUN_MS)
+    assert result.status is Verdict.TIME_LIMIT, result
+    assert result.run is not None
+    assert SHORT_RUN_MS <= result.run.wall_ms < SHORT_RUN_MS + 1500
+
+
+def test_exit_code_is_reported(harness: EngineHarness) -> None:
+    result = harness.run("python", "import sys\nprint('partial')\nsys.exit(42)\n")
+    assert result.status is Verdict.RUNTIME_ERROR
+    assert result.run is not None
+    assert (result.run.exit_code, result.run.signal, result.run.stdout) == (42, None, "partial\n")
+
+
+def test_java_main_class_and_csharp_any_class(harness: EngineHarness) -> None:
+    java = harness.run(
+        "java",
+        "import java.util.*;\nclass Helper { static int twice(int x) { return 2 * x; } }\n"
+        "public class Main { public static void main(String[] a) {"
+        " System.out.println(Helper.twice(new Scanner(System.in).nextInt())); } }\n",
+        "21\n",
+    )
+    assert java.status is Verdict.OK and java.run is not None and java.run.stdout == "42\n"
+    csharp = harness.run(
+        "csharp",
+        "using System; using System.Linq;\nnamespace Interview { public static class Anything {"
+        " public static void Main() { Console.WriteLine(Enumerable.Range(1, 4).Sum()); } } }\n",
+    )
+    assert csharp.status is Verdict.OK and csharp.run is not None, csharp
+    assert csharp.run.stdout == "10\n"
+
+
+def test_typescript_is_strictly_type_checked(harness: EngineHarness) -> None:
+    result = harness.run("typescript", "function f(x) { return x; }\nconsole.log(f(1));\n")
+    assert result.status is Verdict.COMPILE_ERROR
+    assert result.compile is not None and "implicitly has an 'any' type" in result.compile.stdout
+
+
+def test_node_has_its_apis_and_javascript_does_not(harness: EngineHarness) -> None:
+    probe = "console.log(typeof require, typeof process);\n"
+    node = harness.run("node", probe)
+    plain = harness.run("javascript", probe)
+    assert node.run is not None and node.run.stdout == "function object\n"
+    assert plain.run is not None and plain.run.stdout == "undefined undefined\n"
+
+
+def test_large_output_under_the_cap_arrives_whole(harness: EngineHarness) -> None:
+    result = harness.run("python", "for i in range(5000):\n    print(f'line {i:05d}')\n")
+    assert result.status is Verdict.OK
+    assert result.run is not None and not result.run.stdout_truncated
+    lines = result.run.stdout.splitlines()
+    assert len(lines) == 5000 and lines[-1] == "line 04999"
+
+
+def test_big_stdin_is_read_whole(harness: EngineHarness) -> None:
+    data = "".join(f"{i}\n" for i in range(400_000))  # ~2.6 MB
+    result = harness.run(
+        "python", "import sys\nprint(sum(int(x) for x in sys.stdin))\n", data, run_timeout_ms=10_000
+    )
+    assert result.status is Verdict.OK, result
+    assert result.run is not None and result.run.stdout == f"{sum(range(400_000))}\n"
