@@ -93,6 +93,8 @@ def create_socket_server(app: Quart) -> socketio.AsyncServer:
     emitter = SocketEmitter(sio)
     connections: dict[str, Connection] = {}
 
+    store = SqlRoomStore(lambda: unit_of_work(app))
+
     async def build_room(room_id: str) -> Room:
         async with unit_of_work(app) as session:
             seed = await load_seed(session, room_id, state.run_engine.languages())
@@ -100,7 +102,7 @@ def create_socket_server(app: Quart) -> socketio.AsyncServer:
             raise RoomAuthError("room_not_found", "no such interview")
         return Room(
             seed,
-            store=SqlRoomStore(lambda: unit_of_work(app)),
+            store=store,
             engine=state.run_engine,
             emitter=emitter,
             limits=protocol.limits,
@@ -207,10 +209,15 @@ def create_socket_server(app: Quart) -> socketio.AsyncServer:
                 payload = protocol.validate(name, args[0] if args else None)
                 if spec.interviewer_only and connection.identity.role != "interviewer":
                     raise RoomError("forbidden", f"only the interviewer may send {name}")
-                try:
-                    await asyncio.wait_for(connection.joined.wait(), JOIN_TIMEOUT_S)
-                except TimeoutError:
-                    raise RoomError("not_in_room", "the room is not joined yet") from None
+                if not connection.joined.is_set():
+                    # No await before the room sees a joined socket's event: python-socketio
+                    # runs each event in its own task, and a suspension here could let a
+                    # later update overtake an earlier one.
+                    try:
+                        async with asyncio.timeout(JOIN_TIMEOUT_S):
+                            await connection.joined.wait()
+                    except TimeoutError:
+                        raise RoomError("not_in_room", "the room is not joined yet") from None
                 room = registry.get(connection.room_id)
                 if room is None:
                     raise RoomError("not_in_room", "the room is closed")

@@ -119,8 +119,8 @@ class Participant:
 @dataclass(frozen=True, slots=True)
 class RoomSettings:
     grace_seconds: float = 30.0
-    save_delay_s: float = 2.0
-    log_flush_interval_s: float = 0.05
+    save_delay_s: float = 10.0
+    log_flush_interval_s: float = 0.02
     ice_servers: tuple[dict[str, Any], ...] = ()
 
 

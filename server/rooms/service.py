@@ -24,7 +24,7 @@ from server.kit.errors import AppError, NotFoundError
 from server.rooms import repository
 from server.rooms.room import Identity, RoomSeed
 from server.rooms.tokens import RoomTokenError, create_candidate_token, decode_candidate_token
-from server.rooms.update_log import LoggedUpdate
+from server.rooms.update_log import CoalescingWriter, LoggedUpdate
 from server.settings import Settings
 
 ENDED_STATUSES = frozenset({"completed", "cancelled"})
@@ -49,12 +49,18 @@ class RoomAuthError(Exception):
 
 
 class SqlRoomStore:
+    """Shared by every room of the process, so their log rows share transactions."""
+
     def __init__(self, open_session: OpenSession) -> None:
         self._open = open_session
+        self._log_writer = CoalescingWriter(self._write_updates)
 
-    async def append_updates(self, rows: Sequence[LoggedUpdate]) -> None:
+    async def _write_updates(self, rows: Sequence[LoggedUpdate]) -> None:
         async with self._open() as session:
             await repository.add_updates(session, rows)
+
+    async def append_updates(self, rows: Sequence[LoggedUpdate]) -> None:
+        await self._log_writer(rows)
 
     async def append_chat(self, interview_id: str, message: dict[str, Any]) -> None:
         async with self._open() as session:

@@ -95,3 +95,39 @@ class UpdateLog:
                 await self._task
             self._task = None
         await self.flush()
+
+
+class CoalescingWriter:
+    """One transaction for the log rows of every room that flushed within a short window.
+
+    A writer per room would commit once per room per flush interval: hundreds of commits a
+    second with a few hundred rooms. Rooms hand their batches here instead; each caller waits
+    for the shared commit that carries its rows, so ``wait_flushed`` still means durable.
+    """
+
+    def __init__(self, writer: Writer, *, window_s: float = 0.05) -> None:
+        self._writer = writer
+        self._window = window_s
+        self._rows: list[LoggedUpdate] = []
+        self._done: asyncio.Future[None] | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    async def __call__(self, rows: Sequence[LoggedUpdate]) -> None:
+        self._rows.extend(rows)
+        if self._done is None:
+            self._done = asyncio.get_running_loop().create_future()
+            self._task = asyncio.create_task(self._commit_later(self._done))
+        await asyncio.shield(self._done)
+
+    async def _commit_later(self, done: asyncio.Future[None]) -> None:
+        await asyncio.sleep(self._window)
+        rows, self._rows = self._rows, []
+        self._done = None
+        try:
+            await self._writer(rows)
+        except BaseException as exc:
+            done.set_exception(exc)
+            if not isinstance(exc, Exception):
+                raise
+        else:
+            done.set_result(None)

@@ -1,0 +1,331 @@
+"""Room fan-out benchmark: edit latency p50/p99 and server CPU at 50, 200 and 500 rooms.
+
+Each room has 3 real python-socketio clients (1 interviewer, 2 candidates) typing 5 keystrokes a
+second each; every keystroke is a Yjs v1 update the server applies, logs and relays to the two
+others. Latency is from the sender's emit to a receiver's handler, matched by the update's
+(client, clock) header; the three clients of a room share one process, so one clock serves.
+
+The server runs in its own process (hypercorn, SQLite in a temp dir, the fake engine since no run
+is made); the load comes from several client processes. Each level is bounded in time. Run:
+
+    .venv/bin/python tests/bench/bench_rooms.py [--levels 50,200,500] [--seconds 10]
+
+Prints a table; target on the 2-core machine: p99 <= 15 ms at 200 rooms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+KEYSTROKES_PER_S = 5.0
+CLIENTS_PER_ROOM = 3
+SERVER_PREFIX: list[str] = [s for s in os.environ.get("BENCH_SERVER_PREFIX", "").split() if s]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+# ---- server process ----------------------------------------------------------------------------
+
+
+async def serve(port: int, data_dir: Path, rooms: int, out: Path) -> None:
+    from hypercorn.asyncio import serve as hypercorn_serve
+    from hypercorn.config import Config
+
+    from server.accounts.models import User
+    from server.app import create_app
+    from server.asgi import attach_socket_server
+    from server.interviews import service as interviews
+    from server.interviews.schemas import InterviewCreate
+    from server.kit.db import unit_of_work
+    from server.kit.security import create_access_token
+    from server.rooms.tokens import create_candidate_token
+    from server.settings import Settings
+    from tests.support.fake_engine import FakeEngine
+
+    settings = Settings.for_tests(data_dir, rooms={"reconnect_grace_seconds": 5})
+    app = create_app(settings, FakeEngine())
+    asgi = attach_socket_server(app)
+    config = Config()
+    config.bind = [f"127.0.0.1:{port}"]
+    config.accesslog = None
+    config.errorlog = "-"
+    config.backlog = 4096
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    server = asyncio.create_task(hypercorn_serve(asgi, config, shutdown_trigger=stop.wait))
+    while True:
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            break
+        except OSError:
+            await asyncio.sleep(0.05)
+    plan: list[list[dict[str, Any]]] = []
+    async with unit_of_work(app) as session:
+        for index in range(rooms):
+            user = User(email=f"bench{index}@example.com", name=f"Interviewer {index}")
+            session.add(user)
+            await session.flush()
+            interview = await interviews.create_interview(
+                session, user.id, InterviewCreate(title=f"Bench {index}", candidate_name="C")
+            )
+            access = create_access_token(user.id, settings)
+            auths: list[dict[str, Any]] = [{"interview_id": interview.id, "access_token": access}]
+            for c in range(CLIENTS_PER_ROOM - 1):
+                token = create_candidate_token(interview.id, f"c{index}x{c}", f"Cand {c}", settings)
+                auths.append({"token": token})
+            plan.append(auths)
+    await asyncio.to_thread(out.write_text, json.dumps(plan))
+    await server
+
+
+# ---- load process ------------------------------------------------------------------------------
+
+
+async def load(url: str, rooms: list[list[dict[str, Any]]], seconds: float, out: Path) -> None:
+    import socketio
+    from pycrdt import Doc, Text
+
+    from server.rooms.wire import SYNC_UPDATE, Reader, encode_sync, parse_message
+
+    sent: dict[tuple[int, int], float] = {}
+    latencies: list[float] = []
+    errors: list[str] = []
+    measuring = False
+
+    def on_update(data: bytes) -> None:
+        now = time.perf_counter()
+        try:
+            message = parse_message(data)
+        except ValueError:
+            return
+        if getattr(message, "kind", None) != SYNC_UPDATE:
+            return
+        reader = Reader(message.payload)  # type: ignore[union-attr]
+        if reader.var_uint() == 0:
+            return
+        reader.var_uint()
+        key = (reader.var_uint(), reader.var_uint())
+        start = sent.get(key)
+        if start is not None and measuring:
+            latencies.append((now - start) * 1000)
+
+    clients: list[tuple[Any, Doc[Any], Text]] = []
+
+    async def open_client(auth: dict[str, Any]) -> None:
+        sio = socketio.AsyncClient(reconnection=False)
+        sio.on("sync:message", on_update)
+        sio.on("error", lambda data: errors.append(str(data)))
+        doc: Doc[Any] = Doc()
+        text = doc.get("code", type=Text)
+        await sio.connect(url, auth=auth, transports=["websocket"], wait_timeout=30)
+        clients.append((sio, doc, text))
+
+    semaphore = asyncio.Semaphore(50)
+
+    async def guarded(auth: dict[str, Any]) -> None:
+        async with semaphore:
+            await open_client(auth)
+
+    await asyncio.gather(*(guarded(a) for room in rooms for a in room))
+    await asyncio.sleep(1.0)
+
+    async def type_keys(sio: Any, doc: Doc[Any], text: Text, deadline: float) -> None:
+        await asyncio.sleep(random.random() / KEYSTROKES_PER_S)
+        period = 1 / KEYSTROKES_PER_S
+        next_at = time.perf_counter()
+        while time.perf_counter() < deadline:
+            state = Reader(doc.get_state())
+            clock = 0
+            for _ in range(state.var_uint()):
+                client, value = state.var_uint(), state.var_uint()
+                if client == doc.client_id:
+                    clock = value
+            before = doc.get_state()
+            text.insert(len(text), "x")
+            update = doc.get_update(before)
+            sent[(doc.client_id, clock)] = time.perf_counter()
+            await sio.emit("sync:message", encode_sync(SYNC_UPDATE, update))
+            next_at += period
+            await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+
+    warmup = 2.0
+    deadline = time.perf_counter() + warmup + seconds
+    typing = [asyncio.create_task(type_keys(s, d, t, deadline)) for s, d, t in clients]
+    await asyncio.sleep(warmup)
+    measuring = True
+    await asyncio.gather(*typing)
+    await asyncio.sleep(0.5)
+    measuring = False
+    result = {"latencies": latencies, "errors": errors[:5], "sent": len(sent)}
+    await asyncio.to_thread(out.write_text, json.dumps(result))
+    await asyncio.gather(*(s.disconnect() for s, _, _ in clients), return_exceptions=True)
+
+
+# ---- driver ------------------------------------------------------------------------------------
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def run_level(rooms: int, seconds: float, load_processes: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="bench-rooms-") as tmp:
+        tmp_path = Path(tmp)
+        port = free_port()
+        plan_file = tmp_path / "plan.json"
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                *SERVER_PREFIX,
+                __file__,
+                "--serve",
+                str(port),
+                str(tmp_path),
+                str(rooms),
+                str(plan_file),
+            ],
+            cwd=ROOT,
+        )
+        loaders: list[subprocess.Popen[bytes]] = []
+        try:
+            for _ in range(600):
+                if plan_file.exists() and plan_file.stat().st_size:
+                    break
+                if server.poll() is not None:
+                    raise RuntimeError("the bench server died")
+                time.sleep(0.1)
+            plan = json.loads(plan_file.read_text())
+            processes = min(load_processes, rooms)
+            results = []
+            for index in range(processes):
+                part = plan[index::processes]
+                part_file = tmp_path / f"load{index}.json"
+                result_file = tmp_path / f"result{index}.json"
+                part_file.write_text(json.dumps(part))
+                results.append(result_file)
+                loaders.append(
+                    subprocess.Popen(
+                        [
+                            sys.executable,
+                            __file__,
+                            "--load",
+                            f"http://127.0.0.1:{port}",
+                            str(part_file),
+                            str(seconds),
+                            str(result_file),
+                        ],
+                        cwd=ROOT,
+                    )
+                )
+            time.sleep(1.0 + 2.0)  # connections + warm-up, as the loaders do
+            cpu_before, wall_before = cpu_seconds(server.pid), time.perf_counter()
+            time.sleep(seconds)
+            cpu_after, wall_after = cpu_seconds(server.pid), time.perf_counter()
+            for loader in loaders:
+                loader.wait(timeout=seconds + 120)
+            latencies: list[float] = []
+            errors: list[str] = []
+            for result_file in results:
+                if result_file.exists():
+                    data = json.loads(result_file.read_text())
+                    latencies += data["latencies"]
+                    errors += data["errors"]
+            expected = (
+                rooms * CLIENTS_PER_ROOM * KEYSTROKES_PER_S * seconds * (CLIENTS_PER_ROOM - 1)
+            )
+            return {
+                "rooms": rooms,
+                "clients": rooms * CLIENTS_PER_ROOM,
+                "deliveries": len(latencies),
+                "expected": int(expected),
+                "p50": percentile(latencies, 0.50),
+                "p99": percentile(latencies, 0.99),
+                "max": max(latencies) if latencies else float("nan"),
+                "mean": statistics.fmean(latencies) if latencies else float("nan"),
+                "server_cpu": (cpu_after - cpu_before) / (wall_after - wall_before) * 100,
+                "errors": errors[:3],
+            }
+        finally:
+            for loader in loaders:
+                if loader.poll() is None:
+                    loader.kill()
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--serve":
+        port, data_dir, rooms, out = sys.argv[2:6]
+        asyncio.run(serve(int(port), Path(data_dir), int(rooms), Path(out)))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "--load":
+        url, part, seconds, out = sys.argv[2:6]
+        rooms = json.loads(Path(part).read_text())
+        asyncio.run(load(url, rooms, float(seconds), Path(out)))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--levels", default="50,200,500")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--load-processes", type=int, default=3)
+    args = parser.parse_args()
+    print(f"load average before: {os.getloadavg()[0]:.2f} (other processes skew the numbers)")
+    print(
+        f"room fan-out: {CLIENTS_PER_ROOM} clients/room, {KEYSTROKES_PER_S:g} keystrokes/s each, "
+        f"{args.seconds:g} s measured per level, {os.cpu_count()} CPUs, "
+        f"{args.load_processes} load processes + 1 server process"
+    )
+    columns = ("rooms", "clients", "deliv.", "expect", "p50 ms", "p99 ms", "max ms", "srv CPU%")
+    header = " ".join(f"{c:>8}" for c in columns)
+    print(header)
+    print("-" * len(header))
+    for level in (int(v) for v in args.levels.split(",")):
+        row = run_level(level, args.seconds, args.load_processes)
+        print(
+            f"{row['rooms']:>8} {row['clients']:>8} {row['deliveries']:>8} {row['expected']:>8} "
+            f"{row['p50']:>8.1f} {row['p99']:>8.1f} {row['max']:>8.1f} {row['server_cpu']:>8.0f}",
+            flush=True,
+        )
+        if row["errors"]:
+            print(f"       errors: {row['errors']}")
+    print(
+        "target: p99 <= 15 ms at 200 rooms; deliveries below 'expect' mean the load or the "
+        "server could not keep up (events dropped or late beyond the window)."
+    )
+
+
+if __name__ == "__main__":
+    main()
