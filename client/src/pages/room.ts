@@ -365,8 +365,6 @@ function buildRoom(setup: RoomSetup): View {
   socket.on('connect', () => {
     connection.textContent = 'Connected';
     connection.className = 'conn conn-ok';
-    codeSync.start();
-    notesSync?.start();
   });
   socket.on('disconnect', () => {
     connection.textContent = 'Reconnecting…';
@@ -390,6 +388,9 @@ function buildRoom(setup: RoomSetup): View {
   });
 
   socket.on(EV.welcome, (w: Welcome) => {
+    // The room knows us now: ask for what we lack (also after every reconnect).
+    codeSync.start();
+    notesSync?.start();
     selfId = w.self.participant_id;
     titleEl.textContent = w.title;
     participants.clear();
@@ -413,7 +414,12 @@ function buildRoom(setup: RoomSetup): View {
         iceServers: w.ice_servers,
         want: { audio: grant?.audio ?? true, video: grant?.video ?? true },
         sendSignal: (to, kind, data) => {
-          if (socket.connected) socket.emit(EV.signalSend, { to, kind, data });
+          if (!socket.connected) return;
+          try {
+            socket.emit(EV.signalSend, { to, kind, data });
+          } catch (error) {
+            console.warn('signal not sent', error);
+          }
         },
       });
       replaceChildren(videoHost, video.el);

@@ -94,10 +94,17 @@ export class PeerLink {
   async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
     const pc = this.pc;
     if (!pc) return;
-    const sender = pc.getSenders().find((s) => s.track?.kind === kind)
-      ?? pc.getTransceivers().find((t) => t.receiver.track.kind === kind && t.direction !== 'inactive')?.sender;
-    if (sender) {
-      await sender.replaceTrack(track);
+    const transceiver =
+      pc.getTransceivers().find((t) => t.sender.track?.kind === kind) ??
+      pc.getTransceivers().find((t) => t.receiver.track.kind === kind && t.currentDirection !== 'stopped');
+    if (transceiver) {
+      await transceiver.sender.replaceTrack(track);
+      const stream = this.options.localStream();
+      if (track && stream) transceiver.sender.setStreams(stream);
+      // A transceiver the peer's offer created only receives: sending needs a renegotiation,
+      // which changing the direction triggers (onnegotiationneeded).
+      if (track && transceiver.direction === 'recvonly') transceiver.direction = 'sendrecv';
+      else if (track && transceiver.direction === 'inactive') transceiver.direction = 'sendonly';
     } else if (track) {
       const stream = this.options.localStream();
       if (stream) pc.addTrack(track, stream);

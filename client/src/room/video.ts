@@ -203,7 +203,7 @@ export class VideoCall {
   dispose(): void {
     this.disposed = true;
     for (const peerId of [...this.links.keys()]) {
-      this.options.sendSignal(peerId, 'bye', null);
+      this.options.sendSignal(peerId, 'bye', {});
       this.removePeer(peerId);
     }
     this.screen?.stop();

@@ -1,0 +1,49 @@
+"""Small page helpers shared by the browser tests."""
+
+from __future__ import annotations
+
+import uuid
+
+from playwright.sync_api import Page, expect
+
+# The shared editor's text, line by line, without the remote-cursor name labels that
+# y-codemirror.next draws inside the content.
+EDITOR_TEXT_JS = """(selector) => {
+  const content = document.querySelector(selector + ' .cm-content');
+  if (!content) return null;
+  const copy = content.cloneNode(true);
+  copy.querySelectorAll('.cm-ySelectionCaret, .cm-widgetBuffer').forEach((n) => n.remove());
+  return Array.from(copy.querySelectorAll('.cm-line')).map((l) => l.textContent).join('\\n');
+}"""
+
+PASSWORD = "correct horse battery"
+
+
+def editor_text(page: Page, host: str = ".editor-host") -> str:
+    text = page.evaluate(EDITOR_TEXT_JS, host)
+    assert isinstance(text, str), "the editor is not on the page"
+    return text
+
+
+def wait_editor_text(page: Page, expected: str, host: str = ".editor-host") -> None:
+    """Waits until the editor shows exactly ``expected``; fails with what it shows instead."""
+    try:
+        page.wait_for_function(
+            f"([sel, want]) => ({EDITOR_TEXT_JS})(sel) === want", arg=[host, expected]
+        )
+    except Exception as exc:
+        raise AssertionError(
+            f"editor shows {editor_text(page, host)!r}, expected {expected!r}"
+        ) from exc
+
+
+def register(page: Page, name: str) -> str:
+    """Signs a new interviewer up through the form; returns the e-mail used."""
+    email = f"{name.split()[0].lower()}-{uuid.uuid4().hex[:8]}@example.com"
+    page.goto("/register")
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Work email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Interviews")).to_be_visible()
+    return email

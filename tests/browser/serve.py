@@ -1,0 +1,104 @@
+"""The whole Onsite app served for the browser tests, in its own process.
+
+``python -m tests.browser.serve --port P --data-dir D`` runs ``build_asgi`` under hypercorn with
+test settings (SQLite in ``D``, mail to the outbox, no STUN server: both browsers are on this
+machine) and the built ``client/dist``. The engine is the real ``DockerEngine`` (warm pool off,
+so the test does not start 13 sandboxes) when Docker answers and the Python image exists, else
+``FakeEngine`` — the tests read which one from the ready line and expect the matching output.
+
+A separate process keeps Playwright's own event loop and the server's apart, and makes sure the
+browsers talk to the server only over the network, as in production.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from hypercorn.asyncio import serve
+from hypercorn.config import Config
+
+from runners.contract import Engine
+from server.asgi import build_asgi
+from server.settings import REPO_ROOT, Settings
+from tests.support.fake_engine import FakeEngine
+
+READY_PREFIX = "ONSITE-BROWSER-READY "
+
+
+def pick_engine(wanted: str) -> tuple[Engine, str]:
+    """The real engine when it can run Python here, otherwise the fake (and say which)."""
+    if wanted == "fake":
+        return FakeEngine(), "fake"
+    try:
+        import docker
+
+        from runners.engine import DockerEngine
+        from runners.settings import EngineSettings
+
+        engine = DockerEngine(EngineSettings.load(pool_enabled=False))
+        image = engine.catalogue.get("python").image
+        client = docker.from_env(timeout=5)
+        try:
+            client.images.get(image)
+        finally:
+            client.close()
+        return engine, "docker"
+    except Exception as exc:
+        if wanted == "docker":
+            raise
+        print(f"serve: real engine unavailable ({exc}); using FakeEngine", file=sys.stderr)
+        return FakeEngine(), "fake"
+
+
+async def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--engine", choices=["auto", "docker", "fake"], default="auto")
+    parser.add_argument("--client-dist", type=Path, default=REPO_ROOT / "client" / "dist")
+    args = parser.parse_args(argv)
+
+    url = f"http://127.0.0.1:{args.port}"
+    overrides: dict[str, Any] = {
+        "server": {"client_dist": str(args.client_dist), "public_url": url, "port": args.port},
+        "rooms": {"stun_urls": []},
+    }
+    settings = Settings.for_tests(args.data_dir, **overrides)
+    engine, engine_kind = pick_engine(args.engine)
+
+    config = Config()
+    config.bind = [f"127.0.0.1:{args.port}"]
+    config.accesslog = None
+    config.errorlog = "-"
+    config.graceful_timeout = 2.0
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
+    server = asyncio.create_task(
+        serve(build_asgi(settings, engine), config, shutdown_trigger=stop.wait)
+    )
+    for _ in range(400):
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", args.port)
+        except OSError:
+            if server.done():
+                server.result()
+            await asyncio.sleep(0.05)
+            continue
+        writer.close()
+        await writer.wait_closed()
+        break
+    print(READY_PREFIX + json.dumps({"url": url, "engine": engine_kind}), flush=True)
+    await server
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1:]))
