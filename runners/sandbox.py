@@ -19,6 +19,7 @@ import socket
 import struct
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +34,7 @@ SANDBOX_LABEL = "onsite.sandbox"
 POOL_LABEL = "onsite.pool"
 LANGUAGE_LABEL = "onsite.language"
 OWNER_LABEL = "onsite.owner"
-"""``<hostname>:<pid>`` of the engine that made a container; a start-up reaps dead owners' ones."""
+"""``<host>:<pid>:<nonce>`` of the engine that made a container; start-up reaps dead owners'."""
 RUN_USER = "1000:1000"
 ENVIRONMENT = {
     "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
@@ -180,7 +181,8 @@ def destroy(client: docker.DockerClient, container_id: str) -> None:
 
 
 def owner_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """``host:pid:nonce`` — unique per engine, and tells a later start-up if its process lives."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def reap_leftovers(client: docker.DockerClient, *, everything: bool = False) -> int:
@@ -193,7 +195,8 @@ def reap_leftovers(client: docker.DockerClient, *, everything: bool = False) -> 
     host = socket.gethostname()
     for container in client.api.containers(all=True, filters={"label": SANDBOX_LABEL}):
         owner = (container.get("Labels") or {}).get(OWNER_LABEL, "")
-        owner_host, _, pid = owner.rpartition(":")
+        owner_host, _, rest = owner.partition(":")
+        pid = rest.partition(":")[0]
         if not everything and owner_host == host and pid.isdigit() and _alive(int(pid)):
             continue
         destroy(client, container["Id"])
