@@ -9,11 +9,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from quart import Quart
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.accounts.models import User
 from server.interviews import service
+from server.interviews.models import InterviewMessage, InterviewRun
 from server.interviews.schemas import InterviewCreate, InterviewListQuery, InterviewUpdate
 from server.kit.db import unit_of_work
 
@@ -267,3 +271,80 @@ async def test_room_text_with_nul_or_overlong_names_is_stored_not_refused(
     assert record.runs[0].result == result
     assert record.interview.final_code == "code\ufffd"
     assert record.interview.notes == "n\ufffd"
+
+
+async def test_deleting_the_owner_deletes_their_records(
+    app: Quart, owners: tuple[str, str]
+) -> None:
+    mine, theirs = owners
+    kept = await new_interview(app, theirs, title="Theirs")
+    gone = await new_interview(app, mine)
+    async with unit_of_work(app) as session:
+        await service.append_run(session, gone, "A", "python", "", {"status": "ok"})
+        await service.append_chat_message(session, gone, "A", "candidate", "x", datetime.now(UTC))
+        user = await session.get(User, mine)
+        assert user is not None
+        await session.delete(user)
+    async with unit_of_work(app) as session:
+        assert await service.get_interview_for_room(session, gone) is None
+        assert await service.get_interview_for_room(session, kept) is not None
+        counts = [
+            await session.scalar(select(func.count()).select_from(table))
+            for table in (InterviewMessage, InterviewRun)
+        ]
+    assert counts == [0, 0]
+
+
+SEARCH_ALPHABET = st.characters(
+    blacklist_categories=("Cs",), blacklist_characters="\x00\n\r"
+) | st.sampled_from("%_\\ßİΣσςÅåǅ")
+
+
+@given(
+    title=st.text(SEARCH_ALPHABET, min_size=1, max_size=24),
+    needle=st.one_of(
+        st.sampled_from(["%", "_", "\\", "a%", "_b", "ss", "SS", "i"]),
+        st.text(SEARCH_ALPHABET, min_size=1, max_size=6),
+    ),
+    take_slice=st.booleans(),
+    start=st.integers(0, 24),
+    length=st.integers(1, 6),
+)
+@settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+async def test_search_matches_casefolded_substring_oracle(
+    app: Quart,
+    owners: tuple[str, str],
+    title: str,
+    needle: str,
+    take_slice: bool,
+    start: int,
+    length: int,
+) -> None:
+    """Found exactly when the casefolded query is in the casefolded title (or candidate name),
+    the same on SQLite and PostgreSQL, wildcards and all."""
+    assume(title.strip())
+    stored = title.strip()
+    if take_slice:
+        needle = stored[start : start + length] or needle
+    assume(needle.strip())
+    async with unit_of_work(app) as session:
+        interview = await service.create_interview(
+            session,
+            owners[1],
+            InterviewCreate(title=title, candidate_name="Q"),
+        )
+        interview_id = interview.id
+    async with unit_of_work(app) as session:
+        page = await service.list_interviews(
+            session, owners[1], InterviewListQuery(q=needle, per_page=100)
+        )
+        await service.move_to_bin(session, owners[1], interview_id)
+        await service.purge_interview(session, owners[1], interview_id)
+    query = needle.strip().casefold()
+    expected = query in stored.casefold() or query in "q"
+    assert (interview_id in {i.id for i in page.items}) == expected, (stored, needle)

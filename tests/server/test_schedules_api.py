@@ -384,3 +384,22 @@ async def test_list_query_is_validated(client: Client, signed_in: SignedIn) -> N
 async def test_schedules_need_sign_in(app: Quart) -> None:
     anonymous = app.test_client()
     assert await error_of(await anonymous.get("/api/schedules"), 401) == "unauthorized"
+
+
+async def test_purging_a_record_deletes_its_slots(
+    client: Client, signed_in: SignedIn, smtp_server: SmtpServer
+) -> None:
+    created = await schedule(client, signed_in)
+    interview_url = f"/api/interviews/{created['interview_id']}"
+    await client.delete(interview_url, headers=signed_in.csrf)
+    # a binned record's slot can still be cancelled, so calendars get cleaned up
+    response = await client.post(f"/api/schedules/{created['id']}/cancel", headers=signed_in.csrf)
+    assert response.status_code == 200
+    method, _ = event_of(smtp_server.to(CANDIDATE)[-1])
+    assert method == "CANCEL"
+    response = await client.delete(f"{interview_url}/purge", headers=signed_in.csrf)
+    assert response.status_code == 204
+    assert await error_of(await client.get(f"/api/schedules/{created['id']}"), 404) == (
+        "schedule_not_found"
+    )
+    assert (await (await client.get("/api/schedules")).get_json())["items"] == []
