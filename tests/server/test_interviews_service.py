@@ -296,7 +296,7 @@ async def test_deleting_the_owner_deletes_their_records(
 
 
 SEARCH_ALPHABET = st.characters(
-    blacklist_categories=("Cs",), blacklist_characters="\x00\n\r"
+    exclude_categories=["Cs"], exclude_characters="\x00\n\r"
 ) | st.sampled_from("%_\\ßİΣσςÅåǅ")
 
 
