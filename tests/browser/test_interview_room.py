@@ -188,6 +188,14 @@ def test_interview_from_schedule_to_record(
     expect(transcript).to_contain_text("Hi Ada, thanks!")
     expect(interviewer.get_by_role("heading", name="Runs (1)")).to_be_visible()
     expect(interviewer.locator(".status")).to_have_text("Completed")
+    expect(interviewer.get_by_label("Private notes (only you see these)")).to_have_value(
+        "Clear about complexity."
+    )
     interviewer.screenshot(path=str(output_dir / "record.png"), full_page=True)
+
+    # The link no longer lets anyone in.
+    candidate.goto(join_url)
+    expect(candidate.get_by_role("alert")).to_contain_text("ended")
+    expect(candidate.get_by_role("button", name="Join interview")).to_have_count(0)
 
     assert console_errors.items == []

@@ -86,6 +86,8 @@ export async function joinPage(ctx: PageContext): Promise<View> {
     } catch (error) {
       mediaNote.textContent = describeMediaError(error);
       mediaNote.className = 'media-notice warn';
+      meter.hidden = true;
+      preview.classList.add('no-camera');
       camToggle.checked = false;
       micToggle.checked = false;
     }
