@@ -104,10 +104,24 @@ def test_interview_from_schedule_to_record(
     expect(candidate.get_by_role("heading", name=title)).to_be_visible()
     expect(candidate.get_by_text("with Ada Lovelace")).to_be_visible()
     expect(candidate.get_by_text("Camera and microphone are working.")).to_be_visible()
+    candidate.wait_for_function(
+        "() => { const v = document.querySelector('video.preview');"
+        " return v.videoWidth > 0 && v.currentTime > 0.3; }"
+    )
+    candidate.screenshot(path=str(output_dir / "join.png"))
     candidate.get_by_label("Your name").fill("Grace Hopper")
     candidate.get_by_role("button", name="Join interview").click()
     expect(candidate.locator(".conn")).to_have_text("Connected")
     wait_editor_text(candidate, editor_text(interviewer))
+
+    # ---- the language lives in the shared document: both switch, the untouched stub follows --
+    interviewer.get_by_label("Language").select_option("javascript")
+    expect(candidate.get_by_label("Language")).to_have_value("javascript")
+    candidate.wait_for_function(
+        "() => document.querySelector('.editor-host .cm-content').textContent.includes('console')"
+    )
+    candidate.get_by_label("Language").select_option("python")
+    expect(interviewer.get_by_label("Language")).to_have_value("python")
     expect(interviewer.locator(".people")).to_contain_text("Grace Hopper")
 
     # ---- both type at once and see the same text ---------------------------------------------
@@ -125,6 +139,9 @@ def test_interview_from_schedule_to_record(
             candidate.keyboard.type(bottom)
     wait_editor_text(interviewer, FINAL)
     wait_editor_text(candidate, FINAL)
+    # Each sees the other's cursor, labelled with their name.
+    expect(candidate.locator(".cm-ySelectionInfo")).to_have_text("Ada Lovelace")
+    expect(interviewer.locator(".cm-ySelectionInfo")).to_have_text("Grace Hopper")
 
     # ---- the candidate runs it; both see the same result -------------------------------------
     candidate.get_by_label("Standard input").fill("abc")
@@ -171,6 +188,22 @@ def test_interview_from_schedule_to_record(
     candidate.screenshot(path=str(output_dir / "room-candidate-phone.png"), full_page=True)
     width = candidate.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 390, f"the phone view scrolls sideways ({width}px wide)"
+
+    # ---- screen share replaces the camera track and goes back -------------------------------
+    interviewer.get_by_role("button", name="Share screen").click()
+    expect(interviewer.get_by_role("button", name="Stop sharing")).to_be_visible()
+    wait_remote_video(candidate)
+    interviewer.get_by_role("button", name="Stop sharing").click()
+    expect(interviewer.get_by_role("button", name="Share screen")).to_be_visible()
+
+    # ---- the interviewer can stop the candidate from running code ----------------------------
+    interviewer.get_by_role("tab", name="Invite").click()
+    interviewer.get_by_label("Candidate may run code").uncheck()
+    expect(candidate.get_by_role("button", name="Run")).to_be_disabled()
+    expect(candidate.locator(".run-status")).to_contain_text("turned off running code")
+    interviewer.get_by_label("Candidate may run code").check()
+    expect(candidate.get_by_role("button", name="Run")).to_be_enabled()
+    interviewer.get_by_role("tab", name="Chat").click()
 
     # ---- the interviewer ends it; the record keeps code, transcript and run ------------------
     interviewer.get_by_role("button", name="End interview").click()
