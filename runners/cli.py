@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import json
 import sys
+import time
 from pathlib import Path
 
 import docker
@@ -35,6 +36,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     images_sub = images.add_subparsers(dest="images_command", required=True)
     build = images_sub.add_parser("build", help="build images (all, or the languages named)")
     build.add_argument("--missing", action="store_true", help="only what is absent or stale")
+    build.add_argument(
+        "--no-cache", action="store_true", help="cold build: new debootstrap, no layer cache"
+    )
     build.add_argument("languages", nargs="*", metavar="LANG")
     build.set_defaults(func=_images_build)
     listing = images_sub.add_parser("list", help="images with size, version and build date")
@@ -80,12 +84,16 @@ def _languages(args: argparse.Namespace) -> int:
 def _images_build(args: argparse.Namespace) -> int:
     try:
         manager = _manager()
-        built = manager.build(args.languages, missing=args.missing, progress=_say)
+        started = time.monotonic()
+        built = manager.build(
+            args.languages, missing=args.missing, progress=_say, no_cache=args.no_cache
+        )
     except (CatalogueError, SettingsError, ImageBuildError, EngineError) as exc:
         return _fail(str(exc))
     except docker.errors.DockerException as exc:
         return _fail(f"the Docker engine did not answer: {exc}")
-    _say(f"built {len(built)} image(s)" if built else "all images present and up to date")
+    seconds = time.monotonic() - started
+    _say(f"built {len(built)} image(s) in {seconds:.0f} s" if built else "all images up to date")
     return 0
 
 

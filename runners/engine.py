@@ -227,6 +227,8 @@ class DockerEngine:
             finally:
                 if sandbox is not None:
                     self._remove_later(sandbox)
+                if self._pool is not None:
+                    self._pool.refill(language)
             # A pooled container that died while waiting (daemon restart, …): retry once fresh.
             if pooled and attempt == 1 and result.status is Verdict.INTERNAL_ERROR:
                 log.warning(

@@ -64,8 +64,13 @@ class WarmPool:
         with self._lock:
             queue = self._ready[language.id]
             sandbox = queue.popleft() if queue else None
-        self._top_up(language)
+        if sandbox is None:
+            self._top_up(language)
         return sandbox
+
+    def refill(self, language: Language) -> None:
+        """Called after a run: creating its replacement during the run would steal its CPU."""
+        self._top_up(language)
 
     def ready_count(self, language_id: str) -> int:
         with self._lock:

@@ -364,9 +364,11 @@ class _Execution:
                 stderr_truncated=err_size > err_sent,
             )
             if status != 0:
-                self._drain_until_eof(time.monotonic() + 2.0)
-                state = self._container_state()
-                oom = bool(state.get("OOMKilled"))
+                # Only a killed compiler can have been the OOM killer's victim.
+                oom = False
+                if signal_name(status) == "SIGKILL":
+                    self._drain_until_eof(time.monotonic() + 2.0)
+                    oom = bool(self._container_state().get("OOMKilled"))
                 return RunResult(
                     Verdict.MEMORY_LIMIT if oom else Verdict.COMPILE_ERROR,
                     self.sandbox.language.id,
@@ -409,14 +411,17 @@ class _Execution:
             return RunResult(limit_hit, language_id, self.compile_stage, stage, message)
 
         trailer = _TRAILER.search(bytes(self.streams.stdout[-_MAX_RECORD_LINE:]))
-        state = self._container_state()
         oom_kills = 0
+        final_state: dict[str, Any] = {}
         if trailer is not None:
+            # The launcher outlived the program and reported: no need to wait for the container
+            # to stop (that wait is most of a short run's latency).
             cut = len(self.streams.stdout) - (len(trailer.group(0)))
             del self.streams.stdout[cut:]
             status, cpu_now, mem, oom_kills = (int(g) for g in trailer.groups())
         else:
-            status, cpu_now, mem = int(state.get("ExitCode") or 0), -1, -1
+            final_state = self._container_state()
+            status, cpu_now, mem = int(final_state.get("ExitCode") or 0), -1, -1
         cpu_ms = None
         if cpu_now >= 0 and self.run_cpu_start is not None:
             cpu_ms = max(0, cpu_now - self.run_cpu_start) // 1_000_000
@@ -430,7 +435,7 @@ class _Execution:
         )
         if stage.stdout_truncated or stage.stderr_truncated:
             verdict = Verdict.OUTPUT_LIMIT
-        elif state.get("OOMKilled") or oom_kills > 0:
+        elif final_state.get("OOMKilled") or oom_kills > 0:
             verdict = Verdict.MEMORY_LIMIT
         elif status != 0:
             verdict = Verdict.RUNTIME_ERROR

@@ -146,7 +146,10 @@ def test_sleeping_forever_is_a_time_limit(harness: EngineHarness) -> None:
 
 
 def test_binary_output_stays_valid_json(harness: EngineHarness) -> None:
-    source = "import sys\nsys.stdout.buffer.write(bytes(range(256)) * 4)\nsys.stderr.buffer.write(b'\\xff\\xfe')\n"
+    source = (
+        "import sys\nsys.stdout.buffer.write(bytes(range(256)) * 4)\n"
+        "sys.stderr.buffer.write(b'\\xff\\xfe')\n"
+    )
     result = harness.run("python", source)
     assert result.status is Verdict.OK
     wire = json.loads(json.dumps(result.to_dict()))
@@ -170,8 +173,9 @@ def test_host_environment_does_not_leak(harness: EngineHarness) -> None:
 def test_runs_as_an_unprivileged_user_without_capabilities(harness: EngineHarness) -> None:
     source = (
         "import os\nprint(os.getuid(), os.getgid())\n"
-        "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('CapEff')][0])\n"
-        "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('NoNewPrivs')][0])\n"
+        "status = open('/proc/self/status').read().splitlines()\n"
+        "print([l.split()[1] for l in status if l.startswith('CapEff')][0])\n"
+        "print([l.split()[1] for l in status if l.startswith('NoNewPrivs')][0])\n"
     )
     result = harness.run("python", source)
     assert result.run is not None
