@@ -10,14 +10,17 @@ import { type PageContext, requireUser, type View } from '../app';
 import { ApiError, http, type Interview, type Language, type User } from '../core/api';
 import { h, replaceChildren } from '../core/dom';
 import { CODE_DOC, EV, limit, NOTES_DOC } from '../core/protocol';
-import { type ChatMessage, MessageLog, UnreadCounter, unreadLabel } from '../room/chatCore';
+import type { ChatMessage } from '../room/chatCore';
+import { ChatPanel } from '../room/chatPanel';
 import { type CollabEditor, createCollabEditor, type Theme } from '../room/collab';
 import { dropGrant, loadGrant } from '../room/grant';
+import { type InvitePanel, invitePanel } from '../room/invitePanel';
 import { type Participant, peersToLink } from '../room/mediaCore';
 import type { SignalKind } from '../room/peer';
 import { type RunFinishedInfo, RunPanel, type RunStartedInfo } from '../room/runPanel';
 import { type RoomAuth, RoomSocket } from '../room/socket';
 import { colourFor, lighten, shouldReplaceCode } from '../room/stubs';
+import { sideTabs, type TabSpec } from '../room/sideTabs';
 import { VideoCall } from '../room/video';
 import { YSocketSync } from '../room/ysync';
 
@@ -41,6 +44,14 @@ interface RoomError {
 }
 
 const PREFS_KEY = 'onsite.editor';
+
+/** Server messages are lower-case clauses ("the interview is completed"); show them as sentences. */
+function sentence(text: string): string {
+  const t = text.trim();
+  if (!t) return 'Something went wrong.';
+  const capital = t.charAt(0).toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
 
 function loadPrefs(): { theme: Theme; fontSize: number } {
   try {
@@ -76,7 +87,7 @@ export async function roomPage(ctx: PageContext): Promise<View> {
     }
   }
   const languages = await http.get<Language[]>('/api/languages').catch(() => [] as Language[]);
-  return buildRoom({ interviewId, grant, user, record, languages });
+  return buildRoom(ctx, { interviewId, grant, user, record, languages });
 }
 
 interface RoomSetup {
@@ -87,7 +98,7 @@ interface RoomSetup {
   languages: Language[];
 }
 
-function buildRoom(setup: RoomSetup): View {
+function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   const { interviewId, grant, user, record, languages } = setup;
   const isInterviewer = grant === null;
   const selfName = grant?.name ?? user?.name ?? 'Interviewer';
@@ -225,44 +236,22 @@ function buildRoom(setup: RoomSetup): View {
     runPanel.el);
 
   // ---- side panels: chat, notes, invite -----------------------------------------------------
-  const chatLog = new MessageLog();
-  const unread = new UnreadCounter();
-  const chatList = h('ol', { class: 'chat-list', 'aria-label': 'Messages', tabindex: 0 });
-  const chatInput = h('textarea', { id: 'chat-input', rows: 2, maxlength: limit('chat_max_chars', 2000), placeholder: 'Message everyone' });
-  const chatForm = h('form', { class: 'chat-form' },
-    h('label', { for: 'chat-input', class: 'sr-only' }, 'Message'), chatInput,
-    h('button', { type: 'submit', class: 'btn btn-primary btn-small' }, 'Send'));
-  const sendChat = (): void => {
-    const text = chatInput.value.trim();
-    if (!text) return;
+  let selfId = grant?.participant_id ?? '';
+  const chat = new ChatPanel((text) => {
     try {
       socket.emit(EV.chatSend, { text });
-      chatInput.value = '';
     } catch (error) {
       showToast(error instanceof Error ? error.message : 'Could not send the message.');
     }
-  };
-  chatForm.addEventListener('submit', (event) => { event.preventDefault(); sendChat(); });
-  chatInput.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && !event.shiftKey) { event.preventDefault(); sendChat(); }
-  });
-  let selfId = grant?.participant_id ?? '';
-  const renderMessage = (m: ChatMessage): void => {
-    const mine = m.participant_id !== undefined && m.participant_id === selfId;
-    chatList.appendChild(h('li', { class: `msg msg-${m.author_role}${mine ? ' msg-mine' : ''}` },
-      h('div', { class: 'msg-meta' }, h('strong', null, m.author_name), ' ',
-        h('time', { datetime: m.sent_at }, new Date(m.sent_at).toLocaleTimeString(undefined, { timeStyle: 'short' }))),
-      h('div', { class: 'msg-text' }, m.text)));
-    chatList.scrollTop = chatList.scrollHeight;
-  };
-
-  const tabs: { id: string; label: string; panel: HTMLElement; badge?: HTMLElement }[] = [];
-  const chatBadge = h('span', { class: 'unread', 'aria-label': 'unread messages', hidden: true });
-  tabs.push({ id: 'chat', label: 'Chat', panel: h('div', { class: 'chat' }, chatList, chatForm), badge: chatBadge });
+  }, limit('chat_max_chars', 2000));
+  const tabs: TabSpec[] = [
+    { id: 'chat', label: 'Chat', panel: chat.el, badge: chat.badge, onShow: (on) => chat.setVisible(on) },
+  ];
   let notesEditor: CollabEditor | null = null;
+  let invite: InvitePanel | null = null;
   if (notesDoc) {
     const notesHost = h('div', { class: 'notes-host' });
-    notesEditor = createCollabEditor({
+    const notes = createCollabEditor({
       parent: notesHost,
       text: notesDoc.getText(NOTES_DOC.text),
       awareness: null,
@@ -272,70 +261,24 @@ function buildRoom(setup: RoomSetup): View {
       fontSize: 14,
       label: 'Private notes',
     });
-    const notesEd = notesEditor;
-    disposers.push(() => notesEd.destroy());
-    tabs.push({ id: 'notes', label: 'Notes', panel: h('div', { class: 'notes' }, h('p', { class: 'muted small' }, 'Only you see these notes. They are saved with the record.'), notesHost) });
-    const joinUrl = record?.join_url ?? '';
-    const linkInput = h('input', { type: 'text', readonly: true, value: joinUrl, id: 'invite-link', class: 'mono' });
-    const copyState = h('span', { class: 'muted small', role: 'status' });
-    const copy = h('button', {
-      type: 'button',
-      class: 'btn btn-small',
-      onclick: async () => {
-        try {
-          await navigator.clipboard.writeText(joinUrl);
-          copyState.textContent = 'Link copied.';
-        } catch {
-          linkInput.select();
-          copyState.textContent = 'Press Ctrl+C to copy.';
-        }
+    notesEditor = notes;
+    disposers.push(() => notes.destroy());
+    invite = invitePanel({
+      interviewId,
+      joinUrl: record?.join_url ?? '',
+      onCandidateCanRun: (allowed) => socket.emit(EV.runPermission, { candidate_can_run: allowed }),
+    });
+    tabs.push(
+      {
+        id: 'notes',
+        label: 'Notes',
+        panel: h('div', { class: 'notes' },
+          h('p', { class: 'muted small' }, 'Only you see these notes. They are saved with the record.'), notesHost),
       },
-    }, 'Copy link');
-    tabs.push({
-      id: 'invite',
-      label: 'Invite',
-      panel: h('div', { class: 'invite' },
-        h('p', null, 'Send the candidate this link, or let them scan the code.'),
-        h('label', { for: 'invite-link' }, 'Join link'), h('div', { class: 'row' }, linkInput, copy), copyState,
-        h('img', { src: `/api/interviews/${encodeURIComponent(interviewId)}/qr.svg`, alt: 'QR code of the join link', class: 'qr', width: 180, height: 180 }),
-        h('label', { class: 'check' }, (() => {
-          const box = h('input', { type: 'checkbox', checked: true, id: 'candidate-can-run' });
-          box.addEventListener('change', () => socket.emit(EV.runPermission, { candidate_can_run: box.checked }));
-          return box;
-        })(), ' Candidate may run code')),
-    });
+      { id: 'invite', label: 'Invite', panel: invite.el },
+    );
   }
-  const tabList = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Side panels' });
-  const tabPanels = h('div', { class: 'tab-panels' });
-  let activeTab = 'chat';
-  const selectTab = (id: string, focus = false): void => {
-    activeTab = id;
-    for (const t of tabs) {
-      const button = tabList.querySelector<HTMLButtonElement>(`#tab-${t.id}`);
-      const on = t.id === id;
-      button?.setAttribute('aria-selected', String(on));
-      if (button) button.tabIndex = on ? 0 : -1;
-      if (on && focus) button?.focus();
-      t.panel.hidden = !on;
-    }
-    const count = unread.setVisible(id === 'chat');
-    chatBadge.hidden = count === 0;
-  };
-  tabs.forEach((t, i) => {
-    const button = h('button', { type: 'button', role: 'tab', id: `tab-${t.id}`, 'aria-controls': `panel-${t.id}`, class: 'tab' }, t.label, t.badge ?? null);
-    button.addEventListener('click', () => selectTab(t.id));
-    button.addEventListener('keydown', (event) => {
-      if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
-      const next = tabs[(i + (event.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length]!;
-      selectTab(next.id, true);
-    });
-    tabList.appendChild(button);
-    t.panel.setAttribute('role', 'tabpanel');
-    t.panel.id = `panel-${t.id}`;
-    t.panel.setAttribute('aria-labelledby', `tab-${t.id}`);
-    tabPanels.appendChild(t.panel);
-  });
-  selectTab('chat');
+  const { tabList, panels: tabPanels } = sideTabs(tabs, 'chat');
 
   // ---- video --------------------------------------------------------------------------------
   let video: VideoCall | null = null;
@@ -369,22 +312,37 @@ function buildRoom(setup: RoomSetup): View {
   socket.on('disconnect', () => {
     connection.textContent = 'Reconnecting…';
     connection.className = 'conn conn-connecting';
+    // The peers will see us leave and come back: their new connections replace these.
+    video?.removeAllPeers();
   });
   let refreshedOnce = false;
   socket.on('connect_error', (err: Error & { data?: { code?: string; message?: string } }) => {
-    const message = err.data?.message ?? err.message;
-    connection.textContent = 'Not connected';
-    connection.className = 'conn conn-bad';
-    if (isInterviewer && !refreshedOnce) {
-      // The access cookie may have expired while the tab was open: refresh once and retry.
-      refreshedOnce = true;
-      http.post('/api/auth/refresh').then(() => socket.reconnect()).catch(() => showToast(message));
+    const code = err.data?.code;
+    if (!code) {
+      // Network trouble, not a refusal: socket.io keeps retrying by itself.
+      connection.textContent = 'Reconnecting…';
+      connection.className = 'conn conn-connecting';
       return;
     }
-    if (!isInterviewer) dropGrant(sessionStorage, interviewId);
+    connection.textContent = 'Not connected';
+    connection.className = 'conn conn-bad';
+    if (code === 'unauthorized' && isInterviewer && !refreshedOnce) {
+      // The access cookie may have expired while the tab was open: refresh once and retry.
+      refreshedOnce = true;
+      http.post('/api/auth/refresh').then(() => socket.reconnect()).catch(() => ctx.navigate('/login', true));
+      return;
+    }
+    if (code === 'interview_ended') {
+      markEnded(null);
+      return;
+    }
+    if (!isInterviewer && code !== 'internal_error') dropGrant(sessionStorage, interviewId);
     banner.hidden = false;
     banner.className = 'room-banner banner-error';
-    banner.textContent = message;
+    replaceChildren(banner, sentence(err.data?.message ?? err.message),
+      code === 'internal_error'
+        ? h('button', { type: 'button', class: 'btn btn-small', onclick: () => socket.reconnect() }, 'Try again')
+        : null);
   });
 
   socket.on(EV.welcome, (w: Welcome) => {
@@ -399,10 +357,10 @@ function buildRoom(setup: RoomSetup): View {
     renderPeople();
     const selfColour = w.self.colour ?? w.self.color;
     if (selfColour) awareness.setLocalStateField('user', { name: w.self.name, color: selfColour, colorLight: lighten(selfColour) });
-    for (const m of w.chat) if (chatLog.add(m)) renderMessage(m);
+    chat.setSelf(selfId);
+    for (const m of w.chat) chat.add(m);
     candidateCanRun = w.settings.candidate_can_run !== false;
-    const box = document.getElementById('candidate-can-run');
-    if (box instanceof HTMLInputElement) box.checked = candidateCanRun;
+    invite?.setCandidateCanRun(candidateCanRun);
     if (w.read_only) markEnded(null);
     else editor.setReadOnly(false);
     applyRunPermission();
@@ -474,18 +432,12 @@ function buildRoom(setup: RoomSetup): View {
     void video?.receiveSignal(msg.from, msg.kind, msg.data, nameOf);
   });
 
-  socket.on(EV.chatMessage, (m: ChatMessage) => {
-    if (!chatLog.add(m)) return;
-    renderMessage(m);
-    const count = unread.onMessage(m.participant_id === selfId);
-    chatBadge.textContent = unreadLabel(count);
-    chatBadge.hidden = count === 0 || activeTab === 'chat';
-  });
-
+  socket.on(EV.chatMessage, (m: ChatMessage) => chat.add(m));
   socket.on(EV.runStarted, (info: RunStartedInfo) => runPanel.started(info));
   socket.on(EV.runFinished, (info: RunFinishedInfo) => runPanel.finished(info));
   socket.on(EV.roomSettings, (s: { candidate_can_run: boolean }) => {
     candidateCanRun = s.candidate_can_run;
+    invite?.setCandidateCanRun(candidateCanRun);
     applyRunPermission();
   });
 
@@ -507,8 +459,8 @@ function buildRoom(setup: RoomSetup): View {
   socket.on(EV.roomEnded, (info: { ended_at?: string }) => markEnded(info));
 
   socket.on(EV.error, (e: RoomError) => {
-    if (e.event === EV.runStart) runPanel.failed(e.message);
-    showToast(e.message);
+    if (e.event === EV.runStart) runPanel.failed(sentence(e.message));
+    showToast(sentence(e.message));
   });
 
   socket.connect();

@@ -136,6 +136,10 @@ export class VideoCall {
     link.connect();
   }
 
+  removeAllPeers(): void {
+    for (const peerId of [...this.links.keys()]) this.removePeer(peerId);
+  }
+
   hasPeer(peerId: string): boolean {
     return this.links.has(peerId);
   }
