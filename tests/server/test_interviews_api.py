@@ -288,6 +288,12 @@ async def test_list_filters_searches_sorts_and_pages(client: Client, signed_in: 
     assert (body["total"], body["page"], body["per_page"]) == (5, 2, 2)
     beyond = await (await client.get("/api/interviews?page=9&per_page=2")).get_json()
     assert beyond["items"] == [] and beyond["total"] == 5
+    searched = await (await client.get("/api/interviews?q=a&page=2&per_page=3")).get_json()
+    assert len(searched["items"]) == 1 and searched["total"] == 4
+    searched_beyond = await (await client.get("/api/interviews?q=a&page=3&per_page=3")).get_json()
+    assert searched_beyond["items"] == [] and searched_beyond["total"] == 4
+    nothing = await (await client.get("/api/interviews?q=qqqq")).get_json()
+    assert nothing["items"] == [] and nothing["total"] == 0
 
 
 @pytest.mark.parametrize(
