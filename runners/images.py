@@ -10,6 +10,7 @@ hash. ``build --missing`` rebuilds only what is absent or whose hash no longer m
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -264,7 +265,7 @@ class ImageManager:
             (root / "usr/share/man/man1").mkdir(parents=True, exist_ok=True)
             labels = self._labels(self.settings.base_image)
             changes = ["ENV LANG=C.UTF-8 LC_ALL=C.UTF-8"] + [
-                f"LABEL {k}={v}" for k, v in labels.items()
+                f"LABEL {k}={json.dumps(v)}" for k, v in labels.items()
             ]
             tar = subprocess.Popen(
                 ["tar", "-C", str(root), "--exclude=./proc/*", "--exclude=./sys/*",

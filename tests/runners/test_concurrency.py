@@ -52,3 +52,18 @@ def test_a_full_queue_answers_busy_at_once(docker_client: docker.DockerClient) -
     finally:
         harness.close()
     assert own_containers(docker_client, owner) == []
+
+
+def test_pool_hands_out_pre_started_containers(
+    harness: EngineHarness, docker_client: docker.DockerClient
+) -> None:
+    harness.call(harness.engine.wait_until_warm(60), timeout=70)
+    owner = harness.engine._owner
+    pooled = docker_client.api.containers(
+        filters={"label": ["onsite.pool=python", f"onsite.owner={owner}"], "status": "running"}
+    )
+    assert len(pooled) >= 1
+    result = harness.run("python", "print('warm')")
+    assert result.status is Verdict.OK
+    still_there = {c["Id"] for c in docker_client.api.containers(all=True)}
+    assert pooled[0]["Id"] not in still_there or len(pooled) > 1  # used once, then removed

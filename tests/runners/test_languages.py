@@ -129,3 +129,10 @@ def test_big_stdin_is_read_whole(harness: EngineHarness) -> None:
     )
     assert result.status is Verdict.OK, result
     assert result.run is not None and result.run.stdout == f"{sum(range(400_000))}\n"
+
+
+def test_slow_compilation_is_a_time_limit(harness: EngineHarness) -> None:
+    result = harness.run("cpp", PROGRAMS["cpp"].sum, compile_timeout_ms=100)
+    assert result.status is Verdict.TIME_LIMIT, result
+    assert result.run is None and result.compile is not None
+    assert result.message is not None and "compil" in result.message

@@ -1,0 +1,68 @@
+"""Image specs and content hashes (no Docker): what makes `build --missing` rebuild an image."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from runners.catalogue import load_catalogue, parse_catalogue
+from runners.images import SANDBOX_IMAGE, ImageBuildError, content_hash, image_specs
+from runners.settings import REPO_ROOT, EngineSettings
+
+
+def _settings(images_dir: Path) -> EngineSettings:
+    return EngineSettings.load(environ={}, images_dir=str(images_dir))
+
+
+@pytest.fixture
+def images_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "images"
+    shutil.copytree(REPO_ROOT / "images", target)
+    return target
+
+
+def test_parents_come_before_children(images_copy: Path) -> None:
+    catalogue = load_catalogue(REPO_ROOT / "config" / "languages.toml")
+    tags = list(image_specs(catalogue, _settings(images_copy)))
+    assert tags[0] == "onsite/base:trixie" and tags[1] == SANDBOX_IMAGE
+    assert tags.index("onsite/java:trixie") < tags.index("onsite/kotlin:trixie")
+    assert tags.index("onsite/node:trixie") < tags.index("onsite/typescript:trixie")
+    assert tags.index("onsite/c:trixie") < tags.index("onsite/cpp:trixie")
+    assert len(tags) == 2 + len(catalogue)
+
+
+def test_hash_follows_context_catalogue_and_parents(images_copy: Path) -> None:
+    catalogue = load_catalogue(REPO_ROOT / "config" / "languages.toml")
+    before = image_specs(catalogue, _settings(images_copy))
+    h = {tag: content_hash(before, tag) for tag in before}
+
+    (images_copy / "sandbox" / "onsite-launch").write_text("#!/bin/bash\necho changed\n")
+    after = image_specs(catalogue, _settings(images_copy))
+    assert content_hash(after, SANDBOX_IMAGE) != h[SANDBOX_IMAGE]
+    assert content_hash(after, "onsite/cpp:trixie") != h["onsite/cpp:trixie"]  # via c
+    assert content_hash(after, "onsite/base:trixie") == h["onsite/base:trixie"]
+
+    with (REPO_ROOT / "config" / "languages.toml").open("rb") as fh:
+        raw = tomllib.load(fh)
+    raw["languages"]["ruby"]["version"] = "9.9"
+    bumped = image_specs(parse_catalogue(raw), _settings(images_copy))
+    assert content_hash(bumped, "onsite/ruby:trixie") != content_hash(after, "onsite/ruby:trixie")
+    assert content_hash(bumped, "onsite/perl:trixie") == content_hash(after, "onsite/perl:trixie")
+
+
+def test_a_language_without_a_dockerfile_is_refused(images_copy: Path) -> None:
+    shutil.rmtree(images_copy / "ruby")
+    catalogue = load_catalogue(REPO_ROOT / "config" / "languages.toml")
+    with pytest.raises(ImageBuildError, match="ruby.*Dockerfile"):
+        image_specs(catalogue, _settings(images_copy))
+
+
+def test_from_an_unknown_onsite_image_is_refused(images_copy: Path) -> None:
+    dockerfile = images_copy / "php" / "Dockerfile"
+    dockerfile.write_text("FROM onsite/nothing:trixie\n")
+    catalogue = load_catalogue(REPO_ROOT / "config" / "languages.toml")
+    with pytest.raises(ImageBuildError, match="onsite/nothing"):
+        image_specs(catalogue, _settings(images_copy))
