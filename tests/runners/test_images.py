@@ -56,7 +56,7 @@ def test_hash_follows_context_catalogue_and_parents(images_copy: Path) -> None:
 def test_a_language_without_a_dockerfile_is_refused(images_copy: Path) -> None:
     shutil.rmtree(images_copy / "ruby")
     catalogue = load_catalogue(REPO_ROOT / "config" / "languages.toml")
-    with pytest.raises(ImageBuildError, match="ruby.*Dockerfile"):
+    with pytest.raises(ImageBuildError, match=r"ruby.*Dockerfile"):
         image_specs(catalogue, _settings(images_copy))
 
 

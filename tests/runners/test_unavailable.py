@@ -28,5 +28,5 @@ def test_missing_image_is_engine_unavailable() -> None:
         finally:
             await engine.close()
 
-    with pytest.raises(EngineUnavailableError, match="does-not-exist.*images build"):
+    with pytest.raises(EngineUnavailableError, match=r"does-not-exist.*images build"):
         asyncio.run(attempt())
