@@ -63,8 +63,8 @@ class SyncedDoc:
         if not produced and self._is_news(update):
             raise UpdateRejectedError(
                 "update_not_applied",
-                "the update was not applied: it is not Yjs v1 encoded or its dependencies are "
-                "missing; send sync step 1 to resynchronise",
+                "the update was not applied yet: its dependencies have not arrived (it is held "
+                "until they do) or it is not Yjs v1 encoded; send sync step 1 to resynchronise",
             )
         return produced
 
