@@ -82,6 +82,10 @@ class MailSettings(_Section):
 class RoomsSettings(_Section):
     reconnect_grace_seconds: int = Field(default=30, ge=0)
     stun_urls: list[str] = Field(default_factory=lambda: ["stun:stun.l.google.com:19302"])
+    turn_urls: list[str] = Field(default_factory=list)
+    """TURN servers (``turn:host:3478``) handed to clients with the credentials below."""
+    turn_username: str = ""
+    turn_credential: str = ""
 
 
 class OidcProviderSettings(_Section):
