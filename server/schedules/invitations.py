@@ -72,9 +72,17 @@ def _subject(method: InviteMethod, sequence: int, title: str) -> str:
     return f"Invitation: {title}"
 
 
-def _body(
-    slot: Slot, recipient: Recipient, method: InviteMethod, join_url: str, dashboard_url: str
-) -> str:
+@dataclass(frozen=True, slots=True)
+class Links:
+    """Where each side goes: the candidate's join link must never be the interviewer's way in
+    (opening it would join them as a candidate)."""
+
+    join_url: str
+    room_url: str
+    record_url: str
+
+
+def _body(slot: Slot, recipient: Recipient, method: InviteMethod, links: Links) -> str:
     schedule, interview = slot.schedule, slot.interview
     when = describe_time(schedule.starts_at, schedule.duration_minutes, schedule.timezone)
     greeting = f"Hello {recipient.name}," if recipient.name else "Hello,"
@@ -93,17 +101,50 @@ def _body(
             f"The interview “{interview.title}” with {interview.candidate_name} {changed}:",
             f"  {when}",
             "",
-            f"Join link: {join_url}",
         ]
         if recipient.role == "candidate":
             lines += [
+                f"Join link: {links.join_url}",
                 "",
                 "Open the link at the start time in a recent browser; you need no account.",
                 "You will share a code editor, video and chat with your interviewer.",
             ]
         else:
-            lines += ["", f"The record and your private notes: {dashboard_url}"]
+            lines += [
+                f"Your room: {links.room_url}",
+                f"The candidate's join link: {links.join_url}",
+                f"The record and your private notes: {links.record_url}",
+            ]
     return "\n".join([*lines, "", "— Onsite", ""])
+
+
+def _event(
+    slot: Slot,
+    organizer: Organizer,
+    recipients: list[Recipient],
+    recipient: Recipient,
+    links: Links,
+    stamp: datetime,
+) -> InviteEvent:
+    schedule, interview = slot.schedule, slot.interview
+    intro = f"Technical interview with {interview.candidate_name}."
+    if recipient.role == "candidate":
+        url, description = links.join_url, f"{intro}\nJoin: {links.join_url}"
+    else:
+        url = links.room_url
+        description = f"{intro}\nYour room: {links.room_url}\nCandidate's link: {links.join_url}"
+    return InviteEvent(
+        uid=schedule.ical_uid,
+        sequence=schedule.sequence,
+        summary=f"Interview: {interview.title}",
+        description=description,
+        url=url,
+        starts_at=schedule.starts_at,
+        duration_minutes=schedule.duration_minutes,
+        organizer=Participant(organizer.email, organizer.name),
+        attendees=tuple(Participant(r.email, r.name) for r in recipients),
+        stamp=stamp,
+    )
 
 
 def build_messages(
@@ -111,11 +152,11 @@ def build_messages(
     slot: Slot,
     organizer: Organizer,
     method: InviteMethod,
+    links: Links,
     *,
-    join_url: str,
-    dashboard_url: str,
     now: datetime | None = None,
 ) -> list[EmailMessage]:
+    """One message per recipient; the events share UID and SEQUENCE and differ only in links."""
     schedule, interview = slot.schedule, slot.interview
     recipients = [
         Recipient(schedule.candidate_email, interview.candidate_name, "candidate"),
@@ -125,25 +166,14 @@ def build_messages(
             "interviewer",
         ),
     ]
-    event = InviteEvent(
-        uid=schedule.ical_uid,
-        sequence=schedule.sequence,
-        summary=f"Interview: {interview.title}",
-        description=(f"Technical interview with {interview.candidate_name}.\nJoin: {join_url}"),
-        url=join_url,
-        starts_at=schedule.starts_at,
-        duration_minutes=schedule.duration_minutes,
-        organizer=Participant(organizer.email, organizer.name),
-        attendees=tuple(Participant(r.email, r.name) for r in recipients),
-        stamp=now or utcnow(),
-    )
-    ics = build_invitation(event, method)
+    stamp = now or utcnow()
     messages = []
     for recipient in recipients:
+        ics = build_invitation(_event(slot, organizer, recipients, recipient, links, stamp), method)
         message = mailer.compose(
             recipient.email,
             _subject(method, schedule.sequence, interview.title),
-            _body(slot, recipient, method, join_url, dashboard_url),
+            _body(slot, recipient, method, links),
         )
         message.add_alternative(
             ics.decode("utf-8"), subtype="calendar", params={"method": method.value}
@@ -158,15 +188,11 @@ async def send_invitations(
     slot: Slot,
     organizer: Organizer,
     method: InviteMethod,
-    *,
-    join_url: str,
-    dashboard_url: str,
+    links: Links,
 ) -> bool:
     """Sends to the candidate and the interviewer; ``True`` only if every message went out."""
     try:
-        messages = build_messages(
-            mailer, slot, organizer, method, join_url=join_url, dashboard_url=dashboard_url
-        )
+        messages = build_messages(mailer, slot, organizer, method, links)
     except ValueError:
         log.exception("could not build the invitation for schedule %s", slot.schedule.id)
         return False

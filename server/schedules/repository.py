@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from server.interviews.models import Interview
 from server.kit.db import is_valid_id
@@ -14,17 +15,20 @@ from server.schedules.models import Schedule, ScheduleStatus
 
 
 async def get_owned(
-    session: AsyncSession, owner_id: str, schedule_id: str
+    session: AsyncSession, owner_id: str, schedule_id: str, *, for_update: bool = False
 ) -> tuple[Schedule, Interview] | None:
+    """``for_update`` locks the rows on PostgreSQL (SQLite serialises writers anyway), so two
+    concurrent reschedules cannot both read SEQUENCE n and both send n+1."""
     if not is_valid_id(schedule_id):
         return None
-    row = (
-        await session.execute(
-            select(Schedule, Interview)
-            .join(Interview, Interview.id == Schedule.interview_id)
-            .where(Schedule.id == schedule_id, Schedule.owner_id == owner_id)
-        )
-    ).first()
+    query = (
+        select(Schedule, Interview)
+        .join(Interview, Interview.id == Schedule.interview_id)
+        .where(Schedule.id == schedule_id, Schedule.owner_id == owner_id)
+    )
+    if for_update:
+        query = query.with_for_update()
+    row = (await session.execute(query)).first()
     return None if row is None else (row[0], row[1])
 
 
@@ -54,6 +58,22 @@ async def list_owned(
     query = query.order_by(Schedule.starts_at.asc(), Schedule.id.asc())
     rows = (await session.execute(query)).all()
     return [(row[0], row[1]) for row in rows]
+
+
+async def bump_sequence(session: AsyncSession, schedule: Schedule) -> int:
+    """``sequence = sequence + 1`` in SQL, so concurrent changes each get their own number (a
+    read-modify-write in Python could hand two updates the same SEQUENCE on SQLite)."""
+    new_sequence = await session.scalar(
+        update(Schedule)
+        .where(Schedule.id == schedule.id)
+        .values(sequence=Schedule.sequence + 1)
+        .returning(Schedule.sequence)
+        .execution_options(synchronize_session=False)
+    )
+    if new_sequence is None:
+        raise LookupError(f"schedule {schedule.id} vanished")
+    set_committed_value(schedule, "sequence", int(new_sequence))
+    return int(new_sequence)
 
 
 async def add(session: AsyncSession, schedule: Schedule) -> None:

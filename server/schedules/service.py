@@ -172,8 +172,10 @@ async def list_schedules(session: AsyncSession, owner_id: str, *, upcoming: bool
     return [Slot(schedule, interview) for schedule, interview in rows]
 
 
-async def _owned(session: AsyncSession, owner_id: str, schedule_id: str) -> Slot:
-    found = await repository.get_owned(session, owner_id, schedule_id)
+async def _owned(
+    session: AsyncSession, owner_id: str, schedule_id: str, *, for_update: bool = False
+) -> Slot:
+    found = await repository.get_owned(session, owner_id, schedule_id, for_update=for_update)
     if found is None:
         raise ScheduleNotFoundError()
     return Slot(*found)
@@ -187,7 +189,7 @@ async def reschedule(
     session: AsyncSession, owner_id: str, schedule_id: str, data: ScheduleUpdate
 ) -> Slot:
     """New time (and length/zone); ``SEQUENCE`` goes up so calendars replace the old event."""
-    slot = await _owned(session, owner_id, schedule_id)
+    slot = await _owned(session, owner_id, schedule_id, for_update=True)
     schedule, interview = slot.schedule, slot.interview
     if schedule.status == ScheduleStatus.CANCELLED.value:
         raise ScheduleCancelledError("The slot was cancelled; schedule a new one instead.")
@@ -202,7 +204,7 @@ async def reschedule(
         schedule.timezone = data.timezone
     schedule.starts_at = data.starts_at.astimezone(UTC)
     schedule.ends_at = schedule.starts_at + timedelta(minutes=schedule.duration_minutes)
-    schedule.sequence += 1
+    await repository.bump_sequence(session, schedule)
     schedule.invitation_sent = False
     schedule.updated_at = now
     interview.scheduled_at = schedule.starts_at
@@ -214,14 +216,14 @@ async def reschedule(
 async def cancel(session: AsyncSession, owner_id: str, schedule_id: str) -> Slot:
     """Cancels the slot and the record (``cancelled``); works for a binned record too, so the
     candidate's calendar can still be cleaned up."""
-    slot = await _owned(session, owner_id, schedule_id)
+    slot = await _owned(session, owner_id, schedule_id, for_update=True)
     schedule, interview = slot.schedule, slot.interview
     if schedule.status == ScheduleStatus.CANCELLED.value:
         raise ScheduleCancelledError("The slot is already cancelled.")
     _refuse_if_started(interview)
     now = utcnow()
     schedule.status = ScheduleStatus.CANCELLED.value
-    schedule.sequence += 1
+    await repository.bump_sequence(session, schedule)
     schedule.invitation_sent = False
     schedule.updated_at = now
     interview.status = InterviewStatus.CANCELLED.value

@@ -3,6 +3,7 @@ PostgreSQL. The iCalendar is parsed back with ``icalendar`` as a calendar client
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
@@ -118,14 +119,22 @@ async def test_create_mails_request_to_candidate_and_interviewer(
         assert int(event["SEQUENCE"]) == 0
         assert event.decoded("DTSTART") == starts_at
         assert event.decoded("DTEND") == starts_at + timedelta(minutes=45)
-        assert str(event["URL"]) == record["join_url"]
         assert record["join_url"] in str(event["DESCRIPTION"])
         assert str(event["ORGANIZER"]).lower() == f"mailto:{signed_in.email}".lower()
         attendees = {str(a).lower() for a in event["ATTENDEE"]}
         assert attendees == {f"mailto:{CANDIDATE}", f"mailto:{signed_in.email}".lower()}
         assert record["join_url"] in text_body(mails[0])
         assert mails[0]["Subject"] == "Invitation: Backend onsite"
-    assert "no account" in text_body(smtp_server.to(CANDIDATE)[0])
+    room_url = f"http://127.0.0.1:8000/rooms/{created['interview_id']}"
+    _, candidate_event = event_of(smtp_server.to(CANDIDATE)[0])
+    _, interviewer_event = event_of(smtp_server.to(signed_in.email)[0])
+    assert str(candidate_event["URL"]) == record["join_url"]
+    assert str(interviewer_event["URL"]) == room_url  # never the candidate's way in
+    candidate_text = text_body(smtp_server.to(CANDIDATE)[0])
+    interviewer_text = text_body(smtp_server.to(signed_in.email)[0])
+    assert "no account" in candidate_text and room_url not in candidate_text
+    assert f"Your room: {room_url}" in interviewer_text
+    assert f"/interviews/{created['interview_id']}" in interviewer_text
 
 
 async def test_interviewer_email_and_timezone_are_used(
@@ -403,3 +412,26 @@ async def test_purging_a_record_deletes_its_slots(
         "schedule_not_found"
     )
     assert (await (await client.get("/api/schedules")).get_json())["items"] == []
+
+
+async def test_concurrent_reschedules_get_distinct_sequences(
+    client: Client, signed_in: SignedIn, smtp_server: SmtpServer
+) -> None:
+    """Calendar clients drop an update whose SEQUENCE is not higher than the one they hold."""
+    created = await schedule(client, signed_in)
+    url = f"/api/schedules/{created['id']}"
+
+    async def move(days: int) -> dict[str, Any]:
+        response = await client.patch(
+            url, json={"starts_at": future(days=days).isoformat()}, headers=signed_in.csrf
+        )
+        body: dict[str, Any] = await response.get_json()
+        assert response.status_code == 200, body
+        return body
+
+    results = await asyncio.gather(*(move(days) for days in (8, 9, 10, 11)))
+    assert sorted(r["sequence"] for r in results) == [1, 2, 3, 4]
+    final = await (await client.get(url)).get_json()
+    assert final["sequence"] == 4
+    sequences = sorted(int(event_of(m)[1]["SEQUENCE"]) for m in smtp_server.to(CANDIDATE))
+    assert sequences == [0, 1, 2, 3, 4]
