@@ -211,7 +211,7 @@ class DockerEngine:
             sandbox: Sandbox | None = None
             pooled = False
             try:
-                if self._pool is not None:
+                if self._pool is not None and attempt == 1:
                     sandbox = self._pool.take(language, limits)
                     pooled = sandbox is not None
                 if sandbox is None:
@@ -219,7 +219,7 @@ class DockerEngine:
                 result = sandbox.execute(source, stdin, times)
             except EngineUnavailableError:
                 raise
-            except (docker.errors.DockerException, requests.RequestException, OSError) as exc:
+            except Exception as exc:  # our side, whatever it was: a verdict, never a 500
                 log.exception("engine: run of %s failed on our side", language.id)
                 return RunResult(
                     Verdict.INTERNAL_ERROR, language.id, message=f"the sandbox failed: {exc}"

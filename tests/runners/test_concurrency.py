@@ -67,3 +67,19 @@ def test_pool_hands_out_pre_started_containers(
     assert result.status is Verdict.OK
     still_there = {c["Id"] for c in docker_client.api.containers(all=True)}
     assert pooled[0]["Id"] not in still_there or len(pooled) > 1  # used once, then removed
+
+
+def test_a_dead_pooled_container_is_replaced_transparently(
+    harness: EngineHarness, docker_client: docker.DockerClient
+) -> None:
+    harness.call(harness.engine.wait_until_warm(60), timeout=70)
+    owner = harness.engine._owner
+    pooled = docker_client.api.containers(
+        filters={"label": ["onsite.pool=ruby", f"onsite.owner={owner}"], "status": "running"}
+    )
+    assert pooled, "the ruby pool should hold a running container"
+    for container in pooled:
+        docker_client.api.kill(container["Id"])
+    result = harness.run("ruby", "puts 6 * 7")
+    assert result.status is Verdict.OK, result
+    assert result.run is not None and result.run.stdout == "42\n"
