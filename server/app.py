@@ -55,6 +55,7 @@ class AppState:
     mailer: Mailer
     login_ip_limiter: SlidingWindowLimiter
     login_account_limiter: SlidingWindowLimiter
+    reset_mail_limiter: SlidingWindowLimiter
     db_engine: AsyncEngine | None = None
     session_factory: async_sessionmaker[AsyncSession] | None = None
     extras: dict[str, Any] = field(default_factory=dict)
@@ -115,6 +116,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Quart:
         ),
         login_account_limiter=SlidingWindowLimiter(
             settings.auth.login_attempts_per_account, settings.auth.login_window_seconds
+        ),
+        reset_mail_limiter=SlidingWindowLimiter(
+            settings.auth.reset_mails_per_address, settings.auth.login_window_seconds
         ),
     )
     app.extensions[STATE_KEY] = state

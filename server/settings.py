@@ -67,6 +67,8 @@ class AuthSettings(_Section):
     login_attempts_per_ip: int = Field(default=20, ge=1)
     login_attempts_per_account: int = Field(default=5, ge=1)
     login_window_seconds: int = Field(default=300, ge=1)
+    reset_mails_per_address: int = Field(default=3, ge=1)
+    """Reset mails per address per login window; more are silently not sent (no mail bombing)."""
 
 
 class MailSettings(_Section):

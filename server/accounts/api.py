@@ -31,6 +31,7 @@ from server.kit.errors import (
 )
 from server.kit.mail import MailError
 from server.kit.openapi import NoContent, Redirect
+from server.kit.ratelimit import SlidingWindowLimiter
 from server.kit.responses import empty_response, json_response, redirect_response
 from server.kit.security import (
     ACCESS_COOKIE,
@@ -56,6 +57,14 @@ def _session_response(tokens: service.SessionTokens, status: int) -> Response:
     return response
 
 
+def _check_limit(limiter: SlidingWindowLimiter, key: str) -> None:
+    wait = limiter.retry_after(key)
+    if wait is not None:
+        raise RateLimitedError(
+            f"Too many attempts; try again in {wait} seconds.", retry_after=wait
+        )
+
+
 @blueprint.post("/register")
 @validate_request(RegisterRequest)
 @document_response(UserResponse, 201)
@@ -78,13 +87,8 @@ async def login(data: LoginRequest) -> Response:
     state = get_state()
     ip_key = request.remote_addr or "unknown"
     account_key = data.email.strip().lower()
-    for limiter, key in ((state.login_ip_limiter, ip_key),
-                         (state.login_account_limiter, account_key)):
-        wait = limiter.retry_after(key)
-        if wait is not None:
-            raise RateLimitedError(
-                f"Too many sign-in attempts; try again in {wait} seconds.", retry_after=wait
-            )
+    _check_limit(state.login_ip_limiter, ip_key)
+    _check_limit(state.login_account_limiter, account_key)
     state.login_ip_limiter.hit(ip_key)
     session = current_session()
     try:
@@ -148,11 +152,18 @@ async def _send_quietly(message: EmailMessage) -> None:
 @blueprint.post("/password/forgot")
 @validate_request(ForgotPasswordRequest)
 @validate_response(AcceptedResponse, 202)
-@documents_errors(400, 413, 415)
+@documents_errors(400, 413, 415, 429)
 async def forgot_password(data: ForgotPasswordRequest) -> tuple[AcceptedResponse, int]:
     """Mail a reset link if the address is registered; the answer is the same either way."""
     state = get_state()
-    found = await service.start_password_reset(current_session(), state.settings, data.email)
+    ip_key = request.remote_addr or "unknown"
+    _check_limit(state.login_ip_limiter, ip_key)
+    state.login_ip_limiter.hit(ip_key)
+    address_key = data.email.strip().lower()
+    found = None
+    if state.reset_mail_limiter.retry_after(address_key) is None:
+        state.reset_mail_limiter.hit(address_key)
+        found = await service.start_password_reset(current_session(), state.settings, data.email)
     if found is not None:
         user, token = found
         message = mails.password_reset_mail(

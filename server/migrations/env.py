@@ -60,9 +60,11 @@ def _url() -> str:
 
 
 async def _run_async() -> None:
-    from sqlalchemy.ext.asyncio import create_async_engine
+    """From the command line: the app's own engine (schema, SQLite pragmas) from the settings."""
+    from server.kit.db import create_db_engine
+    from server.settings import Settings
 
-    engine = create_async_engine(_url())
+    engine = create_db_engine(Settings.load())
     async with engine.begin() as connection:
         await connection.run_sync(_configure_and_run)
     await engine.dispose()

@@ -203,3 +203,24 @@ async def test_without_smtp_mail_goes_to_the_outbox(app: Quart, client: Client) 
     reset = await client.post("/api/auth/password/reset",
                               json={"token": token, "password": NEW_PASSWORD})
     assert reset.status_code == 204
+
+
+async def test_reset_mails_per_address_are_capped_silently(
+    app: Quart, client: Client, signed_in: SignedIn, smtp_server: SmtpServer
+) -> None:
+    cap = get_state(app).settings.auth.reset_mails_per_address
+    for _ in range(cap + 2):
+        response = await forgot(client, signed_in.email)
+        assert response.status_code == 202
+    await wait_for_mail(smtp_server, signed_in.email, count=cap)
+    await asyncio.sleep(0.2)
+    assert len(smtp_server.to(signed_in.email)) == cap
+
+
+async def test_forgot_is_rate_limited_per_ip(app: Quart, client: Client) -> None:
+    limit = get_state(app).settings.auth.login_attempts_per_ip
+    for _ in range(limit):
+        assert (await forgot(client, unique_email())).status_code == 202
+    limited = await forgot(client, unique_email())
+    assert limited.status_code == 429
+    assert "Retry-After" in limited.headers
