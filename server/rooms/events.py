@@ -77,6 +77,14 @@ def ice_servers(app: Quart) -> tuple[dict[str, Any], ...]:
     servers: list[dict[str, Any]] = []
     if rooms.stun_urls:
         servers.append({"urls": list(rooms.stun_urls)})
+    if rooms.turn_urls:
+        servers.append(
+            {
+                "urls": list(rooms.turn_urls),
+                "username": rooms.turn_username,
+                "credential": rooms.turn_credential,
+            }
+        )
     return tuple(servers)
 
 

@@ -130,6 +130,7 @@ class YClient:
 
     url: str
     auth: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
     sio: socketio.AsyncClient = field(
         default_factory=lambda: socketio.AsyncClient(reconnection=False)
     )
@@ -189,7 +190,13 @@ class YClient:
         self._record(event, data)
 
     async def connect(self) -> None:
-        await self.sio.connect(self.url, auth=self.auth, transports=["websocket"], wait_timeout=10)
+        await self.sio.connect(
+            self.url,
+            auth=self.auth,
+            headers=self.headers,
+            transports=["websocket"],
+            wait_timeout=10,
+        )
         await self.wait_for("room:welcome")
         await self.sio.emit("sync:message", encode_sync(SYNC_STEP1, self.doc.get_state()))
 
@@ -209,7 +216,11 @@ class YClient:
         """The refusal's ``data`` (``{code, message}``; its ``message`` is what JS shows)."""
         with contextlib.suppress(socketio.exceptions.ConnectionError):
             await self.sio.connect(
-                self.url, auth=self.auth, transports=["websocket"], wait_timeout=10
+                self.url,
+                auth=self.auth,
+                headers=self.headers,
+                transports=["websocket"],
+                wait_timeout=10,
             )
         refusal = await self.wait_for("connect_error")
         assert isinstance(refusal, dict) and refusal["message"] == refusal["data"]["message"]

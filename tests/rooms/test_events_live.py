@@ -378,3 +378,43 @@ async def test_a_flood_is_refused_without_dropping_the_connection(
     assert grace.sio.connected
     assert await grace.call("chat:send", {"text": "back"}) == {"ok": True}
     await ada.wait_for("chat:message", lambda m: m["text"] == "back")
+
+
+async def test_the_interviewer_can_join_with_the_session_cookie(live: LiveServer) -> None:
+    owner, access = await live.interviewer()
+    interview = await live.interview(owner)
+    ada = YClient(
+        live.url, {"interview_id": interview.id}, headers={"Cookie": f"onsite_access={access}"}
+    )
+    try:
+        await ada.connect()
+        assert ada.events["room:welcome"][0]["self"]["role"] == "interviewer"
+        await ada.wait_for("notes:message")
+    finally:
+        await ada.close()
+    forged = YClient(
+        live.url, {"interview_id": interview.id}, headers={"Cookie": "onsite_access=forged"}
+    )
+    assert (await forged.connect_refused())["code"] == "invalid_token"
+
+
+async def test_an_empty_room_is_saved_then_evicted_and_reloads_from_the_log(
+    live: LiveServer, connect: ClientFactory
+) -> None:
+    interview, ada, grace = await pair(live, connect)
+    await grace.edit(lambda t: t.insert(0, "# draft\n"))
+    await ada.close()
+    await grace.close()
+    await asyncio.sleep(0.3)
+    record = await record_of(live, interview.id)
+    assert record.interview.final_code == "# draft\n" + STUB  # saved on the last leave
+    registry = registry_of(live.app)
+    assert registry.get(interview.id) is not None
+    await asyncio.sleep(1.2)  # the grace period (1 s in these tests)
+    assert registry.get(interview.id) is None
+    back = YClient(live.url, ada.auth)
+    try:
+        await back.connect()
+        await back.wait_text("# draft\n" + STUB)
+    finally:
+        await back.close()
