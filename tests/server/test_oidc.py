@@ -14,7 +14,9 @@ from quart import Quart
 from quart.typing import TestClientProtocol as Client
 
 from server.accounts.oidc import OidcError, verify_id_token
+from server.app import get_state
 from tests.support.auth import register_and_login
+from tests.support.mail import read_outbox, token_from_link
 from tests.support.oidc_provider import TAMPER_MODES, OidcProvider, PendingCode
 
 
@@ -209,3 +211,25 @@ async def test_verify_id_token_directly(provider: OidcProvider) -> None:
         with pytest.raises(OidcError):
             verify_id_token(token, jwks, issuer=provider.issuer,
                             client_id=provider.client_id, nonce="n-1")
+
+
+async def test_an_oidc_only_account_can_be_deleted_by_mail(
+    app: Quart, client: Client, provider: OidcProvider
+) -> None:
+    assert (await client.get(await start_login(client))).status_code == 302
+    csrf = next(c.value for c in client.cookie_jar or [] if c.name == "onsite_csrf")
+    # no password was ever set, so none is asked; the e-mailed link is the confirmation
+    step1 = await client.post("/api/auth/account/delete", json={}, headers={"X-CSRF-Token": csrf})
+    assert step1.status_code == 202
+    [mail] = read_outbox(get_state(app).settings.data_dir)
+    token = token_from_link(mail, "/account/delete")
+    assert (await client.post("/api/auth/account/delete/confirm",
+                              json={"token": token})).status_code == 204
+    # signing in again through the provider makes a new, empty account
+    other = app.test_client()
+    assert (await other.get(await start_login(other))).status_code == 302
+    assert (await other.get("/api/auth/me")).status_code == 200
+    # password sign-in is impossible for an account without a password
+    refused = await other.post("/api/auth/login", json={"email": "oidc.user@example.com",
+                                                          "password": "anything at all"})
+    assert refused.status_code == 401
