@@ -187,6 +187,10 @@ def create_socket_server(app: Quart) -> socketio.AsyncServer:
             )
             await sio.disconnect(sid)
             return
+        if sid not in connections:  # the socket left while it was joining
+            await room.disconnect(sid)
+            registry.release_if_empty(connection.room_id)
+            return
         connection.joined.set()
 
     async def disconnect(sid: str, *_reason: Any) -> None:

@@ -505,10 +505,14 @@ class Room:
         self._require_interviewer(sid)
         if self.ended:
             raise RoomError("room_ended", "the interview has already ended")
-        self.ended = True
-        await self.log.flush()
+        self.ended = True  # from here on updates are refused, so the final code is final
         code, language, notes = self.code.content(), self.language(), self.notes.content()
-        await self.store.complete(self.id, code, language, notes)
+        try:
+            await self.log.flush()
+            await self.store.complete(self.id, code, language, notes)
+        except BaseException:
+            self.ended = False  # nothing was completed; the interviewer can try again
+            raise
         ended = {
             "final_code": code,
             "language": language,
