@@ -161,6 +161,21 @@ def _validation_message(exc: RequestSchemaValidationError) -> str:
     return "Invalid request: the body does not match the expected shape."
 
 
+SPA_ENDPOINT = "client.spa"
+
+
+def _only_the_spa_matches(app: Quart, exc: HTTPException) -> bool:
+    """A 405 only because the browser app's GET catch-all matched the path."""
+    valid = {m.upper() for m in getattr(exc, "valid_methods", None) or ()}
+    if not valid <= {"GET", "HEAD", "OPTIONS"}:
+        return False
+    try:
+        endpoint, _ = app.url_map.bind("localhost").match(request.path, method="GET")
+    except HTTPException:
+        return False
+    return bool(endpoint == SPA_ENDPOINT)
+
+
 def register_error_handlers(app: Quart) -> None:
     """One renderer for every error the API can answer."""
 
@@ -181,6 +196,8 @@ def register_error_handlers(app: Quart) -> None:
     @app.errorhandler(HTTPException)
     async def _http_error(exc: HTTPException) -> Response:
         status = exc.code or 500
+        if status == 405 and _only_the_spa_matches(app, exc):
+            status = 404  # e.g. POST /api/typo: the SPA's GET catch-all is no real resource
         code, message = _HTTP_CODES.get(status, ("http_error", exc.description or "HTTP error"))
         if status == 400 and request.mimetype == "application/json":
             code, message = "malformed_json", "The body is not valid JSON."

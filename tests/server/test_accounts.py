@@ -256,3 +256,13 @@ async def test_oversize_body_is_413_json(app: Quart, client: Client) -> None:
     )
     assert response.status_code == 413
     assert (await error_of(response))["code"] == "payload_too_large"
+
+
+async def test_unknown_api_paths_are_404_for_every_method(client: Client) -> None:
+    for method in ("get", "post", "put", "patch", "delete"):
+        response = await getattr(client, method)("/api/nothing/here")
+        assert response.status_code == 404, method
+        assert (await error_of(response))["code"] == "not_found"
+    real_route_wrong_method = await client.put("/api/keys")
+    assert real_route_wrong_method.status_code == 405
+    assert "POST" in real_route_wrong_method.headers["Allow"]
