@@ -106,6 +106,8 @@ def create_socket_server(app: Quart) -> socketio.AsyncServer:
     async def build_room(room_id: str) -> Room:
         async with unit_of_work(app) as session:
             seed = await load_seed(session, room_id, state.run_engine.languages())
+            if seed is not None:
+                await open_room_record(session, room_id)  # the first join: in_progress
         if seed is None:
             raise RoomAuthError("room_not_found", "no such interview")
         return Room(
@@ -137,7 +139,6 @@ def create_socket_server(app: Quart) -> socketio.AsyncServer:
                 room_id, identity = await authorise_socket(
                     session, auth, _cookie(environ, ACCESS_COOKIE), state.settings
                 )
-                await open_room_record(session, room_id)
         except RoomAuthError as exc:
             log.info("room connect refused (%s): %s", exc.code, exc.message)
             raise socketio.exceptions.ConnectionRefusedError(
