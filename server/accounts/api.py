@@ -35,6 +35,7 @@ from server.kit.ratelimit import SlidingWindowLimiter
 from server.kit.responses import empty_response, json_response, redirect_response
 from server.kit.security import (
     ACCESS_COOKIE,
+    CSRF_COOKIE,
     REFRESH_COOKIE,
     check_csrf,
     clear_session_cookies,
@@ -51,9 +52,11 @@ def _user_out(user: object) -> UserOut:
     return UserOut.model_validate(user, from_attributes=True)
 
 
-def _session_response(tokens: service.SessionTokens, status: int) -> Response:
+def _session_response(
+    tokens: service.SessionTokens, status: int, keep_csrf: str | None = None
+) -> Response:
     response = json_response(UserResponse(user=_user_out(tokens.user)), status)
-    set_session_cookies(response, tokens.access_token, tokens.refresh_token)
+    set_session_cookies(response, tokens.access_token, tokens.refresh_token, keep_csrf=keep_csrf)
     return response
 
 
@@ -116,7 +119,7 @@ async def refresh() -> Response:
     except service.RefreshReuseError:
         await session.commit()  # keep the revocation although we answer 401
         raise
-    return _session_response(tokens, 200)
+    return _session_response(tokens, 200, keep_csrf=request.cookies.get(CSRF_COOKIE))
 
 
 @blueprint.post("/logout")

@@ -194,8 +194,15 @@ def decode_refresh_token(token: str, settings: Settings | None = None) -> Refres
 
 
 def set_session_cookies(
-    response: Response, access_token: str, refresh_token: str, settings: Settings | None = None
+    response: Response,
+    access_token: str,
+    refresh_token: str,
+    settings: Settings | None = None,
+    *,
+    keep_csrf: str | None = None,
 ) -> None:
+    """Set the three cookies. ``keep_csrf`` (on refresh) keeps the CSRF value the page already
+    holds, so requests in flight while the session refreshes do not fail the CSRF check."""
     s = _settings(settings)
     secure = s.auth.cookie_secure
     response.set_cookie(
@@ -218,7 +225,7 @@ def set_session_cookies(
     )
     response.set_cookie(
         CSRF_COOKIE,
-        new_secret(24),
+        keep_csrf or new_secret(24),
         max_age=s.auth.refresh_token_days * 86400,
         path="/",
         httponly=False,

@@ -168,10 +168,12 @@ async def test_refresh_rotates_and_reuse_revokes_the_family(
     app: Quart, client: Client, signed_in: SignedIn
 ) -> None:
     first = cookie(client, "onsite_refresh")
+    csrf_before = cookie(client, "onsite_csrf")
     response = await client.post("/api/auth/refresh", headers=signed_in.csrf)
     assert response.status_code == 200
     second = cookie(client, "onsite_refresh")
     assert second and second != first
+    assert cookie(client, "onsite_csrf") == csrf_before  # requests in flight stay valid
     # an attacker replays the first (already used) token from elsewhere
     thief = app.test_client()
     thief.set_cookie("localhost", "onsite_refresh", first or "")
