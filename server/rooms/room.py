@@ -28,6 +28,8 @@ from server.rooms.wire import (
     SYNC_STEP2,
     SYNC_UPDATE,
     AwarenessMessage,
+    AwarenessQuery,
+    SyncMessage,
     WireError,
     encode_awareness,
     encode_sync,
@@ -290,6 +292,10 @@ class Room:
             message = parse_message(data)
         except WireError as exc:
             raise RoomError("invalid_sync_message", f"not a y-protocols message: {exc}") from None
+        if isinstance(message, AwarenessQuery):
+            snapshot = self.awareness.snapshot()
+            await self.emitter.emit(CODE_EVENT, encode_awareness(snapshot), [sid])
+            return self.log.appended
         if isinstance(message, AwarenessMessage):
             changed = self.awareness.apply(participant.id, message.entries)
             if changed:
@@ -308,7 +314,7 @@ class Room:
             message = parse_message(data)
         except WireError as exc:
             raise RoomError("invalid_sync_message", f"not a y-protocols message: {exc}") from None
-        if isinstance(message, AwarenessMessage):
+        if not isinstance(message, SyncMessage):
             raise RoomError("invalid_sync_message", "the notes document carries no awareness")
         return await self._handle_sync(
             participant, sid, "notes", self.notes, message.kind, message.payload

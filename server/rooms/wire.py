@@ -13,6 +13,7 @@ from typing import Any
 
 MESSAGE_SYNC = 0
 MESSAGE_AWARENESS = 1
+MESSAGE_QUERY_AWARENESS = 3
 SYNC_STEP1 = 0
 SYNC_STEP2 = 1
 SYNC_UPDATE = 2
@@ -87,13 +88,18 @@ class AwarenessMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class AwarenessQuery:
+    """y-websocket's "send me everyone's awareness" (message type 3, no payload)."""
+
+
+@dataclass(frozen=True, slots=True)
 class AwarenessEntry:
     client_id: int
     clock: int
     state: dict[str, Any] | None
 
 
-def parse_message(data: bytes) -> SyncMessage | AwarenessMessage:
+def parse_message(data: bytes) -> SyncMessage | AwarenessMessage | AwarenessQuery:
     reader = Reader(data)
     kind = reader.var_uint()
     if kind == MESSAGE_SYNC:
@@ -109,6 +115,10 @@ def parse_message(data: bytes) -> SyncMessage | AwarenessMessage:
         if not reader.done():
             raise WireError("trailing bytes after the awareness message")
         return AwarenessMessage(parse_awareness_update(update))
+    if kind == MESSAGE_QUERY_AWARENESS:
+        if not reader.done():
+            raise WireError("trailing bytes after the awareness query")
+        return AwarenessQuery()
     raise WireError(f"unknown message type {kind}")
 
 

@@ -35,6 +35,7 @@ from server.rooms.wire import (
     SYNC_UPDATE,
     AwarenessEntry,
     AwarenessMessage,
+    SyncMessage,
     encode_awareness,
     encode_sync,
     parse_message,
@@ -179,6 +180,8 @@ class YClient:
         if isinstance(message, AwarenessMessage):
             for entry in message.entries:
                 self.awareness[entry.client_id] = entry.state
+        elif not isinstance(message, SyncMessage):
+            raise AssertionError("the server never sends an awareness query")
         elif message.kind == SYNC_STEP1:
             await self.sio.emit(event, encode_sync(SYNC_STEP2, doc.get_update(message.payload)))
         else:

@@ -98,6 +98,9 @@ async def test_awareness_is_relayed_and_sent_whole_to_newcomers(
     await grace.wait_for("sync:message", lambda _: grace.awareness.get(ada.doc.client_id) == state)
     late = await connect({"token": await live.candidate_token(interview, "Late Larry")})
     await late.wait_for("sync:message", lambda _: late.awareness.get(ada.doc.client_id) == state)
+    late.awareness.clear()  # y-websocket's awareness query (type 3) sends them all again
+    await late.call("sync:message", b"\x03")
+    await late.wait_for("sync:message", lambda _: late.awareness.get(ada.doc.client_id) == state)
     # The awareness of someone who leaves for good (grace period 1 s) is removed for everyone.
     await ada.close()
     await grace.wait_for(

@@ -10,6 +10,7 @@ from server.rooms.wire import (
     SYNC_UPDATE,
     AwarenessEntry,
     AwarenessMessage,
+    AwarenessQuery,
     SyncMessage,
     WireError,
     encode_awareness,
@@ -37,6 +38,12 @@ def test_awareness_round_trip_and_null_state() -> None:
     message = parse_message(encode_awareness(entries))
     assert isinstance(message, AwarenessMessage)
     assert list(message.entries) == entries
+
+
+def test_awareness_query_is_understood() -> None:
+    assert parse_message(b"\x03") == AwarenessQuery()
+    with pytest.raises(WireError):
+        parse_message(b"\x03\x00")
 
 
 def test_state_vector_decodes_to_clocks() -> None:
