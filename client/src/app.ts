@@ -70,6 +70,7 @@ export async function requireUser(ctx: PageContext): Promise<User> {
 export class App {
   private current: View | null = null;
   private renderToken = 0;
+  private rendered = false;
 
   constructor(
     private readonly root: HTMLElement,
@@ -130,10 +131,14 @@ export class App {
       view.chrome === 'app' ? navBar(user, this.navigate) : null,
       h('main', { id: 'main', class: `page page-${view.chrome}`, tabindex: -1 }, view.el),
     );
+    // After an in-app navigation, move focus to the new page's heading so keyboard and
+    // screen-reader users start at the top of what changed (not on the first load).
     const heading = this.root.querySelector('h1');
-    if (heading instanceof HTMLElement && document.activeElement === document.body) {
+    if (heading instanceof HTMLElement) {
       heading.setAttribute('tabindex', '-1');
+      if (this.rendered) heading.focus({ preventScroll: true });
     }
+    this.rendered = true;
   }
 }
 

@@ -33,7 +33,8 @@ VIDEO_STATE = """() => Array.from(document.querySelectorAll('.tile')).map((t) =>
   const v = t.querySelector('video');
   const s = v.srcObject;
   return {
-    state: t.dataset.state, local: v.classList.contains('local'), w: v.videoWidth,
+    state: t.dataset.state, debug: t.dataset.debug, local: v.classList.contains('local'),
+    w: v.videoWidth,
     t: v.currentTime, paused: v.paused, muted: v.muted,
     tracks: s ? s.getTracks().map((k) => `${k.kind}:${k.readyState}:${k.muted}`) : null,
   };
@@ -47,7 +48,8 @@ def wait_remote_video(page: Page, within_s: float = 30.0) -> None:
         if page.evaluate(REMOTE_VIDEO_PLAYS):
             return
         page.wait_for_timeout(250)
-    raise AssertionError(f"no remote video frames: {page.evaluate(VIDEO_STATE)}")
+    who = "interviewer" if page.locator(".as-interviewer").count() else "candidate"
+    raise AssertionError(f"{who} gets no remote video frames: {page.evaluate(VIDEO_STATE)}")
 
 
 def focus_editor(page: Page) -> None:
@@ -181,6 +183,16 @@ def test_interview_from_schedule_to_record(
     # The candidate never sees the notes panel.
     expect(candidate.get_by_role("tab", name="Notes")).to_have_count(0)
 
+    # ---- the candidate reloads the tab: same person, same code, video back -------------------
+    candidate.reload()
+    expect(candidate.locator(".conn")).to_have_text("Connected")
+    wait_editor_text(candidate, FINAL)
+    expect(candidate.locator(".chat-list")).to_contain_text("Hi Ada, thanks!")
+    expect(interviewer.locator(".people .person")).to_have_count(2)
+    for page in (interviewer, candidate):
+        expect(page.locator(".tile[data-state='connected']")).to_have_count(1, timeout=30_000)
+        wait_remote_video(page)
+
     interviewer.screenshot(path=str(output_dir / "room-interviewer.png"))
     candidate.screenshot(path=str(output_dir / "room-candidate.png"))
     candidate.set_viewport_size({"width": 390, "height": 844})
@@ -224,7 +236,18 @@ def test_interview_from_schedule_to_record(
     expect(interviewer.get_by_label("Private notes (only you see these)")).to_have_value(
         "Clear about complexity."
     )
+    interviewer.get_by_label("Recommendation").select_option("hire")
+    interviewer.get_by_role("button", name="Save").click()
+    expect(interviewer.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
+    interviewer.reload()
+    expect(interviewer.get_by_label("Recommendation")).to_have_value("hire")
     interviewer.screenshot(path=str(output_dir / "record.png"), full_page=True)
+
+    # Opening the ended room again shows it ended, read-only.
+    record_url = interviewer.url
+    interviewer.goto(record_url.replace("/interviews/", "/rooms/"))
+    expect(interviewer.locator(".room-banner")).to_contain_text("This interview has ended")
+    expect(interviewer.get_by_role("button", name="End interview")).to_have_count(0)
 
     # The link no longer lets anyone in.
     candidate.goto(join_url)

@@ -67,12 +67,15 @@ export class Http {
       }
     }
     if (!response.ok) throw await errorFromResponse(response);
-    if (response.status === 204 || response.status === 202) {
-      const text = await response.text();
-      return (text ? JSON.parse(text) : undefined) as T;
-    }
+    const text = await response.text();
+    if (!text) return undefined as T;
     const type = response.headers.get('content-type') ?? '';
-    return (type.includes('json') ? await response.json() : await response.text()) as T;
+    if (!type.includes('json')) return text as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ApiError(response.status, 'bad_response', 'The server sent a reply this page could not read.');
+    }
   }
 
   private send(method: string, path: string, body?: unknown): Promise<Response> {

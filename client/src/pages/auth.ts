@@ -72,7 +72,9 @@ export async function loginPage(ctx: PageContext): Promise<View> {
     })
     .catch(() => undefined);
   const reason = ctx.query.get('error');
+  const notice = ctx.query.get('notice');
   if (reason) alert.show(reason);
+  else if (notice) alert.show(notice, 'ok');
   return {
     title: 'Log in',
     chrome: 'bare',
@@ -171,7 +173,7 @@ export async function resetPage(ctx: PageContext): Promise<View> {
   onSubmit(form, alert, async () => {
     if (password.value !== confirm.value) throw new Error('The two passwords differ.');
     await http.post('/api/auth/password/reset', { token, password: password.value });
-    ctx.navigate('/login?error=' + encodeURIComponent('Password changed. Log in with the new one.'), true);
+    ctx.navigate('/login?notice=' + encodeURIComponent('Password changed. Log in with the new one.'), true);
   });
   return { title: 'Choose a new password', chrome: 'bare', el: authCard('Choose a new password', form) };
 }

@@ -14,6 +14,8 @@ export interface PeerLinkOptions {
   sendSignal: (kind: SignalKind, data: unknown) => void;
   onRemoteStream: (stream: MediaStream) => void;
   onStateChange: (state: RTCPeerConnectionState) => void;
+  /** A one-line summary of the negotiation, for the page's data attributes (debugging). */
+  onDebug?: (summary: string) => void;
 }
 
 export class PeerLink {
@@ -53,7 +55,9 @@ export class PeerLink {
       if (!this.remoteStream.getTracks().includes(track)) this.remoteStream.addTrack(track);
       this.options.onRemoteStream(this.remoteStream);
     };
+    pc.onsignalingstatechange = () => this.report();
     pc.onconnectionstatechange = () => {
+      this.report();
       this.options.onStateChange(pc.connectionState);
       if (pc.connectionState === 'failed') pc.restartIce();
     };
@@ -62,6 +66,16 @@ export class PeerLink {
       if (stream) pc.addTrack(track, stream);
       else pc.addTrack(track);
     }
+  }
+
+  private report(): void {
+    const pc = this.pc;
+    if (!pc || !this.options.onDebug) return;
+    const transceivers = pc
+      .getTransceivers()
+      .map((t) => `${t.receiver.track.kind}:${t.direction}/${t.currentDirection ?? '-'}${t.sender.track ? '+' : ''}`)
+      .join(',');
+    this.options.onDebug(`${pc.signalingState} ${this.options.polite ? 'polite' : 'impolite'} [${transceivers}]`);
   }
 
   async receive(kind: SignalKind, data: unknown): Promise<void> {
@@ -88,6 +102,7 @@ export class PeerLink {
     } catch (error) {
       console.warn('signal from peer could not be applied', error);
     }
+    this.report();
   }
 
   /** Swaps the outgoing track of one kind (camera ↔ screen) without renegotiating when possible. */

@@ -125,6 +125,9 @@ export class VideoCall {
         if (tile.video.srcObject !== stream) tile.video.srcObject = stream;
         this.play(tile);
       },
+      onDebug: (summary) => {
+        tile.el.dataset['debug'] = summary;
+      },
       onStateChange: (state) => {
         tile.el.dataset['state'] = state;
         tile.state.textContent = state === 'connected' ? '' : state;
