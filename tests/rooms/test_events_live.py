@@ -7,6 +7,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 import qrcode
 from pycrdt import Doc, Text
 
@@ -318,7 +319,7 @@ async def test_the_first_join_marks_the_interview_in_progress(
 
 
 async def test_bad_events_are_refused_and_the_connection_survives(
-    live: LiveServer, connect: ClientFactory
+    live: LiveServer, connect: ClientFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
     _, ada, grace = await pair(live, connect)
     cases: list[tuple[str, Any, str]] = [
@@ -354,6 +355,10 @@ async def test_bad_events_are_refused_and_the_connection_survives(
     gap = other.get_update(seen_by_client_only)  # "c" needs "ab", which the server never got
     reply = await grace.call("sync:message", encode_sync(SYNC_UPDATE, gap))
     assert reply["error"]["code"] == "update_not_applied"
+
+    refusals = [r for r in caplog.records if r.name == "server.rooms.events"]
+    assert any("admin:drop_tables" in r.getMessage() for r in refusals)  # a log line each
+    assert len(refusals) >= len(cases)
 
     # Two payload arguments.
     reply = await grace.sio.call("chat:send", ({"text": "a"}, {"text": "b"}), timeout=10)
