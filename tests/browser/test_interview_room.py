@@ -117,10 +117,10 @@ def test_interview_from_schedule_to_record(
     wait_editor_text(candidate, editor_text(interviewer))
 
     # ---- the language lives in the shared document: both switch, the untouched stub follows --
-    interviewer.get_by_label("Language").select_option("javascript")
-    expect(candidate.get_by_label("Language")).to_have_value("javascript")
+    interviewer.get_by_label("Language").select_option("c")
+    expect(candidate.get_by_label("Language")).to_have_value("c")
     candidate.wait_for_function(
-        "() => document.querySelector('.editor-host .cm-content').textContent.includes('console')"
+        "() => document.querySelector('.editor-host .cm-content').textContent.includes('main')"
     )
     candidate.get_by_label("Language").select_option("python")
     expect(interviewer.get_by_label("Language")).to_have_value("python")

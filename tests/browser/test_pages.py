@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ConsoleErrors, OnsiteServer, PageFactory
-from tests.browser.helpers import PASSWORD, register
+from tests.browser.helpers import PASSWORD, register, wait_editor_text
 from tests.support.mail import read_outbox, token_from_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -221,5 +221,39 @@ def test_candidate_with_a_bad_link_or_no_camera(
     expect(candidate.locator(".conn")).to_have_text("Connected")
     expect(candidate.locator(".media-notice")).to_contain_text("denied")
     expect(candidate.get_by_role("button", name="Mute")).to_be_disabled()
+
+    assert unexpected(console_errors) == []
+
+
+def test_every_language_is_highlighted_and_the_editor_restyles_in_place(
+    open_page: PageFactory, onsite_server: OnsiteServer, console_errors: ConsoleErrors
+) -> None:
+    page = open_page("interviewer")
+    register(page, "Grace Murray")
+    create_interview(page, "Polyglot", "Linus")
+    page.get_by_role("link", name="Open room").click()
+    expect(page.locator(".conn")).to_have_text("Connected")
+    select = page.get_by_label("Language")
+    languages = page.request.get("/api/languages").json()
+    assert len(languages) == (13 if onsite_server.engine == "docker" else 2)  # FakeEngine has 2
+    for language in languages:
+        select.select_option(language["id"])
+        # The untouched stub follows the language, and some of it is coloured as code.
+        wait_editor_text(page, language["stub"])
+        styled = page.locator(".editor-host .cm-line span[class]").count()
+        assert styled >= 1, f"{language['id']}: no syntax highlighting"
+
+    editor = page.locator(".editor-host .cm-editor")
+    light_background = editor.evaluate("(el) => getComputedStyle(el).backgroundColor")
+    page.get_by_role("button", name="Dark theme").click()
+    expect(page.get_by_role("button", name="Light theme")).to_have_attribute("aria-pressed", "true")
+    assert editor.evaluate("(el) => getComputedStyle(el).backgroundColor") != light_background
+    page.get_by_label("Font size").select_option("18")
+    assert editor.evaluate("(el) => getComputedStyle(el).fontSize") == "18px"
+    # Restyling kept the same editor: the binding still types into the shared text.
+    page.locator(".editor-host .cm-content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("// still here")
+    expect(page.locator(".editor-host .cm-content")).to_contain_text("// still here")
 
     assert unexpected(console_errors) == []
