@@ -143,14 +143,26 @@ async def load(url: str, rooms: list[list[dict[str, Any]]], seconds: float, out:
         await sio.connect(url, auth=auth, transports=["websocket"], wait_timeout=30)
         clients.append((sio, doc, text))
 
-    semaphore = asyncio.Semaphore(10)  # a join storm is not what this measures
+    semaphore = asyncio.Semaphore(5)  # a join storm is not what this measures
+    failures: list[str] = []
 
     async def guarded(auth: dict[str, Any]) -> None:
         async with semaphore:
-            await open_client(auth)
+            try:
+                await open_client(auth)
+            except Exception as exc:
+                failures.append(f"connect: {exc!r}")
 
     await asyncio.gather(*(guarded(a) for room in rooms for a in room))
-    await asyncio.sleep(1.0)
+    errors.extend(failures[:3])
+    # Tell the driver we are connected, then start typing when every loader is.
+    ready = out.with_suffix(".ready")
+    go = out.parent / "go"
+    await asyncio.to_thread(ready.write_text, str(len(clients)))
+    for _ in range(6000):  # polling a file: the driver is another process
+        if await asyncio.to_thread(go.exists):
+            break
+        await asyncio.sleep(0.05)
 
     async def type_keys(sio: Any, doc: Doc[Any], text: Text, deadline: float) -> None:
         await asyncio.sleep(random.random() / KEYSTROKES_PER_S)
@@ -179,7 +191,12 @@ async def load(url: str, rooms: list[list[dict[str, Any]]], seconds: float, out:
     await asyncio.gather(*typing)
     await asyncio.sleep(0.5)
     measuring = False
-    result = {"latencies": latencies, "errors": errors[:5], "sent": len(sent)}
+    result = {
+        "latencies": latencies,
+        "errors": errors[:5],
+        "sent": len(sent),
+        "connected": len(clients),
+    }
     await asyncio.to_thread(out.write_text, json.dumps(result))
     await asyncio.gather(*(s.disconnect() for s, _, _ in clients), return_exceptions=True)
 
@@ -248,7 +265,15 @@ def run_level(rooms: int, seconds: float, load_processes: int) -> dict[str, Any]
                         cwd=ROOT,
                     )
                 )
-            time.sleep(1.0 + 2.0)  # connections + warm-up, as the loaders do
+            connect_deadline = time.monotonic() + 300
+            while not all(r.with_suffix(".ready").exists() for r in results):
+                if time.monotonic() > connect_deadline or any(
+                    loader.poll() is not None for loader in loaders
+                ):
+                    break
+                time.sleep(0.1)
+            (tmp_path / "go").write_text("go")
+            time.sleep(2.0)  # the loaders' warm-up
             cpu_before, wall_before = cpu_seconds(server.pid), time.perf_counter()
             time.sleep(seconds)
             cpu_after, wall_after = cpu_seconds(server.pid), time.perf_counter()
@@ -256,17 +281,22 @@ def run_level(rooms: int, seconds: float, load_processes: int) -> dict[str, Any]
                 loader.wait(timeout=seconds + 120)
             latencies: list[float] = []
             errors: list[str] = []
+            connected = 0
             for result_file in results:
                 if result_file.exists():
                     data = json.loads(result_file.read_text())
                     latencies += data["latencies"]
                     errors += data["errors"]
+                    connected += data["connected"]
+                else:
+                    errors.append(f"{result_file.name}: the load process wrote no result")
             expected = (
                 rooms * CLIENTS_PER_ROOM * KEYSTROKES_PER_S * seconds * (CLIENTS_PER_ROOM - 1)
             )
             return {
                 "rooms": rooms,
                 "clients": rooms * CLIENTS_PER_ROOM,
+                "connected": connected,
                 "deliveries": len(latencies),
                 "expected": int(expected),
                 "p50": percentile(latencies, 0.50),
@@ -308,15 +338,26 @@ def main() -> None:
         f"{args.seconds:g} s measured per level, {os.cpu_count()} CPUs, "
         f"{args.load_processes} load processes + 1 server process"
     )
-    columns = ("rooms", "clients", "deliv.", "expect", "p50 ms", "p99 ms", "max ms", "srv CPU%")
+    columns = (
+        "rooms",
+        "clients",
+        "conn.",
+        "deliv.",
+        "expect",
+        "p50 ms",
+        "p99 ms",
+        "max ms",
+        "srv CPU%",
+    )
     header = " ".join(f"{c:>8}" for c in columns)
     print(header)
     print("-" * len(header))
     for level in (int(v) for v in args.levels.split(",")):
         row = run_level(level, args.seconds, args.load_processes)
         print(
-            f"{row['rooms']:>8} {row['clients']:>8} {row['deliveries']:>8} {row['expected']:>8} "
-            f"{row['p50']:>8.1f} {row['p99']:>8.1f} {row['max']:>8.1f} {row['server_cpu']:>8.0f}",
+            f"{row['rooms']:>8} {row['clients']:>8} {row['connected']:>8} "
+            f"{row['deliveries']:>8} {row['expected']:>8} {row['p50']:>8.1f} "
+            f"{row['p99']:>8.1f} {row['max']:>8.1f} {row['server_cpu']:>8.0f}",
             flush=True,
         )
         if row["errors"]:
