@@ -26,6 +26,7 @@ from server.kit.errors import NotFoundError, register_error_handlers
 from server.kit.mail import Mailer
 from server.kit.openapi import OnsiteOpenAPIProvider
 from server.kit.ratelimit import SlidingWindowLimiter
+from server.kit.text import register_nul_guard
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -123,6 +124,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Quart:
     )
     app.extensions[STATE_KEY] = state
     register_error_handlers(app)
+    register_nul_guard(app)
     _register_unit_of_work(app)
     _register_lifecycle(app, state, engine_given=engine is not None)
     for module_name in SLICE_API_MODULES:

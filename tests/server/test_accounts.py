@@ -268,3 +268,22 @@ async def test_unknown_api_paths_are_404_for_every_method(client: Client) -> Non
     real_route_wrong_method = await client.put("/api/keys")
     assert real_route_wrong_method.status_code == 405
     assert "POST" in real_route_wrong_method.headers["Allow"]
+
+
+async def test_nul_characters_are_refused_on_both_databases(
+    client: Client, signed_in: SignedIn
+) -> None:
+    """PostgreSQL cannot store U+0000; both databases must answer the same clear 400."""
+    cases = [
+        client.post("/api/auth/password/forgot", json={"email": "\x00a@example.com"}),
+        client.post("/api/auth/login", json={"email": "a@example.com", "password": "pass\x00word"}),
+        client.post("/api/keys", json={"name": "ci\x00"}, headers=signed_in.csrf),
+        client.post("/api/keys", json={"name": "ok", "nested": {"k\x00": 1}},
+                    headers=signed_in.csrf),
+        client.get("/api/keys?x=%00"),
+        client.get("/api/keys/%00"),
+    ]
+    for pending in cases:
+        response = await pending
+        assert response.status_code == 400, await response.get_data()
+        assert (await error_of(response))["code"] == "nul_character"

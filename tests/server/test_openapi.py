@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,9 +26,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.core.result import Ok
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
 from server.asgi import build_asgi
 from server.settings import Settings
+from tests.conftest import postgres_url
 from tests.support.auth import DEFAULT_PASSWORD, unique_email
 from tests.support.fake_engine import FakeEngine
 from tests.support.smtp import free_port
@@ -84,10 +89,40 @@ class _ServerThread(threading.Thread):
         self.join(timeout=20)
 
 
-@pytest.fixture(scope="module")
-def live_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
+async def _postgres_schema(statement: str) -> None:
+    admin = create_async_engine(postgres_url(), poolclass=NullPool)
+    try:
+        async with admin.begin() as conn:
+            await conn.execute(text(statement))
+    finally:
+        await admin.dispose()
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+    ],
+)
+def live_api(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveApi]:
     tmp: Path = tmp_path_factory.mktemp("openapi")
-    settings_ = Settings.for_tests(tmp, auth={"login_attempts_per_ip": 10_000})
+    overrides: dict[str, Any] = {"auth": {"login_attempts_per_ip": 10_000}}
+    schema = ""
+    if request.param == "postgresql":
+        schema = f"st_{uuid.uuid4().hex[:12]}"
+        asyncio.run(_postgres_schema(f'CREATE SCHEMA "{schema}"'))
+        overrides.update(database_url=postgres_url(), database_schema=schema)
+    try:
+        yield from _serve(Settings.for_tests(tmp, **overrides))
+    finally:
+        if schema:
+            asyncio.run(_postgres_schema(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+
+
+def _serve(settings_: Settings) -> Iterator[LiveApi]:
     port = free_port()
     thread = _ServerThread(build_asgi(settings_, FakeEngine()), port)
     thread.start()
