@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from quart import Blueprint, Quart, Response, current_app, send_from_directory
+from quart import Blueprint, Quart, Response, current_app, request, send_from_directory
 from quart_schema import APIKeySecurityScheme, HttpSecurityScheme, Info, QuartSchema, hide
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -150,11 +150,20 @@ def _register_unit_of_work(app: Quart) -> None:
     @app.after_request
     async def _commit_or_rollback(response: Response) -> Response:
         await finish_request_session(response.status_code)
+        _add_security_headers(response)
         return response
 
     @app.teardown_request
     async def _rollback_leftover(_exc: BaseException | None) -> None:
         await finish_request_session(None)
+
+
+def _add_security_headers(response: Response) -> None:
+    # Links with secrets (/reset-password?token=…, /join/<code>) must not leak via Referer.
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if request.path.startswith("/api/"):
+        response.headers.setdefault("Cache-Control", "no-store")
 
 
 def _register_lifecycle(app: Quart, state: AppState, *, engine_given: bool) -> None:

@@ -122,7 +122,11 @@ async def test_spa_fallback_and_static_files(app: Quart) -> None:
     assert "console.log" in await asset.get_data(as_text=True)
     escape = await client.get("/../secret.txt")
     assert "outside dist" not in await escape.get_data(as_text=True)
+    assert (await client.get("/reset-password?token=t")).headers["Referrer-Policy"] == (
+        "no-referrer"
+    )
     api = await client.get("/api/unknown/thing")
+    assert api.headers["Cache-Control"] == "no-store"
     assert api.status_code == 404
     assert (await api.get_json())["error"]["code"] == "not_found"
 
