@@ -34,7 +34,7 @@ from server.interviews.schemas import (
     RunOut,
 )
 from server.kit.db import current_session
-from server.kit.errors import documents_errors
+from server.kit.errors import BadRequestError, documents_errors
 from server.kit.openapi import NoContent
 from server.kit.security import require_user
 
@@ -45,6 +45,22 @@ def join_url(join_code: str) -> str:
     """The link a candidate opens (also what the QR code and the invitation carry)."""
     public_url = get_state().settings.server.public_url.rstrip("/")
     return f"{public_url}/join/{join_code}"
+
+
+class UnknownLanguageError(BadRequestError):
+    code = "unknown_language"
+
+
+def check_language(language: str | None) -> None:
+    """A record's language must be one the engine can run (see ``GET /api/languages``); with no
+    engine catalogue to ask (engine unavailable) any well-formed id is kept."""
+    if language is None:
+        return
+    known = {info.id for info in get_state().run_engine.languages()}
+    if known and language not in known:
+        raise UnknownLanguageError(
+            f"Unknown language {language!r}; choose one of: {', '.join(sorted(known))}."
+        )
 
 
 def summary_of(interview: Interview) -> InterviewSummary:
@@ -126,6 +142,7 @@ async def list_interviews(query_args: InterviewListQuery) -> InterviewPage:
 @documents_errors(400, 401, 403)
 async def create_interview(data: InterviewCreate) -> tuple[InterviewDetail, int]:
     user = await require_user()
+    check_language(data.language)
     interview = await service.create_interview(current_session(), user.id, data)
     return detail_of(interview, [], []), 201
 
@@ -164,6 +181,7 @@ async def get_interview(interview_id: str) -> InterviewDetail:
 async def update_interview(interview_id: str, data: InterviewUpdate) -> InterviewDetail:
     """Change some fields; only the keys sent change, ``null`` clears an optional one."""
     user = await require_user()
+    check_language(data.language)
     await service.update_interview(current_session(), user.id, interview_id, data)
     return await _detail(user.id, interview_id)
 

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.accounts.models import User
 from server.app import get_state
-from server.interviews.api import join_url
+from server.interviews.api import check_language, join_url
 from server.kit.db import current_session
 from server.kit.errors import documents_errors
 from server.kit.security import require_user
@@ -89,6 +89,7 @@ async def list_schedules(query_args: ScheduleListQuery) -> ScheduleList:
 async def create_schedule(data: ScheduleCreate) -> tuple[ScheduleOut, int]:
     """Creates the slot (and the record) and mails the invitation to candidate and interviewer."""
     user = await require_user()
+    check_language(data.language)
     session = current_session()
     slot = await service.schedule_interview(
         session, user, data, public_url=get_state().settings.server.public_url

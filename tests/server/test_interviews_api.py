@@ -135,6 +135,21 @@ async def test_create_refuses_bad_bodies(
     assert await error_of(response, 400) == "validation_error", why
 
 
+async def test_language_must_be_one_the_engine_runs(client: Client, signed_in: SignedIn) -> None:
+    body = {"title": "T", "candidate_name": "Ada", "language": "cobol"}
+    response = await client.post("/api/interviews", json=body, headers=signed_in.csrf)
+    assert await error_of(response, 400) == "unknown_language"
+    created = await create(client, signed_in, language="c")
+    response = await client.patch(
+        f"/api/interviews/{created['id']}", json={"language": "cobol"}, headers=signed_in.csrf
+    )
+    assert await error_of(response, 400) == "unknown_language"
+    response = await client.patch(
+        f"/api/interviews/{created['id']}", json={"language": None}, headers=signed_in.csrf
+    )
+    assert (await response.get_json())["language"] is None
+
+
 async def test_create_refuses_malformed_json_and_non_objects(
     client: Client, signed_in: SignedIn
 ) -> None:

@@ -301,6 +301,7 @@ async def test_list_upcoming_leaves_out_cancelled_and_binned(
         ({"title": None}, "missing_fields"),
         ({"interview_id": "f" * 32}, "interview_not_found"),
         ({"interview_id": "garbage"}, "interview_not_found"),
+        ({"language": "cobol"}, "unknown_language"),
         ({"sequence": 7}, "validation_error"),
     ],
 )
