@@ -138,9 +138,12 @@ async def load(url: str, rooms: list[list[dict[str, Any]]], seconds: float, out:
         sio = socketio.AsyncClient(reconnection=False)
         sio.on("sync:message", on_update)
         sio.on("error", lambda data: errors.append(str(data)))
+        welcomed = asyncio.Event()
+        sio.on("room:welcome", lambda _data: welcomed.set())
         doc: Doc[Any] = Doc()
         text = doc.get("code", type=Text)
         await sio.connect(url, auth=auth, transports=["websocket"], wait_timeout=30)
+        await asyncio.wait_for(welcomed.wait(), 60)  # joined the room, not just connected
         clients.append((sio, doc, text))
 
     semaphore = asyncio.Semaphore(5)  # a join storm is not what this measures
@@ -153,7 +156,9 @@ async def load(url: str, rooms: list[list[dict[str, Any]]], seconds: float, out:
             except Exception as exc:
                 failures.append(f"connect: {exc!r}")
 
+    joining = time.perf_counter()
     await asyncio.gather(*(guarded(a) for room in rooms for a in room))
+    join_seconds = time.perf_counter() - joining
     errors.extend(failures[:3])
     # Tell the driver we are connected, then start typing when every loader is.
     ready = out.with_suffix(".ready")
@@ -196,6 +201,7 @@ async def load(url: str, rooms: list[list[dict[str, Any]]], seconds: float, out:
         "errors": errors[:5],
         "sent": len(sent),
         "connected": len(clients),
+        "join_s": join_seconds,
     }
     await asyncio.to_thread(out.write_text, json.dumps(result))
     await asyncio.gather(*(s.disconnect() for s, _, _ in clients), return_exceptions=True)
@@ -282,12 +288,14 @@ def run_level(rooms: int, seconds: float, load_processes: int) -> dict[str, Any]
             latencies: list[float] = []
             errors: list[str] = []
             connected = 0
+            join_s = 0.0
             for result_file in results:
                 if result_file.exists():
                     data = json.loads(result_file.read_text())
                     latencies += data["latencies"]
                     errors += data["errors"]
                     connected += data["connected"]
+                    join_s = max(join_s, data["join_s"])
                 else:
                     errors.append(f"{result_file.name}: the load process wrote no result")
             expected = (
@@ -297,6 +305,7 @@ def run_level(rooms: int, seconds: float, load_processes: int) -> dict[str, Any]
                 "rooms": rooms,
                 "clients": rooms * CLIENTS_PER_ROOM,
                 "connected": connected,
+                "join_s": join_s,
                 "deliveries": len(latencies),
                 "expected": int(expected),
                 "p50": percentile(latencies, 0.50),
@@ -341,7 +350,8 @@ def main() -> None:
     columns = (
         "rooms",
         "clients",
-        "conn.",
+        "joined",
+        "join s",
         "deliv.",
         "expect",
         "p50 ms",
@@ -355,7 +365,7 @@ def main() -> None:
     for level in (int(v) for v in args.levels.split(",")):
         row = run_level(level, args.seconds, args.load_processes)
         print(
-            f"{row['rooms']:>8} {row['clients']:>8} {row['connected']:>8} "
+            f"{row['rooms']:>8} {row['clients']:>8} {row['connected']:>8} {row['join_s']:>8.1f} "
             f"{row['deliveries']:>8} {row['expected']:>8} {row['p50']:>8.1f} "
             f"{row['p99']:>8.1f} {row['max']:>8.1f} {row['server_cpu']:>8.0f}",
             flush=True,
