@@ -27,7 +27,7 @@ import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 
-import { languageExtension } from './languages';
+import { loadLanguage } from './languages';
 
 export type Theme = 'light' | 'dark';
 
@@ -101,7 +101,7 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
         indentWithTab,
       ]),
       EditorView.contentAttributes.of({ 'aria-label': options.label }),
-      language.of(languageExtension(options.language ?? 'plain')),
+      language.of([]),
       readOnly.of(readOnlyExtension(options.readOnly ?? false)),
       theme.of(themeExtension(options.theme ?? 'light')),
       fontSize.of(fontSizeExtension(options.fontSize ?? 14)),
@@ -110,14 +110,26 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
   });
   const view = new EditorView({ state, parent: options.parent });
 
+  // Modes load on demand; when the language changes twice quickly, only the last one applies.
+  let languageRequest = 0;
+  let destroyed = false;
+  const setLanguage = (id: string): void => {
+    const request = ++languageRequest;
+    void loadLanguage(id).then((ext) => {
+      if (!destroyed && request === languageRequest) view.dispatch({ effects: language.reconfigure(ext) });
+    });
+  };
+  setLanguage(options.language ?? 'plain');
+
   return {
     view,
     undoManager,
-    setLanguage: (id) => view.dispatch({ effects: language.reconfigure(languageExtension(id)) }),
+    setLanguage,
     setReadOnly: (value) => view.dispatch({ effects: readOnly.reconfigure(readOnlyExtension(value)) }),
     setTheme: (value) => view.dispatch({ effects: theme.reconfigure(themeExtension(value)) }),
     setFontSize: (px) => view.dispatch({ effects: fontSize.reconfigure(fontSizeExtension(px)) }),
     destroy: () => {
+      destroyed = true;
       view.destroy();
       undoManager.destroy();
     },

@@ -1,43 +1,46 @@
 /**
- * Syntax highlighting for the 13 catalogue languages. Lezer grammars where CodeMirror ships one,
- * legacy stream modes for the rest. Everything is bundled: no mode is fetched at run time.
+ * Syntax highlighting for the 13 catalogue languages: Lezer grammars where CodeMirror ships one,
+ * legacy stream modes for the rest. Each mode is its own chunk of the bundle, loaded the first
+ * time a room uses it (PHP alone brings HTML, CSS and JavaScript parsers). Everything is served
+ * by Onsite itself: nothing comes from a CDN.
  */
-import { cpp } from '@codemirror/lang-cpp';
-import { go } from '@codemirror/lang-go';
-import { java } from '@codemirror/lang-java';
-import { javascript } from '@codemirror/lang-javascript';
-import { php } from '@codemirror/lang-php';
-import { python } from '@codemirror/lang-python';
-import { StreamLanguage } from '@codemirror/language';
-import { csharp, kotlin } from '@codemirror/legacy-modes/mode/clike';
-import { perl } from '@codemirror/legacy-modes/mode/perl';
-import { ruby } from '@codemirror/legacy-modes/mode/ruby';
+import type { StreamParser } from '@codemirror/language';
 import type { Extension } from '@codemirror/state';
 
 import { MODE_BY_LANGUAGE, type ModeName } from './modes';
 
-const FACTORIES: Record<ModeName, () => Extension> = {
-  cpp: () => cpp(),
-  java: () => java(),
-  python: () => python(),
-  javascript: () => javascript(),
-  typescript: () => javascript({ typescript: true }),
-  php: () => php({ plain: false }),
-  go: () => go(),
-  csharp: () => StreamLanguage.define(csharp),
-  kotlin: () => StreamLanguage.define(kotlin),
-  perl: () => StreamLanguage.define(perl),
-  ruby: () => StreamLanguage.define(ruby),
-  plain: () => [],
+async function stream(load: () => Promise<StreamParser<unknown>>): Promise<Extension> {
+  const [{ StreamLanguage }, mode] = await Promise.all([import('@codemirror/language'), load()]);
+  return StreamLanguage.define(mode);
+}
+
+const LOADERS: Record<ModeName, () => Promise<Extension>> = {
+  cpp: async () => (await import('@codemirror/lang-cpp')).cpp(),
+  java: async () => (await import('@codemirror/lang-java')).java(),
+  python: async () => (await import('@codemirror/lang-python')).python(),
+  javascript: async () => (await import('@codemirror/lang-javascript')).javascript(),
+  typescript: async () => (await import('@codemirror/lang-javascript')).javascript({ typescript: true }),
+  php: async () => (await import('@codemirror/lang-php')).php({ plain: false }),
+  go: async () => (await import('@codemirror/lang-go')).go(),
+  csharp: () => stream(async () => (await import('@codemirror/legacy-modes/mode/clike')).csharp),
+  kotlin: () => stream(async () => (await import('@codemirror/legacy-modes/mode/clike')).kotlin),
+  perl: () => stream(async () => (await import('@codemirror/legacy-modes/mode/perl')).perl),
+  ruby: () => stream(async () => (await import('@codemirror/legacy-modes/mode/ruby')).ruby),
+  plain: async () => [],
 };
 
-const cache = new Map<ModeName, Extension>();
+const cache = new Map<ModeName, Promise<Extension>>();
 
-export function languageExtension(languageId: string): Extension {
+export function loadLanguage(languageId: string): Promise<Extension> {
   const mode = MODE_BY_LANGUAGE[languageId] ?? 'plain';
   let ext = cache.get(mode);
   if (!ext) {
-    ext = FACTORIES[mode]();
+    ext = LOADERS[mode]().catch((error: unknown) => {
+      // A chunk that failed to load (network blip) may be retried next time.
+      cache.delete(mode);
+      console.warn(`highlighting for ${languageId} could not be loaded`, error);
+      return [];
+    });
     cache.set(mode, ext);
   }
   return ext;
