@@ -47,3 +47,27 @@ def register(page: Page, name: str) -> str:
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("heading", name="Interviews")).to_be_visible()
     return email
+
+
+# Interactive elements a keyboard or screen-reader user could not identify: inputs without a
+# label, buttons and links without a name. (Hidden and CodeMirror-internal ones aside.)
+UNNAMED_CONTROLS_JS = """() => {
+  const named = (el) =>
+    (el.getAttribute('aria-label') || '').trim() ||
+    (el.labels && Array.from(el.labels).some((l) => l.textContent.trim())) ||
+    (el.getAttribute('aria-labelledby') || '').trim() ||
+    (el.textContent || '').trim() ||
+    (el.getAttribute('title') || '').trim() ||
+    (el.getAttribute('alt') || '').trim();
+  const controls = 'input, select, textarea, button, a[href], [role=tab]';
+  return Array.from(document.querySelectorAll(controls))
+    .filter((el) => el.getClientRects().length > 0 && el.type !== 'hidden')
+    .filter((el) => !el.closest('.cm-editor'))
+    .filter((el) => !named(el))
+    .map((el) => el.outerHTML.slice(0, 120));
+}"""
+
+
+def assert_controls_named(page: Page) -> None:
+    unnamed = page.evaluate(UNNAMED_CONTROLS_JS)
+    assert unnamed == [], f"controls without an accessible name on {page.url}: {unnamed}"

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ConsoleErrors, OnsiteServer, PageFactory
-from tests.browser.helpers import editor_text, register, wait_editor_text
+from tests.browser.helpers import assert_controls_named, editor_text, register, wait_editor_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -85,6 +85,7 @@ def test_interview_from_schedule_to_record(
     row = interviewer.locator("tbody tr").filter(has_text=title)
     expect(row).to_contain_text("Scheduled")
     interviewer.screenshot(path=str(output_dir / "dashboard.png"))
+    assert_controls_named(interviewer)
 
     # ---- the interviewer opens the room: the record's language and its starter code ----------
     row.get_by_role("link", name="Open room").click()
@@ -111,6 +112,7 @@ def test_interview_from_schedule_to_record(
         " return v.videoWidth > 0 && v.currentTime > 0.3; }"
     )
     candidate.screenshot(path=str(output_dir / "join.png"))
+    assert_controls_named(candidate)
     candidate.get_by_label("Your name").fill("Grace Hopper")
     candidate.get_by_role("button", name="Join interview").click()
     expect(candidate.locator(".conn")).to_have_text("Connected")
@@ -194,6 +196,8 @@ def test_interview_from_schedule_to_record(
         wait_remote_video(page)
 
     interviewer.screenshot(path=str(output_dir / "room-interviewer.png"))
+    assert_controls_named(interviewer)
+    assert_controls_named(candidate)
     candidate.screenshot(path=str(output_dir / "room-candidate.png"))
     candidate.set_viewport_size({"width": 390, "height": 844})
     expect(candidate.locator(".editor-host")).to_be_visible()
@@ -242,6 +246,7 @@ def test_interview_from_schedule_to_record(
     interviewer.reload()
     expect(interviewer.get_by_label("Recommendation")).to_have_value("hire")
     interviewer.screenshot(path=str(output_dir / "record.png"), full_page=True)
+    assert_controls_named(interviewer)
 
     # Opening the ended room again shows it ended, read-only.
     record_url = interviewer.url

@@ -64,8 +64,16 @@ def test_accounts_login_reset_and_two_step_deletion(
     expect(page.get_by_role("alert")).to_contain_text("Password changed")
     log_in(page, email, PASSWORD)
     expect(page.get_by_role("alert")).not_to_be_empty()  # the old one no longer works
-    log_in(page, email, "a brand new secret")
+    # This time by keyboard only: Tab moves email → password → button, Enter submits.
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Email").press("Tab")
+    expect(page.get_by_label("Password")).to_be_focused()
+    page.keyboard.type("a brand new secret")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Log in")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Interviews")).to_be_visible()
+    expect(page.get_by_role("heading", name="Interviews")).to_be_focused()
 
     # The same reset link twice: the server's reason is shown.
     page.goto(f"/reset-password?token={token}")
