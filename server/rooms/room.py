@@ -159,6 +159,7 @@ class Room:
         self._save_task: asyncio.Task[None] | None = None
         self._colour_index = 0
         self._seed = seed
+        self._saved: tuple[str, str, str] | None = None
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -387,9 +388,11 @@ class Room:
             log.exception("saving room %s failed", self.id)
 
     async def save_now(self) -> None:
-        await self.store.save_state(
-            self.id, self.code.content(), self.language(), self.notes.content()
-        )
+        state = (self.code.content(), self.language(), self.notes.content())
+        if state == self._saved:
+            return
+        await self.store.save_state(self.id, *state)
+        self._saved = state
 
     # ---- chat ------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ writes through: one short unit of work per write, so a slow write never holds a 
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
@@ -27,6 +28,7 @@ from server.rooms.tokens import RoomTokenError, create_candidate_token, decode_c
 from server.rooms.update_log import CoalescingWriter, LoggedUpdate
 from server.settings import Settings
 
+log = logging.getLogger(__name__)
 ENDED_STATUSES = frozenset({"completed", "cancelled"})
 OpenSession = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
@@ -48,12 +50,21 @@ class RoomAuthError(Exception):
 # ---- the live room's store ---------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class RoomState:
+    interview_id: str
+    code: str
+    language: str
+    notes: str
+
+
 class SqlRoomStore:
     """Shared by every room of the process, so their log rows share transactions."""
 
     def __init__(self, open_session: OpenSession) -> None:
         self._open = open_session
-        self._log_writer = CoalescingWriter(self._write_updates)
+        self._log_writer = CoalescingWriter[LoggedUpdate](self._write_updates)
+        self._saver = CoalescingWriter[RoomState](self._write_states, window_s=0.2)
 
     async def _write_updates(self, rows: Sequence[LoggedUpdate]) -> None:
         async with self._open() as session:
@@ -80,8 +91,18 @@ class SqlRoomStore:
             await interviews.append_run(session, interview_id, started_by, language, stdin, result)
 
     async def save_state(self, interview_id: str, code: str, language: str, notes: str) -> None:
+        await self._saver([RoomState(interview_id, code, language, notes)])
+
+    async def _write_states(self, states: Sequence[RoomState]) -> None:
+        latest = {state.interview_id: state for state in states}
         async with self._open() as session:
-            await interviews.save_room_state(session, interview_id, code, language, notes)
+            for state in latest.values():
+                try:
+                    await interviews.save_room_state(
+                        session, state.interview_id, state.code, state.language, state.notes
+                    )
+                except interviews.InterviewNotFoundError:
+                    log.warning("room %s: its record is gone; state not saved", state.interview_id)
 
     async def complete(self, interview_id: str, code: str, language: str, notes: str) -> None:
         async with self._open() as session:

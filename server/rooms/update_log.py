@@ -14,8 +14,10 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Generic, TypeVar
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,22 +99,24 @@ class UpdateLog:
         await self.flush()
 
 
-class CoalescingWriter:
-    """One transaction for the log rows of every room that flushed within a short window.
+class CoalescingWriter(Generic[T]):
+    """One transaction for the items (log rows, saves) of every room within a short window.
 
     A writer per room would commit once per room per flush interval: hundreds of commits a
     second with a few hundred rooms. Rooms hand their batches here instead; each caller waits
     for the shared commit that carries its rows, so ``wait_flushed`` still means durable.
     """
 
-    def __init__(self, writer: Writer, *, window_s: float = 0.05) -> None:
+    def __init__(
+        self, writer: Callable[[Sequence[T]], Awaitable[None]], *, window_s: float = 0.05
+    ) -> None:
         self._writer = writer
         self._window = window_s
-        self._rows: list[LoggedUpdate] = []
+        self._rows: list[T] = []
         self._done: asyncio.Future[None] | None = None
         self._task: asyncio.Task[None] | None = None
 
-    async def __call__(self, rows: Sequence[LoggedUpdate]) -> None:
+    async def __call__(self, rows: Sequence[T]) -> None:
         self._rows.extend(rows)
         if self._done is None:
             self._done = asyncio.get_running_loop().create_future()
