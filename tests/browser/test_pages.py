@@ -248,6 +248,9 @@ def test_every_language_is_highlighted_and_the_editor_restyles_in_place(
         select.select_option(language["id"])
         # The untouched stub follows the language, and some of it is coloured as code.
         wait_editor_text(page, language["stub"])
+        expect(
+            page.locator(f".editor-host .cm-editor[data-language='{language['id']}']")
+        ).to_be_attached()
         styled = page.locator(".editor-host .cm-line span[class]").count()
         assert styled >= 1, f"{language['id']}: no syntax highlighting"
 

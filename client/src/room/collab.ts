@@ -116,7 +116,9 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
   const setLanguage = (id: string): void => {
     const request = ++languageRequest;
     void loadLanguage(id).then((ext) => {
-      if (!destroyed && request === languageRequest) view.dispatch({ effects: language.reconfigure(ext) });
+      if (destroyed || request !== languageRequest) return;
+      view.dispatch({ effects: language.reconfigure(ext) });
+      view.dom.dataset['language'] = id; // which mode is live (styling hooks, tests)
     });
   };
   setLanguage(options.language ?? 'plain');
