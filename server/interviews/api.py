@@ -34,9 +34,10 @@ from server.interviews.schemas import (
     RunOut,
 )
 from server.kit.db import current_session
-from server.kit.errors import BadRequestError, documents_errors
+from server.kit.errors import BadRequestError, ConflictError, documents_errors
 from server.kit.openapi import NoContent
 from server.kit.security import require_user
+from server.schedules import service as schedules
 
 blueprint = Blueprint("interviews", __name__, url_prefix="/api/interviews")
 
@@ -49,6 +50,10 @@ def join_url(join_code: str) -> str:
 
 class UnknownLanguageError(BadRequestError):
     code = "unknown_language"
+
+
+class RescheduleInsteadError(ConflictError):
+    code = "reschedule_instead"
 
 
 def check_language(language: str | None) -> None:
@@ -182,7 +187,16 @@ async def update_interview(interview_id: str, data: InterviewUpdate) -> Intervie
     """Change some fields; only the keys sent change, ``null`` clears an optional one."""
     user = await require_user()
     check_language(data.language)
-    await service.update_interview(current_session(), user.id, interview_id, data)
+    session = current_session()
+    await service.update_interview(session, user.id, interview_id, data)
+    # After the owner check (a stranger gets 404 first); the error rolls the change back.
+    if "scheduled_at" in data.model_fields_set and await schedules.has_active_slot(
+        session, interview_id
+    ):
+        raise RescheduleInsteadError(
+            "The interview has a slot with invitations out; reschedule it through "
+            "/api/schedules so the calendars are updated too."
+        )
     return await _detail(user.id, interview_id)
 
 

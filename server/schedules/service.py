@@ -232,6 +232,11 @@ async def cancel(session: AsyncSession, owner_id: str, schedule_id: str) -> Slot
     return slot
 
 
+async def has_active_slot(session: AsyncSession, interview_id: str) -> bool:
+    """Whether an invitation is out for this record (its time then belongs to the slot)."""
+    return await repository.active_for_interview(session, interview_id) is not None
+
+
 async def record_invitation_result(session: AsyncSession, slot: Slot, sent: bool) -> None:
     slot.schedule.invitation_sent = sent
     await session.flush()

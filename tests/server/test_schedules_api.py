@@ -436,3 +436,24 @@ async def test_concurrent_reschedules_get_distinct_sequences(
     assert final["sequence"] == 4
     sequences = sorted(int(event_of(m)[1]["SEQUENCE"]) for m in smtp_server.to(CANDIDATE))
     assert sequences == [0, 1, 2, 3, 4]
+
+
+async def test_record_time_of_a_scheduled_interview_moves_only_through_the_slot(
+    client: Client, signed_in: SignedIn
+) -> None:
+    created = await schedule(client, signed_in)
+    url = f"/api/interviews/{created['interview_id']}"
+    response = await client.patch(
+        url,
+        json={"scheduled_at": future(days=20).isoformat(), "title": "Renamed"},
+        headers=signed_in.csrf,
+    )
+    assert await error_of(response, 409) == "reschedule_instead"
+    record = await (await client.get(url)).get_json()
+    assert record["title"] == "Backend onsite"  # the whole change was rolled back
+    assert parse_time(record["scheduled_at"]) == parse_time(created["starts_at"])
+    response = await client.patch(url, json={"title": "Renamed"}, headers=signed_in.csrf)
+    assert response.status_code == 200
+    await client.post(f"/api/schedules/{created['id']}/cancel", headers=signed_in.csrf)
+    response = await client.patch(url, json={"scheduled_at": None}, headers=signed_in.csrf)
+    assert (await response.get_json())["scheduled_at"] is None
