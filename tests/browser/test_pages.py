@@ -83,9 +83,20 @@ def test_accounts_login_reset_and_two_step_deletion(
     expect(page.get_by_role("alert")).not_to_be_empty()
     expect(page).to_have_url(f"{onsite_server.url}/reset-password?token={token}")
 
-    # Deletion: password, then the e-mailed confirmation link.
+    # An API key: shown once, works as a bearer token, stops working once revoked.
     page.goto("/account")
     expect(page.get_by_text(email)).to_be_visible()
+    page.get_by_label("New key name").fill("CI")
+    page.get_by_role("button", name="Create key").click()
+    secret = page.locator(".api-secret").inner_text()
+    assert len(secret) > 16
+    bearer = {"Authorization": f"Bearer {secret}"}
+    assert page.request.get("/api/auth/me", headers=bearer).json()["email"] == email
+    page.get_by_role("button", name="Revoke").click()
+    expect(page.get_by_text("No API keys yet.")).to_be_visible()
+    assert page.request.get("/api/auth/me", headers=bearer).status == 401
+
+    # Deletion: password, then the e-mailed confirmation link.
     page.get_by_label("Confirm with your password").fill("a brand new secret")
     page.get_by_role("button", name="Email me a deletion link").click()
     expect(page.get_by_role("alert")).to_contain_text("deletes the account for good")

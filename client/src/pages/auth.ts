@@ -238,7 +238,8 @@ function apiKeysSection(): HTMLElement {
         ...(items.length === 0 ? [h('li', { class: 'muted' }, 'No API keys yet.')] : []),
         ...items.map((k) =>
           h('li', { class: 'row' },
-            h('span', null, k.name ?? k.prefix ?? k.id),
+            h('span', null, h('strong', null, k.name ?? k.id), k.prefix ? h('code', { class: 'muted' }, ` ${k.prefix}…`) : null,
+              k.created_at ? h('span', { class: 'muted small' }, ` · created ${new Date(k.created_at).toLocaleDateString()}`) : null),
             h('button', {
               type: 'button',
               class: 'btn btn-small btn-ghost',
@@ -262,7 +263,7 @@ function apiKeysSection(): HTMLElement {
     const created = await http.post<ApiKey>('/api/keys', { name: name.value.trim() });
     const secret = created.secret ?? created.key ?? '';
     shown.replaceChildren(
-      h('p', { class: 'alert alert-ok' }, 'Copy this key now; it is not shown again: ', h('code', null, secret)),
+      h('p', { class: 'alert alert-ok', role: 'status' }, 'Copy this key now; it is not shown again: ', h('code', { class: 'api-secret break' }, secret)),
     );
     form.reset();
     await load();
