@@ -63,9 +63,7 @@ def _session_response(
 def _check_limit(limiter: SlidingWindowLimiter, key: str) -> None:
     wait = limiter.retry_after(key)
     if wait is not None:
-        raise RateLimitedError(
-            f"Too many attempts; try again in {wait} seconds.", retry_after=wait
-        )
+        raise RateLimitedError(f"Too many attempts; try again in {wait} seconds.", retry_after=wait)
 
 
 @blueprint.post("/register")
@@ -170,7 +168,10 @@ async def forgot_password(data: ForgotPasswordRequest) -> tuple[AcceptedResponse
     if found is not None:
         user, token = found
         message = mails.password_reset_mail(
-            state.mailer, user.email, state.settings.server.public_url, token,
+            state.mailer,
+            user.email,
+            state.settings.server.public_url,
+            token,
             state.settings.auth.password_reset_minutes,
         )
         # Sent after the answer, so the response time does not tell whether the address exists.
@@ -186,8 +187,7 @@ async def forgot_password(data: ForgotPasswordRequest) -> tuple[AcceptedResponse
 @documents_errors(400, 413, 415)
 async def reset_password(data: ResetPasswordRequest) -> Response:
     """Set a new password with an e-mailed token; every session of the account ends."""
-    await service.reset_password(current_session(), get_state().settings, data.token,
-                                 data.password)
+    await service.reset_password(current_session(), get_state().settings, data.token, data.password)
     return empty_response(204)
 
 
@@ -203,7 +203,10 @@ async def request_account_deletion(data: DeleteAccountRequest) -> tuple[Accepted
         current_session(), state.settings, user, data.password
     )
     message = mails.account_delete_mail(
-        state.mailer, user.email, state.settings.server.public_url, token,
+        state.mailer,
+        user.email,
+        state.settings.server.public_url,
+        token,
         state.settings.auth.account_delete_minutes,
     )
     try:

@@ -92,8 +92,9 @@ async def _get_json(url: str, what: str) -> dict[str, Any]:
             code="oidc_provider_unavailable",
         ) from exc
     if not isinstance(data, dict):
-        raise ServiceUnavailableError(f"The sign-in provider's {what} is not a JSON object.",
-                                      code="oidc_provider_unavailable")
+        raise ServiceUnavailableError(
+            f"The sign-in provider's {what} is not a JSON object.", code="oidc_provider_unavailable"
+        )
     return data
 
 
@@ -214,8 +215,9 @@ def _safe_next(value: str | None) -> str:
 def _provider(provider_id: str) -> OidcProviderSettings:
     provider = get_state().settings.oidc_provider(provider_id)
     if provider is None:
-        raise NotFoundError(f"There is no sign-in provider called {provider_id!r}.",
-                            code="unknown_provider")
+        raise NotFoundError(
+            f"There is no sign-in provider called {provider_id!r}.", code="unknown_provider"
+        )
     return provider
 
 
@@ -268,22 +270,28 @@ async def begin_login(provider_id: str) -> Response:
 def _read_flow(settings: Settings, provider_id: str) -> dict[str, Any]:
     raw = request.cookies.get(FLOW_COOKIE)
     if not raw:
-        raise BadRequestError("The sign-in took too long or was started elsewhere; try again.",
-                              code="oidc_state_missing")
+        raise BadRequestError(
+            "The sign-in took too long or was started elsewhere; try again.",
+            code="oidc_state_missing",
+        )
     try:
-        flow: dict[str, Any] = jwt.decode(raw, settings.auth.jwt_secret,
-                                          algorithms=[JWT_ALGORITHM])
+        flow: dict[str, Any] = jwt.decode(raw, settings.auth.jwt_secret, algorithms=[JWT_ALGORITHM])
     except jwt.PyJWTError as exc:
-        raise BadRequestError("The sign-in took too long; try again.",
-                              code="oidc_state_missing") from exc
+        raise BadRequestError(
+            "The sign-in took too long; try again.", code="oidc_state_missing"
+        ) from exc
     if flow.get("typ") != "oidc_flow" or flow.get("prv") != provider_id:
-        raise BadRequestError("The sign-in was started for another provider; try again.",
-                              code="oidc_state_mismatch")
+        raise BadRequestError(
+            "The sign-in was started for another provider; try again.", code="oidc_state_mismatch"
+        )
     return flow
 
 
 async def _exchange_code(
-    provider: OidcProviderSettings, meta: ProviderMetadata, code: str, redirect_uri: str,
+    provider: OidcProviderSettings,
+    meta: ProviderMetadata,
+    code: str,
+    redirect_uri: str,
     verifier: str,
 ) -> str:
     form = {
@@ -295,9 +303,12 @@ async def _exchange_code(
         "code_verifier": verifier,
     }
     try:
-        async with aiohttp.ClientSession(timeout=HTTP_TIMEOUT) as http, http.post(
-            meta.token_endpoint, data=form, headers={"Accept": "application/json"}
-        ) as resp:
+        async with (
+            aiohttp.ClientSession(timeout=HTTP_TIMEOUT) as http,
+            http.post(
+                meta.token_endpoint, data=form, headers={"Accept": "application/json"}
+            ) as resp,
+        ):
             body = await resp.json(content_type=None)
             status = resp.status
     except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
@@ -323,8 +334,9 @@ async def finish_login(provider_id: str) -> OidcLogin:
     flow = _read_flow(settings, provider_id)
     state, code = request.args.get("state", ""), request.args.get("code", "")
     if not state or not hmac.compare_digest(state, str(flow.get("state", ""))):
-        raise BadRequestError("The sign-in answer does not match this browser's sign-in.",
-                              code="oidc_state_mismatch")
+        raise BadRequestError(
+            "The sign-in answer does not match this browser's sign-in.", code="oidc_state_mismatch"
+        )
     if not code:
         raise BadRequestError("The sign-in provider sent no code.", code="oidc_code_missing")
     meta = await metadata(provider)
@@ -333,15 +345,25 @@ async def finish_login(provider_id: str) -> OidcLogin:
     )
     jwks = await _jwks(meta)
     try:
-        claims = verify_id_token(id_token, jwks, issuer=meta.issuer, client_id=provider.client_id,
-                                 nonce=str(flow["nonce"]))
+        claims = verify_id_token(
+            id_token,
+            jwks,
+            issuer=meta.issuer,
+            client_id=provider.client_id,
+            nonce=str(flow["nonce"]),
+        )
     except OidcError:
         # The provider may have rotated its keys since we cached them: look once more.
         refreshed = await _jwks(meta, refresh=True)
         if refreshed == jwks:
             raise
-        claims = verify_id_token(id_token, refreshed, issuer=meta.issuer,
-                                 client_id=provider.client_id, nonce=str(flow["nonce"]))
+        claims = verify_id_token(
+            id_token,
+            refreshed,
+            issuer=meta.issuer,
+            client_id=provider.client_id,
+            nonce=str(flow["nonce"]),
+        )
     email = claims.get("email") if claims.get("email_verified") is True else None
     name = claims.get("name")
     session = current_session()

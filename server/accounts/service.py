@@ -56,8 +56,9 @@ def normalise_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise BadRequestError(f"That is not a valid e-mail address: {exc}",
-                              code="invalid_email") from exc
+        raise BadRequestError(
+            f"That is not a valid e-mail address: {exc}", code="invalid_email"
+        ) from exc
 
 
 # ---- sign-up and sign-in -----------------------------------------------------------------------
@@ -80,8 +81,9 @@ async def register(
     try:
         await repository.add(session, user)
     except IntegrityError as exc:  # a concurrent sign-up with the same address won the race
-        raise ConflictError("An account with this e-mail already exists.",
-                            code="email_taken") from exc
+        raise ConflictError(
+            "An account with this e-mail already exists.", code="email_taken"
+        ) from exc
     return user
 
 
@@ -133,16 +135,19 @@ async def rotate_refresh_token(
         raise UnauthorizedError("The session is not valid; sign in again.", code="invalid_token")
     now = utcnow()
     if row.revoked_at is not None:
-        raise UnauthorizedError("This session was signed out; sign in again.",
-                                code="session_revoked")
+        raise UnauthorizedError(
+            "This session was signed out; sign in again.", code="session_revoked"
+        )
     if row.used_at is not None or not await repository.mark_refresh_token_used(
         session, row.jti, now
     ):
         await repository.revoke_family(session, row.family_id, now)
-        log.warning("refresh token reuse for user %s: family %s revoked", row.user_id,
-                    row.family_id)
-        raise RefreshReuseError("This session was used twice, so it has been signed out "
-                                "everywhere; sign in again.")
+        log.warning(
+            "refresh token reuse for user %s: family %s revoked", row.user_id, row.family_id
+        )
+        raise RefreshReuseError(
+            "This session was used twice, so it has been signed out everywhere; sign in again."
+        )
     user = await repository.get_user(session, row.user_id)
     if user is None:
         raise UnauthorizedError("The account no longer exists.", code="invalid_token")

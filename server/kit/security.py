@@ -160,8 +160,9 @@ def _decode(token: str, expected_type: str, settings: Settings) -> dict[str, Any
             options={"require": ["exp", "iat", "sub", "iss"]},
         )
     except jwt.ExpiredSignatureError as exc:
-        raise UnauthorizedError("Your session has expired; sign in again.",
-                                code="token_expired") from exc
+        raise UnauthorizedError(
+            "Your session has expired; sign in again.", code="token_expired"
+        ) from exc
     except jwt.PyJWTError as exc:
         raise UnauthorizedError("The token is not valid.", code="invalid_token") from exc
     if claims.get("typ") != expected_type:

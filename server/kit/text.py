@@ -22,8 +22,9 @@ def contains_nul(value: Any, depth: int = 0) -> bool:
     if depth > 64:  # JSON this deep is refused by the schemas anyway
         return False
     if isinstance(value, dict):
-        return any(contains_nul(k, depth + 1) or contains_nul(v, depth + 1)
-                   for k, v in value.items())
+        return any(
+            contains_nul(k, depth + 1) or contains_nul(v, depth + 1) for k, v in value.items()
+        )
     if isinstance(value, list):
         return any(contains_nul(item, depth + 1) for item in value)
     return False
@@ -35,9 +36,10 @@ def register_nul_guard(app: Quart) -> None:
         if NUL in request.path or any(
             NUL in key or NUL in value for key, value in request.args.items(multi=True)
         ):
-            raise BadRequestError("Text must not contain NUL characters.", code="nul_character")
+            raise BadRequestError("Text must not contain NUL characters.", code="validation_error")
         if request.method in ("POST", "PUT", "PATCH") and request.is_json:
             body = await request.get_json(silent=True)
             if contains_nul(body):
-                raise BadRequestError("Text must not contain NUL characters.",
-                                      code="nul_character")
+                raise BadRequestError(
+                    "Text must not contain NUL characters.", code="validation_error"
+                )

@@ -10,8 +10,7 @@ from server.runs.schemas import RunIn
 
 def to_run_request(data: RunIn) -> RunRequest:
     limits = RequestedLimits(**data.limits.model_dump()) if data.limits else RequestedLimits()
-    return RunRequest(language=data.language, source=data.source, stdin=data.stdin,
-                      limits=limits)
+    return RunRequest(language=data.language, source=data.source, stdin=data.stdin, limits=limits)
 
 
 async def run_code(engine: Engine, data: RunIn) -> RunResult:

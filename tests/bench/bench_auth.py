@@ -56,8 +56,11 @@ def row(name: str, db: str, samples: list[float]) -> str:
 
 async def bench(db: str, rounds_cost: int, tmp: Path) -> list[str]:
     overrides: dict[str, Any] = {
-        "auth": {"bcrypt_rounds": rounds_cost, "login_attempts_per_ip": 10_000,
-                 "login_attempts_per_account": 10_000},
+        "auth": {
+            "bcrypt_rounds": rounds_cost,
+            "login_attempts_per_ip": 10_000,
+            "login_attempts_per_account": 10_000,
+        },
     }
     schema = ""
     if db == "postgresql":
@@ -68,30 +71,35 @@ async def bench(db: str, rounds_cost: int, tmp: Path) -> list[str]:
         overrides.update(database_url=POSTGRES_URL, database_schema=schema)
     lines: list[str] = []
     try:
-        app = create_app(Settings.for_tests(tmp / f"{db}-{rounds_cost}", **overrides),
-                         FakeEngine())
+        app = create_app(Settings.for_tests(tmp / f"{db}-{rounds_cost}", **overrides), FakeEngine())
         async with app.test_app():
             client = app.test_client()
             email = f"bench-{uuid.uuid4().hex[:8]}@example.com"
-            created = await client.post("/api/auth/register",
-                                        json={"email": email, "password": PASSWORD, "name": "B"})
+            created = await client.post(
+                "/api/auth/register", json={"email": email, "password": PASSWORD, "name": "B"}
+            )
             assert created.status_code == 201
 
             async def login() -> None:
-                response = await client.post("/api/auth/login",
-                                             json={"email": email, "password": PASSWORD})
+                response = await client.post(
+                    "/api/auth/login", json={"email": email, "password": PASSWORD}
+                )
                 assert response.status_code == 200
 
-            lines.append(row(f"login (bcrypt {rounds_cost})", db,
-                             await timed(login, LOGIN_ROUNDS[rounds_cost])))
+            lines.append(
+                row(
+                    f"login (bcrypt {rounds_cost})",
+                    db,
+                    await timed(login, LOGIN_ROUNDS[rounds_cost]),
+                )
+            )
             if rounds_cost != 4:
                 return lines
 
             def csrf() -> dict[str, str]:
                 jar = client.cookie_jar
                 assert jar is not None
-                return {"X-CSRF-Token": next(c.value or "" for c in jar
-                                             if c.name == "onsite_csrf")}
+                return {"X-CSRF-Token": next(c.value or "" for c in jar if c.name == "onsite_csrf")}
 
             async def refresh() -> None:
                 response = await client.post("/api/auth/refresh", headers=csrf())
@@ -100,8 +108,9 @@ async def bench(db: str, rounds_cost: int, tmp: Path) -> list[str]:
             async def me_cookie() -> None:
                 assert (await client.get("/api/auth/me")).status_code == 200
 
-            key = await (await client.post("/api/keys", json={"name": "bench"},
-                                           headers=csrf())).get_json()
+            key = await (
+                await client.post("/api/keys", json={"name": "bench"}, headers=csrf())
+            ).get_json()
             bare = app.test_client()
             bearer = {"Authorization": f"Bearer {key['secret']}"}
 

@@ -59,20 +59,24 @@ async def test_reset_password_end_to_end(
     assert "https://onsite.example/reset-password?token=" in text_body(mail)
     token = token_from_link(mail, "/reset-password")
 
-    reset = await client.post("/api/auth/password/reset",
-                              json={"token": token, "password": NEW_PASSWORD})
+    reset = await client.post(
+        "/api/auth/password/reset", json={"token": token, "password": NEW_PASSWORD}
+    )
     assert reset.status_code == 204
     # the old session's refresh token was revoked with the reset
     assert (await client.post("/api/auth/refresh", headers=signed_in.csrf)).status_code == 401
-    old = await client.post("/api/auth/login", json={"email": signed_in.email,
-                                                      "password": signed_in.password})
+    old = await client.post(
+        "/api/auth/login", json={"email": signed_in.email, "password": signed_in.password}
+    )
     assert old.status_code == 401
-    new = await client.post("/api/auth/login", json={"email": signed_in.email,
-                                                      "password": NEW_PASSWORD})
+    new = await client.post(
+        "/api/auth/login", json={"email": signed_in.email, "password": NEW_PASSWORD}
+    )
     assert new.status_code == 200
     # single use
-    again = await client.post("/api/auth/password/reset",
-                              json={"token": token, "password": "yet another one"})
+    again = await client.post(
+        "/api/auth/password/reset", json={"token": token, "password": "yet another one"}
+    )
     assert again.status_code == 400
     assert await error_code(again) == "token_used"
 
@@ -93,8 +97,9 @@ async def test_forgot_answers_the_same_for_unknown_addresses(
 async def test_reset_refuses_forged_expired_and_weak(
     app: Quart, client: Client, signed_in: SignedIn, smtp_server: SmtpServer
 ) -> None:
-    forged = await client.post("/api/auth/password/reset",
-                               json={"token": "made-up-token", "password": NEW_PASSWORD})
+    forged = await client.post(
+        "/api/auth/password/reset", json={"token": "made-up-token", "password": NEW_PASSWORD}
+    )
     assert forged.status_code == 400
     assert await error_code(forged) == "invalid_token"
 
@@ -109,8 +114,9 @@ async def test_reset_refuses_forged_expired_and_weak(
         await session.execute(
             update(OneTimeToken).values(expires_at=utcnow() - timedelta(seconds=1))
         )
-    late = await client.post("/api/auth/password/reset",
-                             json={"token": token, "password": NEW_PASSWORD})
+    late = await client.post(
+        "/api/auth/password/reset", json={"token": token, "password": NEW_PASSWORD}
+    )
     assert late.status_code == 400
     assert await error_code(late) == "token_expired"
 
@@ -131,22 +137,25 @@ async def test_account_deletion_is_two_steps_and_cascades(
 ) -> None:
     user_id = signed_in.user["id"]
     created = await client.post(
-        "/api/interviews", json={"title": "Backend", "candidate_name": "Grace"},
+        "/api/interviews",
+        json={"title": "Backend", "candidate_name": "Grace"},
         headers=signed_in.csrf,
     )
     assert created.status_code == 201, await created.get_data()
     key = await client.post("/api/keys", json={"name": "ci"}, headers=signed_in.csrf)
     assert key.status_code == 201
 
-    wrong = await client.post("/api/auth/account/delete", json={"password": "not my password"},
-                              headers=signed_in.csrf)
+    wrong = await client.post(
+        "/api/auth/account/delete", json={"password": "not my password"}, headers=signed_in.csrf
+    )
     assert wrong.status_code == 403
     assert await error_code(wrong) == "wrong_password"
     no_csrf = await client.post("/api/auth/account/delete", json={"password": signed_in.password})
     assert no_csrf.status_code == 403
 
-    step1 = await client.post("/api/auth/account/delete", json={"password": signed_in.password},
-                              headers=signed_in.csrf)
+    step1 = await client.post(
+        "/api/auth/account/delete", json={"password": signed_in.password}, headers=signed_in.csrf
+    )
     assert step1.status_code == 202
     [mail] = await wait_for_mail(smtp_server, signed_in.email)
     assert "https://onsite.example/account/delete?token=" in text_body(mail)
@@ -164,16 +173,19 @@ async def test_account_deletion_is_two_steps_and_cascades(
         for table in Base.metadata.sorted_tables:
             for column in table.columns:
                 if any(fk.column.table.name == "users" for fk in column.foreign_keys):
-                    count = (await session.execute(
-                        text(f"SELECT COUNT(*) FROM {table.name} WHERE {column.name} = :u"),
-                        {"u": user_id},
-                    )).scalar_one()
+                    count = (
+                        await session.execute(
+                            text(f"SELECT COUNT(*) FROM {table.name} WHERE {column.name} = :u"),
+                            {"u": user_id},
+                        )
+                    ).scalar_one()
                     assert count == 0, f"{table.name}.{column.name} still has rows"
 
 
 async def test_deletion_needs_a_session(app: Quart) -> None:
-    response = await app.test_client().post("/api/auth/account/delete",
-                                            json={"password": "whatever1"})
+    response = await app.test_client().post(
+        "/api/auth/account/delete", json={"password": "whatever1"}
+    )
     assert response.status_code == 401
 
 
@@ -181,9 +193,9 @@ async def test_deletion_mail_failure_is_503_not_500(
     app: Quart, client: Client, signed_in: SignedIn, smtp_server: SmtpServer
 ) -> None:
     smtp_server.stop()  # the port now refuses connections
-    response = await client.post("/api/auth/account/delete",
-                                 json={"password": signed_in.password},
-                                 headers=signed_in.csrf)
+    response = await client.post(
+        "/api/auth/account/delete", json={"password": signed_in.password}, headers=signed_in.csrf
+    )
     assert response.status_code == 503
     assert await error_code(response) == "mail_failed"
 
@@ -200,8 +212,9 @@ async def test_without_smtp_mail_goes_to_the_outbox(app: Quart, client: Client) 
     [mail] = read_outbox(data_dir)
     assert mail["To"] == signed.email
     token = token_from_link(mail, "/reset-password")
-    reset = await client.post("/api/auth/password/reset",
-                              json={"token": token, "password": NEW_PASSWORD})
+    reset = await client.post(
+        "/api/auth/password/reset", json={"token": token, "password": NEW_PASSWORD}
+    )
     assert reset.status_code == 204
 
 

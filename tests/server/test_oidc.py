@@ -49,9 +49,10 @@ async def start_login(client: Client, next_path: str = "/interviews") -> str:
     """Our login redirect, then the provider's answer: the callback path with code and state."""
     response = await client.get(f"/api/auth/oidc/testidp/login?next={next_path}")
     assert response.status_code == 302, await response.get_data()
-    async with aiohttp.ClientSession() as http, http.get(
-        response.headers["Location"], allow_redirects=False
-    ) as answer:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(response.headers["Location"], allow_redirects=False) as answer,
+    ):
         assert answer.status == 302, await answer.text()
         callback = urlsplit(answer.headers["Location"])
     assert callback.path == "/api/auth/oidc/testidp/callback"
@@ -80,8 +81,9 @@ async def test_login_redirect_carries_state_nonce_and_pkce(
     assert query["code_challenge_method"] == "S256"
     assert len(query["state"]) >= 20 and len(query["nonce"]) >= 20
     assert "openid" in query["scope"].split()
-    flow_cookie = next(c for c in response.headers.get_all("Set-Cookie")
-                       if c.startswith("onsite_oidc="))
+    flow_cookie = next(
+        c for c in response.headers.get_all("Set-Cookie") if c.startswith("onsite_oidc=")
+    )
     assert "HttpOnly" in flow_cookie and "Path=/api/auth/oidc" in flow_cookie
 
 
@@ -129,9 +131,7 @@ async def test_unverified_email_does_not_take_over_an_account(
 
 
 @pytest.mark.parametrize("mode", TAMPER_MODES)
-async def test_bad_id_tokens_are_refused(
-    client: Client, provider: OidcProvider, mode: str
-) -> None:
+async def test_bad_id_tokens_are_refused(client: Client, provider: OidcProvider, mode: str) -> None:
     callback = await start_login(client)
     provider.tamper = mode
     response = await client.get(callback)
@@ -154,9 +154,7 @@ async def test_state_mismatch_and_missing_flow_cookie(
     assert await error_code(stranger) == "oidc_state_missing"
 
 
-async def test_provider_errors_and_unknown_provider(
-    client: Client, provider: OidcProvider
-) -> None:
+async def test_provider_errors_and_unknown_provider(client: Client, provider: OidcProvider) -> None:
     await client.get("/api/auth/oidc/testidp/login")
     refused = await client.get("/api/auth/oidc/testidp/callback?error=access_denied")
     assert refused.status_code == 401
@@ -171,9 +169,13 @@ async def test_a_code_cannot_be_used_twice(client: Client, provider: OidcProvide
     assert (await client.get(callback)).status_code == 302
     # the flow cookie is gone after success, so start a flow and replay the old code in it
     fresh = await start_login(client)
-    replay = fresh.split("?")[0] + "?" + "&".join(
-        [p for p in fresh.split("?")[1].split("&") if p.startswith("state=")]
-        + [p for p in callback.split("?")[1].split("&") if p.startswith("code=")]
+    replay = (
+        fresh.split("?")[0]
+        + "?"
+        + "&".join(
+            [p for p in fresh.split("?")[1].split("&") if p.startswith("state=")]
+            + [p for p in callback.split("?")[1].split("&") if p.startswith("code=")]
+        )
     )
     response = await client.get(replay)
     assert response.status_code == 401
@@ -202,15 +204,21 @@ async def test_verify_id_token_directly(provider: OidcProvider) -> None:
     jwk.update({"kid": provider.kid, "alg": "RS256"})
     jwks = {"keys": [jwk]}
     pending = PendingCode(provider.client_id, "", "n-1", None, dict(provider.user))
-    claims = verify_id_token(provider.id_token(pending), jwks, issuer=provider.issuer,
-                             client_id=provider.client_id, nonce="n-1")
+    claims = verify_id_token(
+        provider.id_token(pending),
+        jwks,
+        issuer=provider.issuer,
+        client_id=provider.client_id,
+        nonce="n-1",
+    )
     assert claims["sub"] == "user-123"
     for mode in TAMPER_MODES:
         provider.tamper = mode
         token = provider.id_token(pending)
         with pytest.raises(OidcError):
-            verify_id_token(token, jwks, issuer=provider.issuer,
-                            client_id=provider.client_id, nonce="n-1")
+            verify_id_token(
+                token, jwks, issuer=provider.issuer, client_id=provider.client_id, nonce="n-1"
+            )
 
 
 async def test_an_oidc_only_account_can_be_deleted_by_mail(
@@ -223,13 +231,15 @@ async def test_an_oidc_only_account_can_be_deleted_by_mail(
     assert step1.status_code == 202
     [mail] = read_outbox(get_state(app).settings.data_dir)
     token = token_from_link(mail, "/account/delete")
-    assert (await client.post("/api/auth/account/delete/confirm",
-                              json={"token": token})).status_code == 204
+    assert (
+        await client.post("/api/auth/account/delete/confirm", json={"token": token})
+    ).status_code == 204
     # signing in again through the provider makes a new, empty account
     other = app.test_client()
     assert (await other.get(await start_login(other))).status_code == 302
     assert (await other.get("/api/auth/me")).status_code == 200
     # password sign-in is impossible for an account without a password
-    refused = await other.post("/api/auth/login", json={"email": "oidc.user@example.com",
-                                                          "password": "anything at all"})
+    refused = await other.post(
+        "/api/auth/login", json={"email": "oidc.user@example.com", "password": "anything at all"}
+    )
     assert refused.status_code == 401

@@ -140,12 +140,18 @@ def _serve(settings_: Settings) -> Iterator[LiveApi]:
         thread.stop()
         raise AssertionError("the server did not come up")
     http = requests.Session()
-    signup = http.post(f"{base}/api/auth/register",
-                       json={"email": unique_email(), "password": DEFAULT_PASSWORD,
-                             "name": "Schema"}, timeout=10)
+    signup = http.post(
+        f"{base}/api/auth/register",
+        json={"email": unique_email(), "password": DEFAULT_PASSWORD, "name": "Schema"},
+        timeout=10,
+    )
     assert signup.status_code == 201, signup.text
-    key = http.post(f"{base}/api/keys", json={"name": "schemathesis"},
-                    headers={"X-CSRF-Token": http.cookies["onsite_csrf"]}, timeout=10)
+    key = http.post(
+        f"{base}/api/keys",
+        json={"name": "schemathesis"},
+        headers={"X-CSRF-Token": http.cookies["onsite_csrf"]},
+        timeout=10,
+    )
     assert key.status_code == 201, key.text
     try:
         yield LiveApi(base, key.json()["secret"])
@@ -173,11 +179,13 @@ def test_api_contract(live_api: LiveApi, mode: GenerationMode) -> None:
     for operation in operations:
 
         @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=20, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=20, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
         def check(case: Any) -> None:
-            case.call_and_validate(base_url=live_api.base_url, headers=headers, checks=CHECKS,
-                                   timeout=30)
+            case.call_and_validate(
+                base_url=live_api.base_url, headers=headers, checks=CHECKS, timeout=30
+            )
 
         try:
             check()

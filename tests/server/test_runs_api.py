@@ -32,8 +32,12 @@ async def test_run_answers_the_run_result(
 ) -> None:
     response = await client.post(
         "/api/runs",
-        json={"language": "c", "source": "int main(void){}", "stdin": "42\n",
-              "limits": {"run_timeout_ms": 500}},
+        json={
+            "language": "c",
+            "source": "int main(void){}",
+            "stdin": "42\n",
+            "limits": {"run_timeout_ms": 500},
+        },
         headers=signed_in.csrf,
     )
     assert response.status_code == 200
@@ -41,14 +45,24 @@ async def test_run_answers_the_run_result(
     assert body["status"] == "ok" and body["language"] == "c"
     assert body["run"]["stdout"] == "42\n"
     assert body["compile"]["exit_code"] == 0
-    assert set(body["run"]) == {"stdout", "stderr", "exit_code", "signal", "wall_ms", "cpu_ms",
-                                "memory_kb", "stdout_truncated", "stderr_truncated"}
+    assert set(body["run"]) == {
+        "stdout",
+        "stderr",
+        "exit_code",
+        "signal",
+        "wall_ms",
+        "cpu_ms",
+        "memory_kb",
+        "stdout_truncated",
+        "stderr_truncated",
+    }
     [request] = fake_engine.requests
     assert request.limits.run_timeout_ms == 500 and request.stdin == "42\n"
 
 
-async def test_run_needs_a_user_and_csrf(app: Quart, client: Client,
-                                         fake_engine: FakeEngine) -> None:
+async def test_run_needs_a_user_and_csrf(
+    app: Quart, client: Client, fake_engine: FakeEngine
+) -> None:
     body = {"language": "python", "source": "print(1)"}
     anonymous = await app.test_client().post("/api/runs", json=body)
     assert anonymous.status_code == 401
@@ -61,27 +75,28 @@ async def test_run_needs_a_user_and_csrf(app: Quart, client: Client,
 async def test_engine_errors_keep_their_status_and_code(
     client: Client, signed_in: SignedIn, fake_engine: FakeEngine
 ) -> None:
-    unknown = await client.post("/api/runs", json={"language": "cobol", "source": "x"},
-                                headers=signed_in.csrf)
+    unknown = await client.post(
+        "/api/runs", json={"language": "cobol", "source": "x"}, headers=signed_in.csrf
+    )
     assert unknown.status_code == 400
     assert await error_code(unknown) == "unknown_language"
     fake_engine.busy = True
-    busy = await client.post("/api/runs", json={"language": "python", "source": "x"},
-                             headers=signed_in.csrf)
+    busy = await client.post(
+        "/api/runs", json={"language": "python", "source": "x"}, headers=signed_in.csrf
+    )
     assert busy.status_code == 503
     assert await error_code(busy) == "busy"
 
 
-async def test_limit_above_maximum_is_400(
-    app: Quart, client: Client, signed_in: SignedIn
-) -> None:
+async def test_limit_above_maximum_is_400(app: Quart, client: Client, signed_in: SignedIn) -> None:
     class StrictEngine(FakeEngine):
         async def run(self, request: RunRequest) -> RunResult:
             raise LimitAboveMaximumError("memory_mb 4096 is above the maximum 512")
 
     get_state(app).engine = StrictEngine()
     response = await client.post(
-        "/api/runs", json={"language": "python", "source": "x", "limits": {"memory_mb": 4096}},
+        "/api/runs",
+        json={"language": "python", "source": "x", "limits": {"memory_mb": 4096}},
         headers=signed_in.csrf,
     )
     assert response.status_code == 400
@@ -108,8 +123,9 @@ async def test_run_rejects_bad_bodies(
     assert fake_engine.requests == []
 
 
-async def test_api_keys_create_use_list_revoke(app: Quart, client: Client,
-                                               signed_in: SignedIn) -> None:
+async def test_api_keys_create_use_list_revoke(
+    app: Quart, client: Client, signed_in: SignedIn
+) -> None:
     created = await client.post("/api/keys", json={"name": "CI"}, headers=signed_in.csrf)
     assert created.status_code == 201
     key = await created.get_json()
@@ -118,8 +134,9 @@ async def test_api_keys_create_use_list_revoke(app: Quart, client: Client,
 
     script = app.test_client()  # no cookies: only the key
     bearer = {"Authorization": f"Bearer {secret}"}
-    run = await script.post("/api/runs", json={"language": "python", "source": "x",
-                                                "stdin": "hi"}, headers=bearer)
+    run = await script.post(
+        "/api/runs", json={"language": "python", "source": "x", "stdin": "hi"}, headers=bearer
+    )
     assert run.status_code == 200
     assert (await run.get_json())["run"]["stdout"] == "hi"
     me = await script.get("/api/auth/me", headers=bearer)
@@ -137,10 +154,12 @@ async def test_api_keys_create_use_list_revoke(app: Quart, client: Client,
     assert await error_code(after) == "invalid_api_key"
 
 
-async def test_api_keys_are_scoped_to_their_owner(app: Quart, client: Client,
-                                                  signed_in: SignedIn) -> None:
-    key = await (await client.post("/api/keys", json={"name": "mine"},
-                                   headers=signed_in.csrf)).get_json()
+async def test_api_keys_are_scoped_to_their_owner(
+    app: Quart, client: Client, signed_in: SignedIn
+) -> None:
+    key = await (
+        await client.post("/api/keys", json={"name": "mine"}, headers=signed_in.csrf)
+    ).get_json()
     other_client = app.test_client()
     other = await register_and_login(other_client)
     response = await other_client.delete(f"/api/keys/{key['id']}", headers=other.csrf)

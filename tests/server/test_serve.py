@@ -64,8 +64,9 @@ async def test_onsite_serve_answers_http_and_socketio(tmp_path: Path) -> None:
                 assert sio.status == 200
                 assert (await sio.text()).startswith("0{")  # Engine.IO "open" packet
             # migrations ran on start: registering works against the fresh SQLite file
-            async with http.post(f"{base}/api/auth/register", json={
-                "email": "serve@example.com", "password": "long enough pw", "name": "S"},
+            async with http.post(
+                f"{base}/api/auth/register",
+                json={"email": "serve@example.com", "password": "long enough pw", "name": "S"},
             ) as created:
                 assert created.status == 201, await created.text()
         assert (tmp_path / "data" / "onsite.sqlite3").exists()

@@ -138,8 +138,12 @@ class OidcProvider:
             if base64.urlsafe_b64encode(digest).rstrip(b"=").decode() != pending.code_challenge:
                 return web.json_response({"error": "invalid_grant"}, status=400)
         return web.json_response(
-            {"access_token": secrets.token_urlsafe(16), "token_type": "Bearer",
-             "expires_in": 300, "id_token": self.id_token(pending)}
+            {
+                "access_token": secrets.token_urlsafe(16),
+                "token_type": "Bearer",
+                "expires_in": 300,
+                "id_token": self.id_token(pending),
+            }
         )
 
     # ---- tokens ---------------------------------------------------------------------------------

@@ -39,9 +39,7 @@ class _Collector:
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
         with self.lock:
-            self.received.append(
-                ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), parsed)
-            )
+            self.received.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), parsed))
         return "250 Message accepted for delivery"
 
 
