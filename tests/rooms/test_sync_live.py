@@ -196,6 +196,7 @@ async def test_a_restart_loses_nothing_acknowledged(live: LiveServer) -> None:
     await first.wait_text(STUB)
     ack = await first.edit(lambda t: t.insert(0, "# kept across restarts\n"))
     assert ack == {"ok": True}
+    assert await first.call("chat:send", {"text": "before the restart"}) == {"ok": True}
     await first.close()
     settings = live.settings
     # A second process (a fresh app) on the same database: a replica that never saw the first
@@ -205,6 +206,10 @@ async def test_a_restart_loses_nothing_acknowledged(live: LiveServer) -> None:
         try:
             await again.connect()
             await again.wait_text("# kept across restarts\n" + STUB)
+            chat = again.events["room:welcome"][0]["chat"]
+            assert [(m["author_name"], m["text"]) for m in chat] == [
+                ("Ada Interviewer", "before the restart")
+            ]
         finally:
             await again.close()
 
