@@ -15,6 +15,7 @@ from sqlalchemy import select, text, update
 
 from server.accounts.models import OneTimeToken
 from server.app import get_state
+from server.interviews import service as interviews
 from server.kit.db import Base, unit_of_work, utcnow
 from tests.support.auth import SignedIn, register_and_login, unique_email
 from tests.support.mail import read_outbox, text_body, token_from_link
@@ -142,6 +143,14 @@ async def test_account_deletion_is_two_steps_and_cascades(
         headers=signed_in.csrf,
     )
     assert created.status_code == 201, await created.get_data()
+    interview_id = (await created.get_json())["id"]
+    async with unit_of_work(app) as session:  # what a room would have added to the record
+        await interviews.append_chat_message(
+            session, interview_id, "Grace", "candidate", "hello", utcnow()
+        )
+        await interviews.append_run(
+            session, interview_id, "Grace", "python", "", {"status": "ok", "language": "python"}
+        )
     key = await client.post("/api/keys", json={"name": "ci"}, headers=signed_in.csrf)
     assert key.status_code == 201
 
@@ -169,17 +178,28 @@ async def test_account_deletion_is_two_steps_and_cascades(
     again = await client.post("/api/auth/account/delete/confirm", json={"token": token})
     assert again.status_code == 400
 
+    owned = {"users": user_id, "interviews": interview_id}
+    checked = []
     async with unit_of_work(app) as session:
         for table in Base.metadata.sorted_tables:
             for column in table.columns:
-                if any(fk.column.table.name == "users" for fk in column.foreign_keys):
+                for fk in column.foreign_keys:
+                    parent = fk.column.table.name
+                    if parent not in owned:
+                        continue
                     count = (
                         await session.execute(
-                            text(f"SELECT COUNT(*) FROM {table.name} WHERE {column.name} = :u"),
-                            {"u": user_id},
+                            text(f"SELECT COUNT(*) FROM {table.name} WHERE {column.name} = :v"),
+                            {"v": owned[parent]},
                         )
                     ).scalar_one()
                     assert count == 0, f"{table.name}.{column.name} still has rows"
+                    checked.append(f"{table.name}.{column.name}")
+        gone = await session.execute(
+            text("SELECT COUNT(*) FROM interviews WHERE id = :v"), {"v": interview_id}
+        )
+        assert gone.scalar_one() == 0
+    assert len(checked) >= 5, checked  # the accounts tables and the records' children
 
 
 async def test_deletion_needs_a_session(app: Quart) -> None:
