@@ -352,10 +352,13 @@ class Room:
             if s != sid and (doc_name == "code" or p.identity.role == "interviewer")
         ]
         seq = 0
+        # Log before relaying: the document already holds the update, so the log must too,
+        # whatever happens to the sockets.
         for update in produced:
-            await self.emitter.emit(event, encode_sync(SYNC_UPDATE, update), recipients)
             seq = self._log_update(doc_name, participant, update)
         self._schedule_save()
+        for update in produced:
+            await self.emitter.emit(event, encode_sync(SYNC_UPDATE, update), recipients)
         return seq
 
     def _log_update(self, doc_name: str, participant: Participant | None, update: bytes) -> int:
