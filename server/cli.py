@@ -13,6 +13,7 @@ from collections.abc import Sequence
 def _serve(args: argparse.Namespace) -> int:
     from hypercorn.asyncio import serve
     from hypercorn.config import Config
+    from hypercorn.utils import LifespanFailureError
 
     from server.asgi import build_asgi
     from server.settings import Settings, SettingsError
@@ -31,8 +32,13 @@ def _serve(args: argparse.Namespace) -> int:
     config.bind = [f"{settings.server.host}:{settings.server.port}"]
     config.accesslog = "-" if args.access_log else None
     print(f"Onsite on http://{settings.server.host}:{settings.server.port}/", flush=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(build_asgi(settings), config))
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve(build_asgi(settings), config))
+    except LifespanFailureError as exc:
+        # e.g. the database is unreachable: the cause is in the message, the trace adds nothing
+        print(f"onsite serve: could not start: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -87,3 +87,31 @@ async def test_onsite_serve_answers_http_and_socketio(tmp_path: Path) -> None:
 async def _collect(stream: asyncio.StreamReader, into: list[str]) -> None:
     while line := await stream.readline():
         into.append(line.decode(errors="replace"))
+
+
+@pytest.mark.slow
+async def test_onsite_serve_names_an_unreachable_database(tmp_path: Path) -> None:
+    dead_port = free_port()
+    env = {
+        **os.environ,
+        "ONSITE_DATA_DIR": str(tmp_path / "data"),
+        "ONSITE_SERVER_PORT": str(free_port()),
+        "ONSITE_DATABASE_URL": f"postgresql+asyncpg://onsite:s3cret@127.0.0.1:{dead_port}/x",
+        "ONSITE_SERVER_DATABASE_CONNECT_ATTEMPTS": "2",
+        "ONSITE_SERVER_DATABASE_CONNECT_BACKOFF_SECONDS": "0.1",
+        "ONSITE_ENGINE_POOL_ENABLED": "false",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "server.cli", "serve",
+        cwd=REPO, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+    text = output.decode(errors="replace")
+    assert process.returncode == 1, text
+    assert (
+        f"could not reach the database at postgresql+asyncpg://onsite:***@127.0.0.1:{dead_port}/x"
+        in text
+    )
+    assert "after 2 attempts" in text
+    assert "s3cret" not in text
