@@ -35,9 +35,12 @@ class AwarenessStates:
             if known is None:
                 if entry.state is None:
                     continue
-                owned = sum(1 for k in self._known.values() if k.owner == owner)
-                if owned >= self._max_per_owner:
-                    continue
+                owned = [cid for cid, k in self._known.items() if k.owner == owner]
+                if len(owned) >= self._max_per_owner:
+                    # A reloaded tab gets a new Yjs client id; its oldest one is stale.
+                    oldest = owned[0]
+                    stale = self._known.pop(oldest)
+                    changed.append(AwarenessEntry(oldest, stale.clock + 1, None))
             elif entry.clock < known.clock or (
                 entry.clock == known.clock and not (entry.state is None and known.state is not None)
             ):
