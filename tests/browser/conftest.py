@@ -1,8 +1,9 @@
 """Browser fixtures: the real app in a subprocess, Debian's Chromium driven by Playwright.
 
 * ``onsite_server`` (session) — ``tests/browser/serve.py`` on a free loopback port with a temp
-  data dir, SQLite, outbox mail and the real Docker engine when it can run Python (else the fake;
-  ``onsite_server.engine`` says which). Builds ``client/dist`` first if it is missing.
+  data dir, SQLite, outbox mail, the test OpenID Connect provider as "Test IdP", and the real
+  Docker engine when it can run Python (else the fake; ``onsite_server.engine`` says which).
+  Builds ``client/dist`` first if it is missing.
 * ``browser`` (session) — Chromium with fake camera/microphone devices (auto-accepted).
 * ``open_page`` — a new isolated browser context (its own cookies, like another person's browser)
   and page; every console error and uncaught page error is collected and the test fails on any.
@@ -91,7 +92,7 @@ def onsite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OnsiteSe
     engine = os.environ.get("ONSITE_BROWSER_ENGINE", "auto")
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.browser.serve", "--port", str(_free_port()),
-         "--data-dir", str(data_dir), "--engine", engine],
+         "--data-dir", str(data_dir), "--engine", engine, "--oidc"],
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -5,6 +5,8 @@ test settings (SQLite in ``D``, mail to the outbox, no STUN server: both browser
 machine) and the built ``client/dist``. The engine is the real ``DockerEngine`` (warm pool off,
 so the test does not start 13 sandboxes) when Docker answers and the Python image exists, else
 ``FakeEngine`` — the tests read which one from the ready line and expect the matching output.
+With ``--oidc`` it also runs the test OpenID Connect provider (``tests/support/oidc_provider.py``)
+and configures it as "Test IdP".
 
 A separate process keeps Playwright's own event loop and the server's apart, and makes sure the
 browsers talk to the server only over the network, as in production.
@@ -27,6 +29,7 @@ from runners.contract import Engine
 from server.asgi import build_asgi
 from server.settings import REPO_ROOT, Settings
 from tests.support.fake_engine import FakeEngine
+from tests.support.oidc_provider import OidcProvider
 
 READY_PREFIX = "ONSITE-BROWSER-READY "
 
@@ -62,6 +65,9 @@ async def main(argv: list[str]) -> None:
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--engine", choices=["auto", "docker", "fake"], default="auto")
     parser.add_argument("--client-dist", type=Path, default=REPO_ROOT / "client" / "dist")
+    parser.add_argument(
+        "--oidc", action="store_true", help="also run tests/support/oidc_provider.py as 'Test IdP'"
+    )
     args = parser.parse_args(argv)
 
     url = f"http://127.0.0.1:{args.port}"
@@ -69,6 +75,19 @@ async def main(argv: list[str]) -> None:
         "server": {"client_dist": str(args.client_dist), "public_url": url, "port": args.port},
         "rooms": {"stun_urls": []},
     }
+    provider: OidcProvider | None = None
+    if args.oidc:
+        provider = OidcProvider()
+        await provider.start()
+        overrides["oidc_providers"] = [
+            {
+                "id": "testidp",
+                "name": "Test IdP",
+                "issuer": provider.issuer,
+                "client_id": provider.client_id,
+                "client_secret": provider.client_secret,
+            }
+        ]
     settings = Settings.for_tests(args.data_dir, **overrides)
     engine, engine_kind = pick_engine(args.engine)
 
@@ -97,7 +116,11 @@ async def main(argv: list[str]) -> None:
         await writer.wait_closed()
         break
     print(READY_PREFIX + json.dumps({"url": url, "engine": engine_kind}), flush=True)
-    await server
+    try:
+        await server
+    finally:
+        if provider is not None:
+            await provider.stop()
 
 
 if __name__ == "__main__":

@@ -111,6 +111,19 @@ def test_accounts_login_reset_and_two_step_deletion(
     assert unexpected(console_errors) == []
 
 
+def test_sign_in_with_openid_connect(
+    open_page: PageFactory, onsite_server: OnsiteServer, console_errors: ConsoleErrors
+) -> None:
+    """Through the real authorization-code flow of the local test provider, back to `next`."""
+    page = open_page("oidc user")
+    page.goto("/schedule")
+    page.get_by_role("link", name="Continue with Test IdP").click()
+    expect(page).to_have_url(f"{onsite_server.url}/schedule")
+    expect(page.get_by_role("heading", name="Schedule", exact=True)).to_be_visible()
+    expect(page.locator(".topbar-user")).to_contain_text("Oidc User")
+    assert unexpected(console_errors) == []
+
+
 def create_interview(page: Page, title: str, candidate: str) -> None:
     page.goto("/")
     page.locator("details summary").click()

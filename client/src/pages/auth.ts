@@ -66,7 +66,10 @@ export async function loginPage(ctx: PageContext): Promise<View> {
       providers.append(
         h('div', { class: 'divider' }, h('span', null, 'or')),
         ...list.map((p) =>
-          h('a', { class: 'btn btn-block', href: `/api/auth/oidc/${encodeURIComponent(p.id)}/login` }, `Continue with ${p.name}`),
+          h('a', {
+            class: 'btn btn-block',
+            href: `/api/auth/oidc/${encodeURIComponent(p.id)}/login?next=${encodeURIComponent(next)}`,
+          }, `Continue with ${p.name}`),
         ),
       );
     })
