@@ -240,6 +240,17 @@ def test_interview_from_schedule_to_record(
     expect(interviewer.get_by_label("Private notes (only you see these)")).to_have_value(
         "Clear about complexity."
     )
+    # The replay rebuilds the code from the update log, step by step.
+    interviewer.get_by_role("button", name="Load replay").click()
+    replay_code = interviewer.get_by_label("Code at this point")
+    expect(replay_code).to_have_text(FINAL)
+    slider = interviewer.get_by_label("Replay position")
+    steps = int(slider.get_attribute("max") or 0)
+    assert steps > len(TOP_LINE) + len(BOTTOM_LINE), steps  # about one update per keystroke
+    slider.evaluate("(el) => { el.value = '0'; el.dispatchEvent(new Event('input')); }")
+    expect(replay_code).to_have_text("")
+    slider.press("End")
+    expect(replay_code).to_have_text(FINAL)
     interviewer.get_by_label("Recommendation").select_option("hire")
     interviewer.get_by_role("button", name="Save").click()
     expect(interviewer.get_by_role("status").filter(has_text="Saved.")).to_be_visible()

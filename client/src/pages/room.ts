@@ -444,7 +444,8 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   const markEnded = (finalInfo: { ended_at?: string } | null): void => {
     ended = true;
     editor.setReadOnly(true);
-    notesEditor?.setReadOnly(false);
+    // The room refuses updates once ended: notes continue on the record page.
+    notesEditor?.setReadOnly(true);
     applyRunPermission();
     banner.hidden = false;
     banner.className = 'room-banner banner-ended';
