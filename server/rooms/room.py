@@ -343,6 +343,9 @@ class Room:
         try:
             produced = doc.apply(payload)
         except UpdateRejectedError as exc:
+            if exc.code == "update_not_applied":
+                # Ask for what is missing: a y-protocols client answers step 1 with step 2.
+                await self.emitter.emit(event, encode_sync(SYNC_STEP1, doc.state_vector()), [sid])
             raise RoomError(exc.code, exc.message) from None
         if not produced:
             return self.log.appended

@@ -353,8 +353,11 @@ async def test_bad_events_are_refused_and_the_connection_survives(
     seen_by_client_only = other.get_state()
     other_text.insert(2, "c")
     gap = other.get_update(seen_by_client_only)  # "c" needs "ab", which the server never got
+    steps_before = len(grace.events["sync:message"])
     reply = await grace.call("sync:message", encode_sync(SYNC_UPDATE, gap))
     assert reply["error"]["code"] == "update_not_applied"
+    # The server also asked for what it lacks (a sync step 1 to the sender).
+    await grace.wait_for("sync:message", lambda _: len(grace.events["sync:message"]) > steps_before)
 
     refusals = [r for r in caplog.records if r.name == "server.rooms.events"]
     assert any("admin:drop_tables" in r.getMessage() for r in refusals)  # a log line each
