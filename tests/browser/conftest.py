@@ -4,7 +4,7 @@
   data dir, SQLite, outbox mail, the test OpenID Connect provider as "Test IdP", and the real
   Docker engine when it can run Python (else the fake; ``onsite_server.engine`` says which).
   Builds ``client/dist`` first if it is missing.
-* ``browser`` (session) — Chromium with fake camera/microphone devices (auto-accepted).
+* ``browser`` (module) — Chromium with fake camera/microphone devices (auto-accepted).
 * ``open_page`` — a new isolated browser context (its own cookies, like another person's browser)
   and page; every console error and uncaught page error is collected and the test fails on any.
 * ``output_dir`` — where screenshots go: ``$ONSITE_TEST_OUTPUT`` (default ``test-output/``).
@@ -126,8 +126,11 @@ def onsite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OnsiteSe
         process.stdout.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    # Module scope, not session: while Playwright's sync API is open it leaves its event loop
+    # marked as running in this thread, and pytest-asyncio's tests after ours would refuse to
+    # start ("Runner.run() cannot be called from a running event loop").
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
