@@ -2,6 +2,7 @@
 
 Each pooled container runs the launcher, which (after the language's optional ``warm`` step) sits
 blocked reading its attached stdin, so a run skips container creation and start-up. A container
+joins the pool only once its warm step is done (the launcher's ready line). A container
 is handed out once and destroyed after its run; the pool refills in background threads, never on
 the event loop. Only runs whose container-level limits equal the language's defaults use the pool
 (other limits need a container created for them).
@@ -26,6 +27,7 @@ log = logging.getLogger(__name__)
 
 _CONTAINER_LIMITS = ("memory_mb", "pids", "cpus", "nofile", "fsize_mb", "tmpfs_mb")
 _RETRY_AFTER_FAILURE_S = 5.0
+_WARM_TIMEOUT_S = 120.0
 
 
 def container_limits_match(a: Limits, b: Limits) -> bool:
@@ -106,6 +108,10 @@ class WarmPool:
             sandbox = Sandbox.launch(
                 self._client, language, language.limits, pool=True, owner=self._owner
             )
+            if not sandbox.wait_ready(_WARM_TIMEOUT_S):
+                sandbox.destroy()
+                sandbox = None
+                raise RuntimeError("its warm step did not finish")
         except Exception as exc:  # docker down, image missing: the run path reports it
             log.warning("warm pool: cannot start a %s container: %s", language.id, exc)
             with self._lock:

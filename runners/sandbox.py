@@ -45,6 +45,7 @@ ENVIRONMENT = {
 }
 """The whole environment of a run: nothing of the host's leaks in."""
 
+READY_LINE = b"#ONSITE-READY\n"
 TRAILER_SLACK = 160
 """Bytes of stdout allowed past the cap for the launcher's trailer."""
 
@@ -121,6 +122,38 @@ class Sandbox:
     raw_socket: socket.socket
     """The socket under the SDK's ``SocketIO`` wrapper (whose ``close`` forgets it)."""
     created_at: float = field(default_factory=time.monotonic)
+    early: bytes = b""
+    """Attach-stream bytes read while waiting for the ready line (normally none)."""
+    ready: bool = False
+    """The launcher finished its warm step (its ready line has been read and dropped)."""
+
+    def wait_ready(self, timeout_s: float) -> bool:
+        """Block until the launcher's warm step is done, so the pool hands out warm containers."""
+        deadline = time.monotonic() + timeout_s
+        buffer = b""
+        stderr = b""
+        while READY_LINE not in stderr:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            self.raw_socket.settimeout(remaining)
+            try:
+                chunk = self.raw_socket.recv(1 << 12)
+            except OSError:
+                return False
+            if not chunk:
+                return False
+            buffer += chunk
+            while len(buffer) >= 8:
+                kind, size = struct.unpack(">BxxxL", buffer[:8])
+                if len(buffer) < 8 + size:
+                    break
+                if kind == 2:
+                    stderr += buffer[8 : 8 + size]
+                buffer = buffer[8 + size :]
+        self.early = buffer
+        self.ready = True
+        return True
 
     @classmethod
     def launch(
@@ -241,7 +274,7 @@ class _Execution:
         self.stdin = stdin
         self.times = times
         self.cap = times.output_bytes
-        self.pending = b""
+        self.pending = sandbox.early
         self.streams = _Streams()
         self.compile_stage: Stage | None = None
         self.compile_failed_status: int | None = None
@@ -376,6 +409,8 @@ class _Execution:
                     message="the compiler ran out of memory" if oom else None,
                 )
         self.streams.stdout = bytearray(rest)
+        if not self.sandbox.ready and self.streams.stderr.startswith(READY_LINE):
+            del self.streams.stderr[: len(READY_LINE)]
         # stderr is not cut at the record: the program's first frames may already be in the
         # buffer (read in the same chunk), and the launcher itself writes nothing there.
         self.run_started = time.monotonic()
