@@ -136,3 +136,19 @@ def test_slow_compilation_is_a_time_limit(harness: EngineHarness) -> None:
     assert result.status is Verdict.TIME_LIMIT, result
     assert result.run is None and result.compile is not None
     assert result.message is not None and "compil" in result.message
+
+
+@pytest.mark.parametrize("language", ["python", "c", "cpp", "java"])
+def test_output_before_a_time_limit_is_kept(harness: EngineHarness, language: str) -> None:
+    sources = {
+        "python": "print('started', flush=False)\nwhile True:\n    pass\n",
+        "c": '#include <stdio.h>\nint main(void) { printf("started\\n");'
+        " volatile int x = 0; for (;;) x++; }\n",
+        "cpp": '#include <iostream>\nint main() { std::cout << "started\\n";'
+        " volatile int x = 0; for (;;) x++; }\n",
+        "java": "public class Main { public static void main(String[] a) {"
+        ' System.out.println("started"); while (true) {} } }\n',
+    }
+    result = harness.run(language, sources[language], run_timeout_ms=1500)
+    assert result.status is Verdict.TIME_LIMIT
+    assert result.run is not None and result.run.stdout == "started\n"
