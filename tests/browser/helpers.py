@@ -71,3 +71,8 @@ UNNAMED_CONTROLS_JS = """() => {
 def assert_controls_named(page: Page) -> None:
     unnamed = page.evaluate(UNNAMED_CONTROLS_JS)
     assert unnamed == [], f"controls without an accessible name on {page.url}: {unnamed}"
+
+
+def wait_editable(page: Page) -> None:
+    """The shared editor accepts typing once the room's first sync is done."""
+    expect(page.locator(".editor-host .cm-content")).to_have_attribute("contenteditable", "true")

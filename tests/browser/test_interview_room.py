@@ -15,7 +15,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ConsoleErrors, OnsiteServer, PageFactory
-from tests.browser.helpers import assert_controls_named, editor_text, register, wait_editor_text
+from tests.browser.helpers import (
+    assert_controls_named,
+    editor_text,
+    register,
+    wait_editable,
+    wait_editor_text,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -116,6 +122,7 @@ def test_interview_from_schedule_to_record(
     candidate.get_by_label("Your name").fill("Grace Hopper")
     candidate.get_by_role("button", name="Join interview").click()
     expect(candidate.locator(".conn")).to_have_text("Connected")
+    wait_editable(candidate)
     wait_editor_text(candidate, editor_text(interviewer))
 
     # ---- the language lives in the shared document: both switch, the untouched stub follows --
@@ -188,6 +195,7 @@ def test_interview_from_schedule_to_record(
     # ---- the candidate reloads the tab: same person, same code, video back -------------------
     candidate.reload()
     expect(candidate.locator(".conn")).to_have_text("Connected")
+    wait_editable(candidate)
     wait_editor_text(candidate, FINAL)
     expect(candidate.locator(".chat-list")).to_contain_text("Hi Ada, thanks!")
     expect(interviewer.locator(".people .person")).to_have_count(2)

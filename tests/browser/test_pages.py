@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ConsoleErrors, OnsiteServer, PageFactory
-from tests.browser.helpers import PASSWORD, register, wait_editor_text
+from tests.browser.helpers import PASSWORD, register, wait_editable, wait_editor_text
 from tests.support.mail import read_outbox, token_from_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -265,6 +265,7 @@ def test_every_language_is_highlighted_and_the_editor_restyles_in_place(
     create_interview(page, "Polyglot", "Linus")
     page.get_by_role("link", name="Open room").click()
     expect(page.locator(".conn")).to_have_text("Connected")
+    wait_editable(page)
     select = page.get_by_label("Language")
     languages = page.request.get("/api/languages").json()
     assert len(languages) == (13 if onsite_server.engine == "docker" else 2)  # FakeEngine has 2

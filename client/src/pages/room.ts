@@ -12,14 +12,15 @@ import { h, replaceChildren } from '../core/dom';
 import { CODE_DOC, EV, limit, NOTES_DOC } from '../core/protocol';
 import type { ChatMessage } from '../room/chatCore';
 import { ChatPanel } from '../room/chatPanel';
-import { type CollabEditor, createCollabEditor, type Theme } from '../room/collab';
+import { type CollabEditor, createCollabEditor } from '../room/collab';
+import { sharedEditorPane } from '../room/editorPane';
 import { dropGrant, loadGrant } from '../room/grant';
 import { type InvitePanel, invitePanel } from '../room/invitePanel';
 import { type Participant, peersToLink } from '../room/mediaCore';
 import type { SignalKind } from '../room/peer';
 import { type RunFinishedInfo, RunPanel, type RunStartedInfo } from '../room/runPanel';
 import { type RoomAuth, RoomSocket } from '../room/socket';
-import { colourFor, lighten, shouldReplaceCode } from '../room/stubs';
+import { colourFor, lighten } from '../room/stubs';
 import { sideTabs, type TabSpec } from '../room/sideTabs';
 import { VideoCall } from '../room/video';
 import { YSocketSync } from '../room/ysync';
@@ -43,26 +44,12 @@ interface RoomError {
   event?: string | null;
 }
 
-const PREFS_KEY = 'onsite.editor';
-
 /** Server messages are lower-case clauses ("the interview is completed"); show them as sentences. */
 function sentence(text: string): string {
   const t = text.trim();
   if (!t) return 'Something went wrong.';
   const capital = t.charAt(0).toUpperCase() + t.slice(1);
   return /[.!?]$/.test(capital) ? capital : `${capital}.`;
-}
-
-function loadPrefs(): { theme: Theme; fontSize: number } {
-  try {
-    const raw = JSON.parse(localStorage.getItem(PREFS_KEY) ?? '{}') as { theme?: string; fontSize?: number };
-    return {
-      theme: raw.theme === 'dark' ? 'dark' : 'light',
-      fontSize: typeof raw.fontSize === 'number' && raw.fontSize >= 10 && raw.fontSize <= 28 ? raw.fontSize : 14,
-    };
-  } catch {
-    return { theme: 'light', fontSize: 14 };
-  }
 }
 
 export async function roomPage(ctx: PageContext): Promise<View> {
@@ -102,7 +89,6 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   const { interviewId, grant, user, record, languages } = setup;
   const isInterviewer = grant === null;
   const selfName = grant?.name ?? user?.name ?? 'Interviewer';
-  const prefs = loadPrefs();
   const disposers: (() => void)[] = [];
 
   // ---- shared documents ---------------------------------------------------------------------
@@ -164,15 +150,6 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     endArea);
 
   // ---- editor and its toolbar ---------------------------------------------------------------
-  const stubs = languages.map((l) => l.stub);
-  const languageSelect = h('select', { id: 'room-language', 'aria-label': 'Language' },
-    languages.map((l) => h('option', { value: l.id }, `${l.name} (${l.version})`)));
-  if (languages.length === 0) languageSelect.appendChild(h('option', { value: 'python' }, 'Python'));
-  const fontSelect = h('select', { id: 'room-font', 'aria-label': 'Font size' },
-    [12, 13, 14, 16, 18, 20, 24].map((px) => h('option', { value: String(px), selected: px === prefs.fontSize }, `${px}px`)));
-  let theme: Theme = prefs.theme;
-  const themeButton = h('button', { type: 'button', class: 'btn btn-small', 'aria-pressed': String(theme === 'dark') }, theme === 'dark' ? 'Light theme' : 'Dark theme');
-  const editorHost = h('div', { class: 'editor-host' });
   const runPanel = new RunPanel((stdin) => {
     try {
       socket.emit(EV.runStart, stdin ? { stdin } : {});
@@ -180,60 +157,19 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
       runPanel.failed(error instanceof Error ? error.message : 'Could not start the run.');
     }
   }, limit('stdin_max_chars', 65536));
-
-  const editor: CollabEditor = createCollabEditor({
-    parent: editorHost,
-    text: code,
+  const pane = sharedEditorPane({
+    doc,
+    code,
+    meta,
     awareness,
-    language: meta.get('language') ?? record?.language ?? 'python',
-    readOnly: true, // until the room says we may write
-    theme,
-    fontSize: prefs.fontSize,
-    label: 'Shared code editor',
-    keys: [{ key: 'Mod-Enter', run: () => { runPanel.requestRun(); return true; } }],
+    languages,
+    fallbackLanguage: record?.language ?? 'python',
+    footer: runPanel.el,
+    onRunKey: () => runPanel.requestRun(),
   });
-  disposers.push(() => editor.destroy());
-
-  const savePrefs = (): void => localStorage.setItem(PREFS_KEY, JSON.stringify({ theme, fontSize: Number(fontSelect.value) }));
-  themeButton.addEventListener('click', () => {
-    theme = theme === 'dark' ? 'light' : 'dark';
-    editor.setTheme(theme);
-    themeButton.textContent = theme === 'dark' ? 'Light theme' : 'Dark theme';
-    themeButton.setAttribute('aria-pressed', String(theme === 'dark'));
-    editorHost.classList.toggle('dark', theme === 'dark');
-    savePrefs();
-  });
-  editorHost.classList.toggle('dark', theme === 'dark');
-  fontSelect.addEventListener('change', () => {
-    editor.setFontSize(Number(fontSelect.value));
-    savePrefs();
-  });
-
-  const applyLanguage = (): void => {
-    const id = meta.get('language');
-    if (!id) return;
-    if (languageSelect.value !== id) languageSelect.value = id;
-    editor.setLanguage(id);
-  };
-  meta.observe(applyLanguage);
-  languageSelect.addEventListener('change', () => {
-    const next = languages.find((l) => l.id === languageSelect.value);
-    doc.transact(() => {
-      meta.set('language', languageSelect.value);
-      if (next && shouldReplaceCode(code.toString(), stubs)) {
-        code.delete(0, code.length);
-        code.insert(0, next.stub);
-      }
-    });
-  });
-
-  const editorPane = h('section', { class: 'editor-pane', 'aria-label': 'Code' },
-    h('div', { class: 'editor-toolbar' },
-      h('label', { for: 'room-language', class: 'sr-only' }, 'Language'), languageSelect,
-      h('label', { for: 'room-font', class: 'sr-only' }, 'Font size'), fontSelect,
-      themeButton),
-    editorHost,
-    runPanel.el);
+  const applyLanguage = pane.applyLanguage;
+  disposers.push(() => pane.destroy());
+  const editorPane = pane.el;
 
   // ---- side panels: chat, notes, invite -----------------------------------------------------
   let selfId = grant?.participant_id ?? '';
@@ -362,7 +298,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     candidateCanRun = w.settings.candidate_can_run !== false;
     invite?.setCandidateCanRun(candidateCanRun);
     if (w.read_only) markEnded(null);
-    else editor.setReadOnly(false);
+    else void codeSync.whenSynced().then(() => { if (!ended) pane.setEditable(true); });
     applyRunPermission();
     if (w.run_in_flight) runPanel.started(w.run_in_flight);
     if (!video && !w.read_only) {
@@ -443,7 +379,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
 
   const markEnded = (finalInfo: { ended_at?: string } | null): void => {
     ended = true;
-    editor.setReadOnly(true);
+    pane.setEditable(false);
     // The room refuses updates once ended: notes continue on the record page.
     notesEditor?.setReadOnly(true);
     applyRunPermission();
