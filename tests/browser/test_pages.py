@@ -167,6 +167,18 @@ def test_records_search_sort_bin_and_schedule_changes(
     page.get_by_label("Status").select_option("")
     expect(rows).to_have_count(3)
 
+    # Pages: two per page gives two pages; the pager walks them.
+    page.goto("/?per_page=2&sort=title&order=asc")
+    expect(rows).to_have_count(2)
+    expect(page.get_by_text("Page 1 of 2")).to_be_visible()
+    page.get_by_role("button", name="Next →").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Zeta systems")
+    expect(page.get_by_role("button", name="Next →")).to_be_disabled()
+    page.get_by_role("button", name="← Previous").click()
+    expect(rows.first).to_contain_text("Alpha frontend")
+    page.goto("/")
+
     # Bin: move one there, restore it, move it again and delete it for good.
     page.get_by_role("link", name="Mid API").click()
     page.get_by_role("button", name="Move to bin").click()
