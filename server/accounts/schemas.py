@@ -5,11 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
 # Length in characters here; the 8..72 *bytes* rule is checked in kit.security before hashing.
 Password = Annotated[str, Field(min_length=1, max_length=256)]
-DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+def _stripped_not_blank(value: str) -> str:
+    stripped = value.strip()
+    if not stripped:
+        raise ValueError("must not be blank")
+    return stripped
+
+
+# Lengths apply to the text as sent (as OpenAPI says); blanks around it are then removed.
+DisplayName = Annotated[
+    str, Field(min_length=1, max_length=200), AfterValidator(_stripped_not_blank)
+]
 Token = Annotated[str, Field(min_length=1, max_length=512)]
 
 

@@ -1,8 +1,10 @@
-"""OpenAPI details quart-schema leaves out: responses without a body (204, 302).
+"""OpenAPI details quart-schema leaves out.
 
-Document them with ``@document_response(NoContent, 204)`` or ``@document_response(Redirect,
-302)``; the provider below renders those as a description without ``content`` so clients and
-schemathesis do not expect a JSON body.
+* Responses without a body (204, 302): document them with ``@document_response(NoContent, 204)``
+  or ``@document_response(Redirect, 302)``; they render without ``content``.
+* Refusals any body-taking operation can answer whatever its handler does — malformed or invalid
+  JSON (400), too large (413), not JSON (415) — are added to every operation with a request body,
+  in the shared error shape, so no slice can forget them.
 """
 
 from __future__ import annotations
@@ -31,7 +33,42 @@ _BODYLESS: dict[type[Any], dict[str, Any]] = {
 }
 
 
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        }
+    },
+}
+BODY_REFUSALS = {
+    400: "The body is not valid JSON or does not match the schema.",
+    413: "The body is too large.",
+    415: "The body is not JSON.",
+}
+
+
 class OnsiteOpenAPIProvider(OpenAPIProvider):
+    def schema(self) -> dict[str, Any]:
+        spec = super().schema()
+        for item in spec.get("paths", {}).values():
+            for operation in item.values():
+                if not isinstance(operation, dict) or "requestBody" not in operation:
+                    continue
+                responses = operation.setdefault("responses", {})
+                for status, description in BODY_REFUSALS.items():
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {"application/json": {"schema": ERROR_SCHEMA}},
+                        },
+                    )
+        return spec
+
     def build_response_object(
         self, model: type[Model], headers_model: type[Model] | None
     ) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -147,6 +147,12 @@ async def test_openapi_and_docs(app: Quart) -> None:
     error_schema = login["responses"]["401"]["content"]["application/json"]["schema"]
     assert "error" in error_schema["properties"]
     assert not any(p == "/" or p.startswith("/{") for p in spec["paths"])
+    with_body = [
+        op for item in spec["paths"].values() for op in item.values() if "requestBody" in op
+    ]
+    assert len(with_body) >= 8
+    for operation in with_body:  # refusals every body-taking route can answer
+        assert {"400", "413", "415"} <= set(operation["responses"])
     logout = spec["paths"]["/api/auth/logout"]["post"]["responses"]["204"]
     assert "content" not in logout
     docs = await client.get("/docs")
