@@ -36,7 +36,10 @@ def log_in(page: Page, email: str, password: str) -> None:
 
 
 def test_accounts_login_reset_and_two_step_deletion(
-    open_page: PageFactory, onsite_server: OnsiteServer, console_errors: ConsoleErrors
+    open_page: PageFactory,
+    onsite_server: OnsiteServer,
+    console_errors: ConsoleErrors,
+    output_dir: Path,
 ) -> None:
     page = open_page("user")
     # A signed-out visit to a private page goes to the login and comes back after it.
@@ -50,6 +53,7 @@ def test_accounts_login_reset_and_two_step_deletion(
     log_in(page, email, "not the password")
     expect(page.get_by_role("alert")).not_to_be_empty()
     expect(page).to_have_url(f"{onsite_server.url}/login")
+    page.screenshot(path=str(output_dir / "login-refused.png"))
 
     # Forgot → e-mailed link → new password → log in with it.
     page.get_by_role("link", name="Forgot your password?").click()
@@ -95,6 +99,7 @@ def test_accounts_login_reset_and_two_step_deletion(
     page.get_by_role("button", name="Revoke").click()
     expect(page.get_by_text("No API keys yet.")).to_be_visible()
     assert page.request.get("/api/auth/me", headers=bearer).status == 401
+    page.screenshot(path=str(output_dir / "account.png"), full_page=True)
 
     # Deletion: password, then the e-mailed confirmation link.
     page.get_by_label("Confirm with your password").fill("a brand new secret")

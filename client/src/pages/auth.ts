@@ -249,6 +249,7 @@ function apiKeysSection(): HTMLElement {
               onclick: async () => {
                 try {
                   await http.delete(`/api/keys/${encodeURIComponent(k.id)}`);
+                  shown.replaceChildren();
                   await load();
                 } catch (error) {
                   alert.show(errorText(error));
