@@ -131,7 +131,9 @@ def test_sign_in_with_openid_connect(
 
 def create_interview(page: Page, title: str, candidate: str) -> None:
     page.goto("/")
-    page.locator("details summary").click()
+    expect(page.locator(".table-host > *")).to_have_count(1)  # the list has rendered
+    page.get_by_text("New interview without an invitation").click()
+    expect(page.get_by_label("Title")).to_be_visible()
     page.get_by_label("Title").fill(title)
     page.get_by_label("Candidate name").fill(candidate)
     page.get_by_role("button", name="Create interview").click()
