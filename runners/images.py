@@ -24,7 +24,7 @@ from typing import Any
 import docker
 
 from runners.catalogue import Catalogue
-from runners.sandbox import SANDBOX_LABEL, destroy
+from runners.sandbox import reap_leftovers
 from runners.settings import EngineSettings
 
 HASH_LABEL = "onsite.hash"
@@ -286,11 +286,10 @@ class ImageManager:
 
     def prune(self, progress: Progress) -> int:
         """Remove leftover sandbox containers and onsite images that are stale or unused."""
-        removed = 0
-        for container in self.client.api.containers(all=True, filters={"label": SANDBOX_LABEL}):
-            destroy(self.client, container["Id"])
-            removed += 1
-            progress(f"removed sandbox container {container['Id'][:12]}")
+        # Containers of a live engine (say the running server's pool) stay; a dead one's go.
+        removed = reap_leftovers(self.client)
+        if removed:
+            progress(f"removed {removed} sandbox container(s) left by engines no longer running")
         current = {tag: content_hash(self.specs, tag) for tag in self.specs}
         for image in self.client.api.images(filters={"label": HASH_LABEL}):
             tags = [t for t in image.get("RepoTags") or [] if t != "<none>:<none>"]

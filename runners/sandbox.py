@@ -491,7 +491,7 @@ class _Execution:
         cpu: int | None,
         mem: int | None,
     ) -> Stage:
-        out, err = self.streams.stdout, self.streams.stderr
+        out, err = _without_bom(self.streams.stdout), _without_bom(self.streams.stderr)
         return Stage(
             stdout=_text(out[: self.cap]),
             stderr=_text(err[: self.cap]),
@@ -543,6 +543,12 @@ class _Execution:
 
     def _internal(self, message: str) -> RunResult:
         return RunResult(Verdict.INTERNAL_ERROR, self.sandbox.language.id, message=message)
+
+
+def _without_bom(data: bytearray) -> bytearray:
+    """Mono writes a byte-order mark first once a program sets ``Console.OutputEncoding`` to
+    UTF-8; no user expects to see it in the output panel."""
+    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
 
 
 def _text(data: bytes | bytearray) -> str:

@@ -152,3 +152,19 @@ def test_output_before_a_time_limit_is_kept(harness: EngineHarness, language: st
     result = harness.run(language, sources[language], run_timeout_ms=1500)
     assert result.status is Verdict.TIME_LIMIT
     assert result.run is not None and result.run.stdout == "started\n"
+
+
+def test_csharp_utf8_output_encoding_prints_no_bom(harness: EngineHarness) -> None:
+    source = (
+        "using System; using System.Text;\nclass X { static void Main() {"
+        ' Console.OutputEncoding = Encoding.UTF8; Console.WriteLine("héllo ✓"); } }\n'
+    )
+    result = harness.run("csharp", source)
+    assert result.status is Verdict.OK and result.run is not None
+    assert (result.run.stdout, result.run.stderr) == ("héllo ✓\n", "")
+
+
+def test_php_warning_is_shown_once_on_stderr(harness: EngineHarness) -> None:
+    result = harness.run("php", "<?php\ntrigger_error('careful', E_USER_WARNING);\necho 'on';\n")
+    assert result.status is Verdict.OK and result.run is not None
+    assert result.run.stderr.count("careful") == 1 and result.run.stdout == "on"
