@@ -311,4 +311,19 @@ def test_every_language_is_highlighted_and_the_editor_restyles_in_place(
     page.keyboard.type("// still here")
     expect(page.locator(".editor-host .cm-content")).to_contain_text("// still here")
 
+    # A flood of output: the verdict says so and the cut is shown, not hidden.
+    select.select_option("python")
+    page.locator(".editor-host .cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text("print('x' * 300000)\n")
+    page.get_by_role("button", name="Run").click()
+    verdict = page.locator(".run-output [data-verdict]")
+    if onsite_server.engine == "docker":
+        expect(verdict).to_have_attribute("data-verdict", "output_limit", timeout=60_000)
+        expect(verdict).to_have_text("Output limit exceeded")
+        expect(page.get_by_role("note")).to_contain_text("Output truncated")
+    else:  # FakeEngine echoes stdin: an ok run with no output
+        expect(verdict).to_have_attribute("data-verdict", "ok", timeout=60_000)
+        expect(page.locator(".run-output .out-text").first).to_have_text("(no output)")
+
     assert unexpected(console_errors) == []
