@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (test programs are data: one-line sources read better unwrapped)
 """Per-language test programs: what a candidate would type, one idiom per language.
 
 ``SUM`` reads integers line by line from stdin, prints ``Σ=<sum> 🚀`` on stdout (non-ASCII, an
@@ -69,7 +70,7 @@ public class Main {
     }
 }
 """,
-        crash='public class Main { public static void main(String[] a) { throw new IllegalStateException("boom"); } }\n',  # noqa: E501
+        crash='public class Main { public static void main(String[] a) { throw new IllegalStateException("boom"); } }\n',
         loop="public class Main { public static void main(String[] a) { while (true) {} } }\n",
         broken='public class Main { public static void main(String[] a) { int x = "s"; } }\n',
     ),
@@ -218,4 +219,23 @@ $stderr.puts "done"
         crash='raise "boom"\n',
         loop="loop {}\n",
     ),
+}
+
+
+ECHO_INPUT = "héllo → 🚀\n"
+"""Read back by ``ECHO_LINE`` programs: stdin must be decoded as UTF-8 in every language."""
+ECHO_LINE: dict[str, str] = {
+    "c": '#include <stdio.h>\n#include <string.h>\nint main(void){char b[256]; if(fgets(b,sizeof b,stdin)){b[strcspn(b,"\\n")]=0; printf("[%s]\\n", b);} return 0;}\n',
+    "cpp": '#include <iostream>\n#include <string>\nint main(){std::string s; std::getline(std::cin, s); std::cout << "[" << s << "]" << std::endl;}\n',
+    "java": 'import java.util.*;\npublic class Main { public static void main(String[] a) { Scanner sc = new Scanner(System.in); String s = sc.nextLine(); System.out.println("[" + s + "] " + s.length()); } }\n',
+    "python": 's = input()\nprint(f"[{s}] {len(s)}")\n',
+    "csharp": 'using System; class P { static void Main() { var s = Console.ReadLine(); Console.WriteLine("[" + s + "] " + s.Length); } }\n',
+    "go": 'package main\nimport ("bufio";"fmt";"os")\nfunc main(){ r := bufio.NewReader(os.Stdin); s, _ := r.ReadString(10); fmt.Printf("[%s] %d\\n", s[:len(s)-1], len([]rune(s))-1) }\n',
+    "javascript": "const s = std.in.getline(); console.log(`[${s}] ${s.length}`);\n",
+    "node": 'const s = require("fs").readFileSync(0, "utf8").split("\\n")[0]; console.log(`[${s}] ${s.length}`);\n',
+    "php": '<?php\n$s = rtrim(fgets(STDIN), "\\n"); echo "[$s] ", mb_strlen($s), "\\n";\n',
+    "perl": 'use utf8; use open qw(:std :encoding(UTF-8)); my $s = <STDIN>; chomp $s; print "[$s] ", length($s), "\\n";\n',
+    "typescript": 'import * as fs from "fs";\nconst s: string = fs.readFileSync(0, "utf8").split("\\n")[0];\nconsole.log(`[${s}] ${s.length}`);\n',
+    "kotlin": 'fun main() { val s = readLine()!!; println("[$s] ${s.length}") }\n',
+    "ruby": 's = gets.chomp\nputs "[#{s}] #{s.length}"\n',
 }

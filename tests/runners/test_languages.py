@@ -8,7 +8,7 @@ import pytest
 
 from runners.contract import Verdict
 from tests.runners.conftest import EngineHarness
-from tests.runners.programs import PROGRAMS, SUM_INPUT, SUM_OUTPUT
+from tests.runners.programs import ECHO_INPUT, ECHO_LINE, PROGRAMS, SUM_INPUT, SUM_OUTPUT
 
 pytestmark = pytest.mark.docker
 
@@ -168,3 +168,10 @@ def test_php_warning_is_shown_once_on_stderr(harness: EngineHarness) -> None:
     result = harness.run("php", "<?php\ntrigger_error('careful', E_USER_WARNING);\necho 'on';\n")
     assert result.status is Verdict.OK and result.run is not None
     assert result.run.stderr.count("careful") == 1 and result.run.stdout == "on"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_utf8_stdin_is_decoded(harness: EngineHarness, language: str) -> None:
+    result = harness.run(language, ECHO_LINE[language], ECHO_INPUT)
+    assert result.status is Verdict.OK, result
+    assert result.run is not None and result.run.stdout.startswith("[héllo → 🚀]"), result.run
