@@ -58,6 +58,17 @@ def wait_remote_video(page: Page, within_s: float = 30.0) -> None:
     raise AssertionError(f"{who} gets no remote video frames: {page.evaluate(VIDEO_STATE)}")
 
 
+def wait_peer_connected(page: Page, within_s: float = 30.0) -> None:
+    """Polls until one remote tile's peer connection is connected; else says what each had."""
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        if page.locator(".tile[data-state='connected']").count() == 1:
+            return
+        page.wait_for_timeout(250)
+    who = "interviewer" if page.locator(".as-interviewer").count() else "candidate"
+    raise AssertionError(f"{who} has no connected peer: {page.evaluate(VIDEO_STATE)}")
+
+
 def focus_editor(page: Page) -> None:
     page.locator(".editor-host .cm-content").click()
 
@@ -168,7 +179,7 @@ def test_interview_from_schedule_to_record(
 
     # ---- video both ways ----------------------------------------------------------------------
     for page in (interviewer, candidate):
-        expect(page.locator(".tile[data-state='connected']")).to_have_count(1, timeout=30_000)
+        wait_peer_connected(page)
         wait_remote_video(page)
     interviewer.get_by_role("button", name="Mute").click()
     expect(interviewer.get_by_role("button", name="Unmute")).to_have_attribute(
@@ -200,7 +211,7 @@ def test_interview_from_schedule_to_record(
     expect(candidate.locator(".chat-list")).to_contain_text("Hi Ada, thanks!")
     expect(interviewer.locator(".people .person")).to_have_count(2)
     for page in (interviewer, candidate):
-        expect(page.locator(".tile[data-state='connected']")).to_have_count(1, timeout=30_000)
+        wait_peer_connected(page)
         wait_remote_video(page)
 
     interviewer.screenshot(path=str(output_dir / "room-interviewer.png"))

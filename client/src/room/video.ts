@@ -7,6 +7,10 @@ import { h } from '../core/dom';
 import { describeMediaError, isPolite } from './mediaCore';
 import { PeerLink, type SignalKind } from './peer';
 
+const MEDIA_WAIT_MS = 8000;
+const CONNECT_WATCHDOG_MS = 8000;
+const MAX_RESTARTS = 3;
+
 export interface VideoCallOptions {
   selfId: string;
   selfName: string;
@@ -50,6 +54,15 @@ export class VideoCall {
   private micOn: boolean;
   private camOn: boolean;
   private disposed = false;
+  /**
+   * Peer connections start once the local camera is settled (granted, refused, or slow): a link
+   * made before the tracks exist must add them later by renegotiating, and that race lost the
+   * video of one side now and then. A prompt left unanswered holds the links back at most
+   * MEDIA_WAIT_MS; after that they start receive-only and the tracks join when they come.
+   */
+  private mediaSettled = false;
+  private readonly settledWaiters: (() => void)[] = [];
+  private readonly restarts = new Map<string, number>();
 
   constructor(private readonly options: VideoCallOptions) {
     this.micOn = options.want.audio;
@@ -77,6 +90,27 @@ export class VideoCall {
 
   /** Opens the camera and microphone; a refusal is shown, and the call goes on receive-only. */
   async start(): Promise<void> {
+    const timer = window.setTimeout(() => this.settle(), MEDIA_WAIT_MS);
+    try {
+      await this.openCamera();
+    } finally {
+      window.clearTimeout(timer);
+      this.settle();
+    }
+  }
+
+  private settle(): void {
+    if (this.mediaSettled) return;
+    this.mediaSettled = true;
+    for (const resolve of this.settledWaiters.splice(0)) resolve();
+  }
+
+  private whenSettled(): Promise<void> {
+    if (this.mediaSettled) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
+  }
+
+  private async openCamera(): Promise<void> {
     if (!navigator.mediaDevices?.getUserMedia) {
       this.showNotice(describeMediaError({ name: 'TypeError' }));
     } else {
@@ -136,7 +170,38 @@ export class VideoCall {
     tile.el.dataset['peer'] = peerId;
     this.links.set(peerId, { link, tile, name });
     this.grid.appendChild(tile.el);
-    link.connect();
+    const start = (): void => {
+      if (this.links.get(peerId)?.link !== link) return;
+      link.connect();
+      this.watch(peerId, link);
+    };
+    if (this.mediaSettled) start();
+    else void this.whenSettled().then(start);
+  }
+
+  /**
+   * A link that has not connected after a while starts over, from the impolite side only (so the
+   * two ends never restart at once): 'bye' makes the peer drop its end, and the fresh offer that
+   * follows makes it a new one. Glare and lost ICE candidates are rare, but they leave a call
+   * silent for good without this.
+   */
+  private watch(peerId: string, link: PeerLink): void {
+    if (isPolite(this.options.selfId, peerId)) return;
+    window.setTimeout(() => {
+      const entry = this.links.get(peerId);
+      if (this.disposed || entry?.link !== link) return;
+      if (link.connection?.connectionState === 'connected') {
+        this.restarts.delete(peerId);
+        return;
+      }
+      const attempts = this.restarts.get(peerId) ?? 0;
+      if (attempts >= MAX_RESTARTS) return;
+      this.restarts.set(peerId, attempts + 1);
+      console.warn(`video link to ${peerId} did not connect; starting over`);
+      this.options.sendSignal(peerId, 'bye', {});
+      this.removePeer(peerId);
+      this.addPeer(peerId, entry.name);
+    }, CONNECT_WATCHDOG_MS);
   }
 
   removeAllPeers(): void {
@@ -160,6 +225,9 @@ export class VideoCall {
       this.removePeer(from);
       return;
     }
+    // Signals wait with the links (in arrival order), so none reaches a connection not yet made.
+    await this.whenSettled();
+    if (this.disposed) return;
     if (!this.links.has(from)) this.addPeer(from, nameOf(from));
     await this.links.get(from)?.link.receive(kind, data);
   }
