@@ -30,6 +30,19 @@ export class PeerLink {
     return this.pc;
   }
 
+  /**
+   * Connected, and our own media is negotiated to go out (if we have any). Judged from this end
+   * only: a peer without a camera sends nothing, and that is not a fault.
+   */
+  get healthy(): boolean {
+    const pc = this.pc;
+    if (!pc || pc.connectionState !== 'connected') return false;
+    if (this.options.localTracks().length === 0) return true;
+    return pc
+      .getTransceivers()
+      .some((t) => t.sender.track !== null && (t.currentDirection === 'sendrecv' || t.currentDirection === 'sendonly'));
+  }
+
   connect(): void {
     if (this.pc) return;
     const pc = new RTCPeerConnection({ iceServers: this.options.iceServers });

@@ -180,27 +180,26 @@ export class VideoCall {
   }
 
   /**
-   * A link that has not connected after a while starts over, from the impolite side only (so the
-   * two ends never restart at once): 'bye' makes the peer drop its end, and the fresh offer that
-   * follows makes it a new one. Glare and lost ICE candidates are rare, but they leave a call
-   * silent for good without this.
+   * A link that is not connected, or does not carry our media out, after a while starts over.
+   * The impolite side restarts it ('bye', then a fresh offer); the polite side asks for that
+   * with a 'bye' marked restart. Glare and lost ICE candidates are rare, but without this they
+   * leave a call silent for good. At most MAX_RESTARTS times per peer.
    */
   private watch(peerId: string, link: PeerLink): void {
-    if (isPolite(this.options.selfId, peerId)) return;
     window.setTimeout(() => {
       const entry = this.links.get(peerId);
       if (this.disposed || entry?.link !== link) return;
-      if (link.connection?.connectionState === 'connected') {
+      if (link.healthy) {
         this.restarts.delete(peerId);
         return;
       }
       const attempts = this.restarts.get(peerId) ?? 0;
       if (attempts >= MAX_RESTARTS) return;
       this.restarts.set(peerId, attempts + 1);
-      console.warn(`video link to ${peerId} did not connect; starting over`);
-      this.options.sendSignal(peerId, 'bye', {});
+      console.warn(`video link to ${peerId} is not flowing; starting over`);
+      this.options.sendSignal(peerId, 'bye', { restart: true });
       this.removePeer(peerId);
-      this.addPeer(peerId, entry.name);
+      if (!isPolite(this.options.selfId, peerId)) this.addPeer(peerId, entry.name);
     }, CONNECT_WATCHDOG_MS);
   }
 
@@ -222,7 +221,14 @@ export class VideoCall {
 
   async receiveSignal(from: string, kind: SignalKind, data: unknown, nameOf: (id: string) => string): Promise<void> {
     if (kind === 'bye') {
+      const name = this.links.get(from)?.name ?? nameOf(from);
       this.removePeer(from);
+      // The polite end asked for a fresh start: the impolite end makes the new offer.
+      const restart = typeof data === 'object' && data !== null && (data as { restart?: unknown }).restart === true;
+      if (restart && !this.disposed && !isPolite(this.options.selfId, from)) {
+        await this.whenSettled();
+        if (!this.links.has(from)) this.addPeer(from, name);
+      }
       return;
     }
     // Signals wait with the links (in arrival order), so none reaches a connection not yet made.
