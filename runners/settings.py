@@ -17,6 +17,9 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS_FILE = REPO_ROOT / "config" / "defaults.toml"
 ENV_PREFIX = "ONSITE_ENGINE_"
+CONFIG_ENV = "ONSITE_CONFIG"
+"""The server's extra settings file; its ``[engine]`` table overrides the defaults file's, so one
+file drives both the server and ``onsite run``."""
 
 
 class SettingsError(ValueError):
@@ -68,13 +71,20 @@ class EngineSettings:
         environ: Mapping[str, str] | None = None,
         **overrides: Any,
     ) -> EngineSettings:
-        """Defaults file, then ``ONSITE_ENGINE_*`` variables, then keyword overrides (tests)."""
-        file = Path(path) if path is not None else DEFAULTS_FILE
-        table: dict[str, Any] = {}
-        if file.exists():
-            with file.open("rb") as fh:
-                table = dict(tomllib.load(fh).get("engine", {}))
+        """Defaults file, then the ``ONSITE_CONFIG`` file, then ``ONSITE_ENGINE_*`` variables,
+        then keyword overrides (tests). ``path`` replaces the defaults file."""
         env = os.environ if environ is None else environ
+        file = Path(path) if path is not None else DEFAULTS_FILE
+        table: dict[str, Any] = _engine_table(file) if file.exists() else {}
+        extra = env.get(CONFIG_ENV, "")
+        if extra:
+            if not Path(extra).is_file():
+                raise SettingsError(f"{CONFIG_ENV}={extra} names no readable file")
+            for key, value in _engine_table(Path(extra)).items():
+                if isinstance(value, Mapping) and isinstance(table.get(key), Mapping):
+                    value = {**table[key], **value}
+                table[key] = value
+            file = Path(extra)
         known = {f.name: f for f in dataclasses.fields(cls)}
         unknown = sorted(set(table) - set(known))
         if unknown:
@@ -105,6 +115,14 @@ class EngineSettings:
         for lang, size in self.pool_sizes.items():
             if size < 0:
                 raise SettingsError(f"[engine] pool_sizes.{lang} must not be negative")
+
+
+def _engine_table(file: Path) -> dict[str, Any]:
+    try:
+        with file.open("rb") as fh:
+            return dict(tomllib.load(fh).get("engine", {}))
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{file} is not valid TOML: {exc}") from None
 
 
 def _parse_env(key: str, text: str, default: Any) -> Any:

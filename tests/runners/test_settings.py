@@ -51,3 +51,32 @@ def test_unknown_key_in_file(tmp_path: Path) -> None:
     file.write_text("[engine]\nmax_concurent_runs = 3\n")
     with pytest.raises(SettingsError, match=r"unknown key.*max_concurent_runs"):
         EngineSettings.load(file, environ={})
+
+
+def test_the_servers_config_file_drives_the_engine_too(tmp_path: Path) -> None:
+    config = tmp_path / "site.toml"
+    config.write_text(
+        '[server]\nport = 9000\n\n[engine]\nmax_concurrent_runs = 9\npool_sizes = { go = 0 }\n'
+    )
+    settings = EngineSettings.load(environ={"ONSITE_CONFIG": str(config)})
+    assert settings.max_concurrent_runs == 9
+    assert settings.pool_size_for("go") == 0
+    # The defaults file's per-language sizes survive next to the new one.
+    defaults = EngineSettings.load(environ={})
+    assert settings.pool_sizes == {**defaults.pool_sizes, "go": 0}
+    # An ONSITE_ENGINE_* variable still wins over the file.
+    env = {"ONSITE_CONFIG": str(config), "ONSITE_ENGINE_MAX_CONCURRENT_RUNS": "3"}
+    assert EngineSettings.load(environ=env).max_concurrent_runs == 3
+
+
+def test_a_bad_config_file_is_refused_by_name(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="ONSITE_CONFIG"):
+        EngineSettings.load(environ={"ONSITE_CONFIG": str(tmp_path / "missing.toml")})
+    typo = tmp_path / "typo.toml"
+    typo.write_text("[engine]\nmax_concurent_runs = 2\n")
+    with pytest.raises(SettingsError, match="max_concurent_runs"):
+        EngineSettings.load(environ={"ONSITE_CONFIG": str(typo)})
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[engine\n")
+    with pytest.raises(SettingsError, match="not valid TOML"):
+        EngineSettings.load(environ={"ONSITE_CONFIG": str(broken)})
