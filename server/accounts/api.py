@@ -128,7 +128,10 @@ async def logout() -> Response:
     if request.cookies.get(REFRESH_COOKIE) or request.cookies.get(ACCESS_COOKIE):
         check_csrf()
     await service.end_session(
-        current_session(), get_state().settings, request.cookies.get(REFRESH_COOKIE)
+        current_session(),
+        get_state().settings,
+        request.cookies.get(REFRESH_COOKIE),
+        request.cookies.get(ACCESS_COOKIE),
     )
     response = empty_response(204)
     clear_session_cookies(response)

@@ -54,6 +54,24 @@ async def mark_refresh_token_used(session: AsyncSession, jti: str, when: datetim
     return bool(getattr(result, "rowcount", 0) == 1)
 
 
+async def session_is_live(session: AsyncSession, user_id: str, family_id: str) -> bool:
+    """True while the refresh family has a token not revoked. Revocation marks every token of
+    the family and account deletion cascades them away, so either ends the session; one lookup
+    on the ``family_id`` index, run for every access-token request."""
+    if not is_valid_id(family_id):
+        return False
+    result = await session.execute(
+        select(RefreshToken.jti)
+        .where(
+            RefreshToken.family_id == family_id,
+            RefreshToken.user_id == user_id,
+            RefreshToken.revoked_at.is_(None),
+        )
+        .limit(1)
+    )
+    return result.first() is not None
+
+
 async def revoke_family(session: AsyncSession, family_id: str, when: datetime) -> None:
     await session.execute(
         update(RefreshToken)

@@ -7,6 +7,7 @@ that before answering 401, because a rolled-back revocation would protect nobody
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,6 +24,7 @@ from server.kit.security import (
     API_KEY_PREFIX,
     create_access_token,
     create_refresh_token,
+    decode_access_claims,
     decode_refresh_token,
     dummy_password_check,
     hash_password,
@@ -118,7 +120,8 @@ async def _issue(
             expires_at=expires_at,
         ),
     )
-    return SessionTokens(user, create_access_token(user.id, settings), refresh)
+    access = create_access_token(user.id, settings, session_id=family_id)
+    return SessionTokens(user, access, refresh)
 
 
 async def start_session(session: AsyncSession, settings: Settings, user: User) -> SessionTokens:
@@ -154,15 +157,27 @@ async def rotate_refresh_token(
     return await _issue(session, settings, user, family_id=row.family_id)
 
 
-async def end_session(session: AsyncSession, settings: Settings, token: str | None) -> None:
-    """Revoke the refresh family of this cookie; an unusable token just means nothing to do."""
-    if not token:
-        return
-    try:
-        claims = decode_refresh_token(token, settings)
-    except UnauthorizedError:
-        return
-    await repository.revoke_family(session, claims.family_id, utcnow())
+async def end_session(
+    session: AsyncSession,
+    settings: Settings,
+    refresh_token: str | None,
+    access_token: str | None = None,
+) -> None:
+    """Revoke the session of these cookies (the refresh token's family, or the access token's
+    ``sid`` when only that came); an unusable token just means nothing to do."""
+    families: set[str] = set()
+    if refresh_token:
+        with contextlib.suppress(UnauthorizedError):
+            families.add(decode_refresh_token(refresh_token, settings).family_id)
+    if access_token:
+        try:
+            sid = decode_access_claims(access_token, settings).session_id
+        except UnauthorizedError:
+            sid = None
+        if sid is not None:
+            families.add(sid)
+    for family_id in families:
+        await repository.revoke_family(session, family_id, utcnow())
 
 
 # ---- e-mailed one-time tokens ------------------------------------------------------------------

@@ -4,7 +4,12 @@
   (bcrypt 5 raises above 72 bytes).
 * Tokens: HS256 JWTs signed with ``settings.auth.jwt_secret``; ``sub`` is the user id (a string,
   pyjwt rejects others), ``typ`` separates access from refresh tokens so one cannot stand in for
-  the other.
+  the other. An access token carries ``sid``, the refresh family (the session) it was issued in;
+  ``optional_user`` refuses it as soon as that family is revoked (logout, password reset, account
+  deletion), so signing out takes effect at once rather than when the token expires. The check
+  is one indexed query on ``refresh_tokens.family_id`` per request, with the database as the only
+  truth: an in-process cache would miss a revocation made by another worker, and the request
+  already holds a database session, so the lookup costs a round trip and no new moving part.
 * Cookies: ``onsite_access`` (httpOnly, path /), ``onsite_refresh`` (httpOnly, path
   /api/auth), ``onsite_csrf`` (readable by JS). A state-changing request authenticated by a
   cookie must echo the CSRF cookie in ``X-CSRF-Token`` (double submit).
@@ -104,6 +109,15 @@ def hash_secret(value: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class AccessClaims:
+    user_id: str
+    session_id: str | None
+    """The refresh family the token was issued in; None only for tokens minted without one
+    (tests and benchmarks calling ``create_access_token`` directly): the server never issues
+    such a token, and they cannot be revoked before they expire."""
+
+
+@dataclass(frozen=True, slots=True)
 class RefreshClaims:
     user_id: str
     jti: str
@@ -119,16 +133,22 @@ def _settings(settings: Settings | None) -> Settings:
     return get_state(current_app).settings
 
 
-def create_access_token(user_id: str, settings: Settings | None = None) -> str:
+def create_access_token(
+    user_id: str, settings: Settings | None = None, *, session_id: str | None = None
+) -> str:
+    """``session_id`` (the refresh family) binds the token to its session so revoking the
+    session refuses the token at once; every token the server hands out has one."""
     s = _settings(settings)
     now = utcnow()
-    claims = {
+    claims: dict[str, Any] = {
         "sub": user_id,
         "typ": "access",
         "iss": JWT_ISSUER,
         "iat": now,
         "exp": now + timedelta(minutes=s.auth.access_token_minutes),
     }
+    if session_id is not None:
+        claims["sid"] = session_id
     return jwt.encode(claims, s.auth.jwt_secret, algorithm=JWT_ALGORITHM)
 
 
@@ -175,7 +195,17 @@ def decode_access_token(token: str, settings: Settings | None = None) -> str:
 
     Socket.IO handlers have no Quart context: pass ``settings`` (``get_state(app).settings``).
     """
-    return str(_decode(token, "access", _settings(settings))["sub"])
+    return decode_access_claims(token, settings).user_id
+
+
+def decode_access_claims(token: str, settings: Settings | None = None) -> AccessClaims:
+    """User id and session id of a valid access token. Whether the session is still live is a
+    database question: ask ``server.accounts.repository.session_is_live``."""
+    claims = _decode(token, "access", _settings(settings))
+    sid = claims.get("sid")
+    if sid is not None and not isinstance(sid, str):
+        raise UnauthorizedError("The token is not valid.", code="invalid_token")
+    return AccessClaims(user_id=str(claims["sub"]), session_id=sid)
 
 
 def decode_refresh_token(token: str, settings: Settings | None = None) -> RefreshClaims:
@@ -267,6 +297,21 @@ def bearer_token() -> str | None:
     return None
 
 
+async def _user_of_live_session(claims: AccessClaims) -> User | None:
+    """The token's user, after checking its session was not signed out (401
+    ``session_revoked``)."""
+    from server.accounts import repository
+
+    session = current_session()
+    if claims.session_id is not None and not await repository.session_is_live(
+        session, claims.user_id, claims.session_id
+    ):
+        raise UnauthorizedError(
+            "This session was signed out; sign in again.", code="session_revoked"
+        )
+    return await repository.get_user(session, claims.user_id)
+
+
 async def optional_user() -> User | None:
     """The caller, or None when no credentials were sent. Bad credentials still answer 401."""
     if hasattr(g, _G_USER):
@@ -285,13 +330,13 @@ async def optional_user() -> User | None:
             key.last_used_at = utcnow()
             user = await repository.get_user(session, key.user_id)
         else:
-            user = await repository.get_user(session, decode_access_token(token))
+            user = await _user_of_live_session(decode_access_claims(token))
         if user is None:
             raise UnauthorizedError("The account no longer exists.", code="invalid_token")
     elif (cookie := request.cookies.get(ACCESS_COOKIE)) is not None:
-        user_id = decode_access_token(cookie)
+        claims = decode_access_claims(cookie)
         check_csrf()
-        user = await repository.get_user(session, user_id)
+        user = await _user_of_live_session(claims)
         if user is None:
             raise UnauthorizedError("The account no longer exists.", code="invalid_token")
     setattr(g, _G_USER, user)
