@@ -22,6 +22,7 @@ from quart import Quart
 
 from server.app import get_state
 from server.kit.db import unit_of_work
+from server.rooms.fanout import SocketEmitter
 from server.rooms.protocol import PayloadError, Protocol, get_protocol
 from server.rooms.ratelimit import TokenBucket
 from server.rooms.registry import RoomRegistry
@@ -50,23 +51,6 @@ class Connection:
     identity: Identity
     bucket: TokenBucket
     joined: asyncio.Event = field(default_factory=asyncio.Event)
-
-
-class SocketEmitter:
-    """The ``Emitter`` a Room talks through."""
-
-    def __init__(self, sio: socketio.AsyncServer) -> None:
-        self.sio = sio
-
-    async def emit(self, event: str, data: Any, to: Any) -> None:
-        recipients = list(to)
-        if len(recipients) == 1:
-            await self.sio.emit(event, data, to=recipients[0])
-        elif recipients:
-            await self.sio.emit(event, data, to=recipients)
-
-    async def disconnect(self, sid: str) -> None:
-        await self.sio.disconnect(sid)
 
 
 Handler = Callable[[Room, str, Connection, Any], Awaitable[dict[str, Any] | None]]
