@@ -38,14 +38,15 @@ from server.kit.errors import BadRequestError, ConflictError, documents_errors
 from server.kit.openapi import NoContent
 from server.kit.security import require_user
 from server.schedules import service as schedules
+from server.schedules.calendar import InviteMethod
+from server.schedules.invitations import Organizer, links_for, send_invitations
 
 blueprint = Blueprint("interviews", __name__, url_prefix="/api/interviews")
 
 
 def join_url(join_code: str) -> str:
     """The link a candidate opens (also what the QR code and the invitation carry)."""
-    public_url = get_state().settings.server.public_url.rstrip("/")
-    return f"{public_url}/join/{join_code}"
+    return links_for(get_state().settings.server.public_url, join_code, "").join_url
 
 
 class UnknownLanguageError(BadRequestError):
@@ -204,9 +205,23 @@ async def update_interview(interview_id: str, data: InterviewUpdate) -> Intervie
 @document_response(NoContent, 204)
 @documents_errors(401, 403, 404, 409)
 async def move_to_bin(interview_id: str) -> tuple[str, int]:
-    """Moves the record to the bin (it can be restored)."""
+    """Moves the record to the bin (it can be restored). A slot still to come is cancelled and
+    METHOD:CANCEL mailed, so the candidate is not left with a live invitation; restoring sends
+    nothing. A mail failure is logged and does not undo the delete."""
     user = await require_user()
-    await service.move_to_bin(current_session(), user.id, interview_id)
+    session = current_session()
+    await service.move_to_bin(session, user.id, interview_id)
+    slot = await schedules.cancel_slot_of_binned(session, user.id, interview_id)
+    if slot is not None:
+        await session.commit()  # the bin and the cancellation stand whatever the mail does
+        links = links_for(
+            get_state().settings.server.public_url, slot.interview.join_code, slot.interview.id
+        )
+        organizer = Organizer(email=user.email, name=user.name)
+        sent = await send_invitations(
+            get_state().mailer, slot, organizer, InviteMethod.CANCEL, links
+        )
+        await schedules.record_invitation_result(session, slot, sent)
     return "", 204
 
 

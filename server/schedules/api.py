@@ -18,7 +18,7 @@ from server.kit.errors import documents_errors
 from server.kit.security import require_user
 from server.schedules import service
 from server.schedules.calendar import InviteMethod
-from server.schedules.invitations import Links, Organizer, send_invitations
+from server.schedules.invitations import Organizer, links_for, send_invitations
 from server.schedules.models import ScheduleStatus
 from server.schedules.schemas import (
     ScheduleCreate,
@@ -58,12 +58,8 @@ async def _commit_then_mail(
     session: AsyncSession, slot: service.Slot, owner: User, method: InviteMethod
 ) -> ScheduleOut:
     await session.commit()
-    public_url = get_state().settings.server.public_url.rstrip("/")
-    links = Links(
-        join_url=join_url(slot.interview.join_code),
-        room_url=f"{public_url}/rooms/{slot.interview.id}",
-        record_url=f"{public_url}/interviews/{slot.interview.id}",
-    )
+    public_url = get_state().settings.server.public_url
+    links = links_for(public_url, slot.interview.join_code, slot.interview.id)
     sent = await send_invitations(
         get_state().mailer, slot, Organizer(email=owner.email, name=owner.name), method, links
     )

@@ -82,6 +82,15 @@ class Links:
     record_url: str
 
 
+def links_for(public_url: str, join_code: str, interview_id: str) -> Links:
+    base = public_url.rstrip("/")
+    return Links(
+        join_url=f"{base}/join/{join_code}",
+        room_url=f"{base}/rooms/{interview_id}",
+        record_url=f"{base}/interviews/{interview_id}",
+    )
+
+
 def _body(slot: Slot, recipient: Recipient, method: InviteMethod, links: Links) -> str:
     schedule, interview = slot.schedule, slot.interview
     when = describe_time(schedule.starts_at, schedule.duration_minutes, schedule.timezone)

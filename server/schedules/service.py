@@ -232,6 +232,26 @@ async def cancel(session: AsyncSession, owner_id: str, schedule_id: str) -> Slot
     return slot
 
 
+async def cancel_slot_of_binned(
+    session: AsyncSession, owner_id: str, interview_id: str
+) -> Slot | None:
+    """A record moved to the bin must not leave the candidate holding a live invitation: its
+    active slot is cancelled (and the record with it) so the caller can mail METHOD:CANCEL.
+    ``None`` when there is nothing to call off: no active slot, or the interview already
+    started (its slot is history, not an invitation). Restoring the record later sends
+    nothing; the interviewer schedules it anew."""
+    active = await repository.active_for_interview(session, interview_id)
+    if active is None:
+        return None
+    slot = await _owned(session, owner_id, active.id, for_update=True)
+    if slot.schedule.status != ScheduleStatus.ACTIVE.value or slot.interview.status in (
+        InterviewStatus.IN_PROGRESS.value,
+        InterviewStatus.COMPLETED.value,
+    ):
+        return None
+    return await cancel(session, owner_id, active.id)
+
+
 async def has_active_slot(session: AsyncSession, interview_id: str) -> bool:
     """Whether an invitation is out for this record (its time then belongs to the slot)."""
     return await repository.active_for_interview(session, interview_id) is not None
