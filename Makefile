@@ -49,6 +49,9 @@ run: setup
 	@$(ONSITE) serve
 
 test: setup postgres
+	@echo "==> client unit tests (vitest)"
+	@cd client && npm test --silent
+	@echo "==> Python test suite (engine, server, room, browser)"
 	@source scripts/test-env.sh && $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 test-fast: venv
@@ -57,6 +60,7 @@ test-fast: venv
 lint: venv
 	@$(VENV)/bin/ruff check server runners tests
 	@$(VENV)/bin/mypy
+	@cd client && npm run --silent typecheck
 
 bench: setup postgres
 	@source scripts/test-env.sh && for b in tests/bench/bench_*.py; do $(PY) $$b || exit 1; done
