@@ -2,8 +2,9 @@
 """Per-language test programs: what a candidate would type, one idiom per language.
 
 ``SUM`` reads integers line by line from stdin, prints ``Σ=<sum> 🚀`` on stdout (non-ASCII, an
-emoji outside the BMP) and ``done`` on stderr. ``CRASH`` fails at run time, ``BROKEN`` does not
-compile (type-check, for TypeScript), ``LOOP`` never ends.
+emoji outside the BMP) and ``done`` on stderr. ``CRASH`` prints ``started`` then fails at run
+time, ``LOOP`` prints ``started`` and never ends (what was printed must survive either ending),
+``BROKEN`` does not compile (type-check, for TypeScript).
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ int main(void) {
     return 0;
 }
 """,
-        crash="int main(void) { volatile int *p = 0; *p = 1; return 0; }\n",
-        loop="int main(void) { volatile unsigned long n = 0; for (;;) n++; }\n",
+        crash='#include <stdio.h>\nint main(void) { printf("started\\n"); volatile int *p = 0; *p = 1; return 0; }\n',
+        loop='#include <stdio.h>\nint main(void) { printf("started\\n"); volatile unsigned long n = 0; for (;;) n++; }\n',
         broken="int main(void) { return undefined_name; }\n",
     ),
     "cpp": Programs(
@@ -50,8 +51,8 @@ int main() {
     std::cerr << "done" << std::endl;
 }
 """,
-        crash='#include <stdexcept>\nint main() { throw std::runtime_error("boom"); }\n',
-        loop="int main() { volatile unsigned long n = 0; for (;;) n++; }\n",
+        crash='#include <iostream>\n#include <stdexcept>\nint main() { std::cout << "started\\n"; throw std::runtime_error("boom"); }\n',
+        loop='#include <iostream>\nint main() { std::cout << "started\\n"; volatile unsigned long n = 0; for (;;) n++; }\n',
         broken="int main() { std::string s; return 0 }\n",
     ),
     "java": Programs(
@@ -70,8 +71,8 @@ public class Main {
     }
 }
 """,
-        crash='public class Main { public static void main(String[] a) { throw new IllegalStateException("boom"); } }\n',
-        loop="public class Main { public static void main(String[] a) { while (true) {} } }\n",
+        crash='public class Main { public static void main(String[] a) { System.out.print("started\\n"); throw new IllegalStateException("boom"); } }\n',
+        loop='public class Main { public static void main(String[] a) { System.out.print("started\\n"); while (true) {} } }\n',
         broken='public class Main { public static void main(String[] a) { int x = "s"; } }\n',
     ),
     "python": Programs(
@@ -81,8 +82,8 @@ total = sum(int(line) for line in sys.stdin if line.strip())
 print(f"Σ={total} 🚀")
 print("done", file=sys.stderr)
 """,
-        crash="print(1 // 0)\n",
-        loop="while True:\n    pass\n",
+        crash="print('started')\nprint(1 // 0)\n",
+        loop="print('started')\nwhile True:\n    pass\n",
     ),
     "csharp": Programs(
         sum="""using System;
@@ -100,8 +101,8 @@ class Solution
     }
 }
 """,
-        crash='using System; class P { static void Main() { throw new Exception("boom"); } }\n',
-        loop="class P { static void Main() { while (true) {} } }\n",
+        crash='using System; class P { static void Main() { Console.Write("started\\n"); throw new Exception("boom"); } }\n',
+        loop='using System; class P { static void Main() { Console.Write("started\\n"); while (true) {} } }\n',
         broken='class P { static void Main() { int x = "s"; } }\n',
     ),
     "go": Programs(
@@ -128,8 +129,8 @@ func main() {
 	fmt.Fprintln(os.Stderr, "done")
 }
 """,
-        crash='package main\n\nfunc main() { panic("boom") }\n',
-        loop="package main\n\nfunc main() {\n\tfor {\n\t}\n}\n",
+        crash='package main\n\nimport "fmt"\n\nfunc main() { fmt.Print("started\\n"); panic("boom") }\n',
+        loop='package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Print("started\\n")\n\tfor {\n\t}\n}\n',
         broken="package main\n\nfunc main() { x := 1 }\n",
     ),
     "javascript": Programs(
@@ -141,8 +142,8 @@ while ((line = std.in.getline()) !== null) {
 console.log(`Σ=${s} 🚀`);
 std.err.puts("done\\n");
 """,
-        crash='throw new Error("boom");\n',
-        loop="for (;;) {}\n",
+        crash='console.log("started");\nthrow new Error("boom");\n',
+        loop='console.log("started");\nfor (;;) {}\n',
     ),
     "node": Programs(
         sum="""const lines = require("fs").readFileSync(0, "utf8").split("\\n");
@@ -151,8 +152,8 @@ for (const l of lines) if (l.trim()) s += Number(l);
 console.log(`Σ=${s} 🚀`);
 console.error("done");
 """,
-        crash='throw new Error("boom");\n',
-        loop="for (;;) {}\n",
+        crash='console.log("started");\nthrow new Error("boom");\n',
+        loop='console.log("started");\nfor (;;) {}\n',
     ),
     "php": Programs(
         sum="""<?php
@@ -163,8 +164,8 @@ while (($line = fgets(STDIN)) !== false) {
 echo "Σ=$s 🚀\\n";
 fwrite(STDERR, "done\\n");
 """,
-        crash='<?php\nthrow new Exception("boom");\n',
-        loop="<?php\nwhile (true) {}\n",
+        crash='<?php\necho "started\\n";\nthrow new Exception("boom");\n',
+        loop='<?php\necho "started\\n";\nwhile (true) {}\n',
     ),
     "perl": Programs(
         sum="""use strict;
@@ -179,8 +180,8 @@ while (my $line = <STDIN>) {
 print "Σ=$s 🚀\\n";
 print STDERR "done\\n";
 """,
-        crash='die "boom\\n";\n',
-        loop="1 while 1;\n",
+        crash='print "started $0\\n";\ndie "boom";\n',
+        loop='print "started\\n";\n1 while 1;\n',
     ),
     "typescript": Programs(
         sum="""import * as fs from "fs";
@@ -191,8 +192,8 @@ for (const l of lines) if (l.trim()) s += Number(l);
 console.log(`Σ=${s} 🚀`);
 console.error("done");
 """,
-        crash='throw new Error("boom");\n',
-        loop="for (;;) {}\n",
+        crash='console.log("started");\nthrow new Error("boom");\n',
+        loop='console.log("started");\nfor (;;) {}\n',
         broken='const x: number = "not a number";\nconsole.log(x);\n',
     ),
     "kotlin": Programs(
@@ -206,8 +207,8 @@ console.error("done");
     System.err.println("done")
 }
 """,
-        crash='fun main() { throw IllegalStateException("boom") }\n',
-        loop="fun main() { while (true) {} }\n",
+        crash='fun main() { print("started\\n"); throw IllegalStateException("boom") }\n',
+        loop='fun main() { print("started\\n"); while (true) {} }\n',
         broken='fun main() { val x: Int = "s" }\n',
     ),
     "ruby": Programs(
@@ -216,8 +217,8 @@ STDIN.each_line { |line| s += line.to_i unless line.strip.empty? }
 puts "Σ=#{s} 🚀"
 $stderr.puts "done"
 """,
-        crash='raise "boom"\n',
-        loop="loop {}\n",
+        crash='puts "started #{$0} #{__FILE__}"\nraise "boom"\n',
+        loop='puts "started"\nloop {}\n',
     ),
 }
 

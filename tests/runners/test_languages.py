@@ -47,6 +47,8 @@ def test_runtime_error(harness: EngineHarness, language: str) -> None:
     result = harness.run(language, PROGRAMS[language].crash)
     assert result.status is Verdict.RUNTIME_ERROR, result
     assert result.run is not None
+    # What it printed before crashing is kept (block-buffered stdout would lose it).
+    assert result.run.stdout.startswith("started"), result.run
     assert result.run.exit_code != 0  # None when a signal ended it
     if result.run.exit_code is None:
         assert result.run.signal in {"SIGSEGV", "SIGABRT"}
@@ -73,6 +75,16 @@ def test_infinite_loop_hits_the_time_limit(harness: EngineHarness, language: str
     assert result.status is Verdict.TIME_LIMIT, result
     assert result.run is not None
     assert SHORT_RUN_MS <= result.run.wall_ms < SHORT_RUN_MS + 1500
+    assert result.run.stdout == "started\n", result.run  # printed before the limit: kept
+
+
+def test_perl_and_ruby_flushing_keeps_their_program_names(harness: EngineHarness) -> None:
+    perl = harness.run("perl", PROGRAMS["perl"].crash)
+    assert perl.run is not None and perl.run.stdout == "started main.pl\n"
+    assert "boom at main.pl line 2." in perl.run.stderr, perl.run
+    ruby = harness.run("ruby", PROGRAMS["ruby"].crash)
+    assert ruby.run is not None and ruby.run.stdout == "started main.rb main.rb\n"
+    assert "main.rb:2:in" in ruby.run.stderr and "boom" in ruby.run.stderr, ruby.run
 
 
 def test_exit_code_is_reported(harness: EngineHarness) -> None:
