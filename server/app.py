@@ -55,7 +55,11 @@ class AppState:
     engine: Engine | None
     mailer: Mailer
     login_ip_limiter: SlidingWindowLimiter
+    """Every sign-in attempt per IP."""
+    login_account_ip_limiter: SlidingWindowLimiter
+    """Failed sign-ins per (account, IP): the strict per-account limit."""
     login_account_limiter: SlidingWindowLimiter
+    """Failed sign-ins per account from every IP: a loose bound (see ``AuthSettings``)."""
     reset_mail_limiter: SlidingWindowLimiter
     db_engine: AsyncEngine | None = None
     session_factory: async_sessionmaker[AsyncSession] | None = None
@@ -115,8 +119,11 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Quart:
         login_ip_limiter=SlidingWindowLimiter(
             settings.auth.login_attempts_per_ip, settings.auth.login_window_seconds
         ),
-        login_account_limiter=SlidingWindowLimiter(
+        login_account_ip_limiter=SlidingWindowLimiter(
             settings.auth.login_attempts_per_account, settings.auth.login_window_seconds
+        ),
+        login_account_limiter=SlidingWindowLimiter(
+            settings.auth.login_attempts_per_account_all_ips, settings.auth.login_window_seconds
         ),
         reset_mail_limiter=SlidingWindowLimiter(
             settings.auth.reset_mails_per_address, settings.auth.login_window_seconds

@@ -66,6 +66,12 @@ class AuthSettings(_Section):
     account_delete_minutes: int = Field(default=60, ge=1)
     login_attempts_per_ip: int = Field(default=20, ge=1)
     login_attempts_per_account: int = Field(default=5, ge=1)
+    """Failed sign-ins per account *from one IP* per window: strict, and a stranger's failures
+    from elsewhere never count against the owner's own address."""
+    login_attempts_per_account_all_ips: int = Field(default=100, ge=1)
+    """Failed sign-ins per account from all IPs together per window: a much higher bound that
+    slows guessing spread over many addresses without handing a lockout to anyone who knows
+    the e-mail (they would need the per-IP limit times this many / 20 addresses)."""
     login_window_seconds: int = Field(default=300, ge=1)
     reset_mails_per_address: int = Field(default=3, ge=1)
     """Reset mails per address per login window; more are silently not sent (no mail bombing)."""

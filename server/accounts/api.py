@@ -84,20 +84,25 @@ async def register(data: RegisterRequest) -> Response:
 @document_response(UserResponse, 200)
 @documents_errors(400, 401, 413, 415, 429)
 async def login(data: LoginRequest) -> Response:
-    """Sign in with e-mail and password. Limited per IP and per account (429 + Retry-After)."""
+    """Sign in with e-mail and password. Limited per IP, per account from one IP (strict) and
+    per account from all IPs (loose), so knowing someone's e-mail is not enough to lock them
+    out from their own address (429 + Retry-After)."""
     state = get_state()
     ip_key = request.remote_addr or "unknown"
     account_key = data.email.strip().lower()
+    pair_key = f"{account_key}\n{ip_key}"
     _check_limit(state.login_ip_limiter, ip_key)
+    _check_limit(state.login_account_ip_limiter, pair_key)
     _check_limit(state.login_account_limiter, account_key)
     state.login_ip_limiter.hit(ip_key)
     session = current_session()
     try:
         user = await service.authenticate(session, state.settings, data.email, data.password)
     except Exception:
+        state.login_account_ip_limiter.hit(pair_key)
         state.login_account_limiter.hit(account_key)
         raise
-    state.login_account_limiter.reset(account_key)
+    state.login_account_ip_limiter.reset(pair_key)
     tokens = await service.start_session(session, state.settings, user)
     return _session_response(tokens, 200)
 

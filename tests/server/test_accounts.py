@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from quart import Quart
 from quart.typing import TestClientProtocol as Client
 
@@ -301,3 +302,56 @@ async def test_nul_characters_are_refused_on_both_databases(
         response = await pending
         assert response.status_code == 400, await response.get_data()
         assert (await error_of(response))["code"] == "validation_error"
+
+
+def from_ip(address: str) -> dict[str, Any]:
+    """Test-client ``scope_base`` that makes the request come from ``address``."""
+    return {"client": (address, 40000)}
+
+
+async def login_from(client: Client, address: str, email: str, password: str) -> Any:
+    return await client.post(
+        "/api/auth/login",
+        json={"email": email, "password": password},
+        scope_base=from_ip(address),
+    )
+
+
+async def test_another_ips_failures_do_not_lock_the_owner_out(app: Quart) -> None:
+    signed = await register_and_login(app.test_client())
+    limit = get_state(app).settings.auth.login_attempts_per_account
+    attacker = app.test_client()
+    for _ in range(limit):
+        wrong = await login_from(attacker, "203.0.113.66", signed.email, "not the password")
+        assert wrong.status_code == 401
+    blocked = await login_from(attacker, "203.0.113.66", signed.email, signed.password)
+    assert blocked.status_code == 429  # strict for the (account, IP) that kept failing
+    owner = await login_from(app.test_client(), "198.51.100.7", signed.email, signed.password)
+    assert owner.status_code == 200, await owner.get_json()
+    # the owner's own typos are still limited per (account, IP)
+    for _ in range(limit):
+        await login_from(app.test_client(), "198.51.100.7", signed.email, "a typo password")
+    again = await login_from(app.test_client(), "198.51.100.7", signed.email, signed.password)
+    assert again.status_code == 429
+
+
+class TestAccountWideBound:
+    @pytest.fixture
+    def settings_overrides(self) -> dict[str, Any]:
+        return {"auth": {"login_attempts_per_account": 3, "login_attempts_per_account_all_ips": 6}}
+
+    async def test_failures_spread_over_ips_still_hit_a_looser_account_bound(
+        self, app: Quart
+    ) -> None:
+        signed = await register_and_login(app.test_client())
+        for ip in ("192.0.2.1", "192.0.2.2", "192.0.2.3"):
+            for _ in range(2):  # under the per-(account, IP) limit of 3 each
+                wrong = await login_from(app.test_client(), ip, signed.email, "guessing guess")
+                assert wrong.status_code == 401
+        limited = await login_from(app.test_client(), "192.0.2.4", signed.email, signed.password)
+        assert limited.status_code == 429
+        assert (await error_of(limited))["code"] == "rate_limited"
+        # another account is not affected
+        other = await register_and_login(app.test_client())
+        ok = await login_from(app.test_client(), "192.0.2.4", other.email, other.password)
+        assert ok.status_code == 200
