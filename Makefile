@@ -29,9 +29,14 @@ $(STAMPS)/venv: pyproject.toml
 	@touch $@
 venv: $(STAMPS)/venv
 
-client/dist/index.html: $(CLIENT_SRC)
+client/node_modules/.onsite-installed: client/package.json client/package-lock.json
+	@echo "==> installing the browser app's packages (npm ci)"
+	@cd client && npm ci --no-audit --no-fund
+	@touch $@
+
+client/dist/index.html: $(CLIENT_SRC) client/node_modules/.onsite-installed
 	@echo "==> building the browser app (client/)"
-	@cd client && ( [ -d node_modules ] || npm ci --no-audit --no-fund ) && npm run build
+	@cd client && npm run build
 client: system client/dist/index.html
 
 docker: system
