@@ -11,6 +11,8 @@ and read back on every later start, and ``environment = "production"`` refuses a
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import json
 import logging
 import os
@@ -137,9 +139,12 @@ class Settings(BaseModel):
         """Defaults file, then an optional extra TOML file (``ONSITE_CONFIG``), then env vars."""
         env = os.environ if environ is None else environ
         data = _read_toml(DEFAULTS_FILE)
+        check_known_keys(data, DEFAULTS_FILE)
         extra = config_file or (Path(env["ONSITE_CONFIG"]) if env.get("ONSITE_CONFIG") else None)
         if extra is not None:
-            _deep_merge(data, _read_toml(extra))
+            overlay = _read_toml(extra)
+            check_known_keys(overlay, extra)
+            _deep_merge(data, overlay)
         _deep_merge(data, _env_overrides(env))
         settings = cls._validated(data)
         settings.resolve_secrets()
@@ -223,6 +228,57 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise SettingsError(f"settings file {path} does not exist") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"settings file {path} is not valid TOML: {exc}") from exc
+
+
+def _engine_keys() -> frozenset[str]:
+    """``[engine]`` belongs to ``runners``; its dataclass names the keys it understands."""
+    from runners.settings import EngineSettings
+
+    return frozenset(f.name for f in dataclasses.fields(EngineSettings))
+
+
+def _known_keys(section: str) -> frozenset[str]:
+    if section == "engine":
+        return _engine_keys()
+    if section == "oidc":
+        return frozenset({"providers"})
+    model = Settings.model_fields[section].annotation
+    assert isinstance(model, type) and issubclass(model, BaseModel), section
+    return frozenset(model.model_fields)
+
+
+def _unknown_key_error(path: Path, where: str, key: str, known: frozenset[str]) -> SettingsError:
+    guess = difflib.get_close_matches(key, sorted(known), n=1)
+    hint = f" (did you mean {guess[0]!r}?)" if guess else ""
+    return SettingsError(
+        f"settings file {path}: unknown key {key!r} in {where}{hint}; "
+        f"known keys there: {', '.join(sorted(known))}"
+    )
+
+
+def check_known_keys(table: Mapping[str, Any], path: Path) -> None:
+    """Refuse a key no setting reads, naming the file, the table and the likely typo: a
+    misspelt ``[auth] login_attemps_per_ip`` would otherwise be ignored without a word and the
+    server would start with the default."""
+    top = frozenset(Settings.model_fields) - {"oidc_providers"}
+    for key, value in table.items():
+        if key not in top:
+            raise _unknown_key_error(path, "the top level", key, top)
+        if key not in _SECTIONS:
+            continue
+        if not isinstance(value, Mapping):
+            raise SettingsError(f"settings file {path}: [{key}] must be a table")
+        known = _known_keys(key)
+        for inner in value:
+            if inner not in known:
+                raise _unknown_key_error(path, f"[{key}]", inner, known)
+        if key == "oidc":
+            providers = value.get("providers", [])
+            fields = frozenset(OidcProviderSettings.model_fields)
+            for provider in providers if isinstance(providers, list) else []:
+                for inner in provider if isinstance(provider, Mapping) else {}:
+                    if inner not in fields:
+                        raise _unknown_key_error(path, "[[oidc.providers]]", inner, fields)
 
 
 def _deep_merge(into: dict[str, Any], other: Mapping[str, Any]) -> None:

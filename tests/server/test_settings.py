@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from server.settings import Settings, SettingsError
+from server.settings import DEFAULTS_FILE, Settings, SettingsError
 
 
 def load(tmp_path: Path, **env: str) -> Settings:
@@ -102,3 +104,95 @@ def test_for_tests_uses_cheap_hashing_and_the_outbox(tmp_path: Path) -> None:
     assert settings.mail.smtp_host == ""
     assert settings.environment == "test"
     assert settings.server.port == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "where", "key", "hint"),
+    [
+        (
+            "[auth]\nlogin_attemps_per_ip = 3\n",
+            "[auth]",
+            "login_attemps_per_ip",
+            "login_attempts_per_ip",
+        ),
+        ("public_ur = 'https://x.example'\n", "the top level", "public_ur", None),
+        ("[server]\nprot = 9000\n", "[server]", "prot", "port"),
+        (
+            "[engine]\nmax_concurent_runs = 2\n",
+            "[engine]",
+            "max_concurent_runs",
+            "max_concurrent_runs",
+        ),
+        ("[oidc]\nprovider = []\n", "[oidc]", "provider", "providers"),
+        (
+            "[[oidc.providers]]\nid = 'acme'\nname = 'Acme'\nissuer = 'https://id.example'\n"
+            "client_id = 'c'\nclient_secet = 's'\n",
+            "[[oidc.providers]]",
+            "client_secet",
+            "client_secret",
+        ),
+    ],
+)
+def test_unknown_keys_in_the_config_file_stop_the_start(
+    tmp_path: Path, content: str, where: str, key: str, hint: str | None
+) -> None:
+    site = tmp_path / "site.toml"
+    site.write_text(content)
+    with pytest.raises(SettingsError) as caught:
+        load(tmp_path, ONSITE_CONFIG=str(site))
+    message = str(caught.value)
+    assert str(site) in message and f"unknown key {key!r} in {where}" in message
+    if hint is not None:
+        assert f"did you mean {hint!r}" in message
+
+
+def test_a_section_that_is_not_a_table_is_refused(tmp_path: Path) -> None:
+    site = tmp_path / "site.toml"
+    site.write_text("auth = 3\n")
+    with pytest.raises(SettingsError, match=r"\[auth\] must be a table"):
+        load(tmp_path, ONSITE_CONFIG=str(site))
+
+
+def test_every_known_section_key_is_accepted_in_the_config_file(tmp_path: Path) -> None:
+    site = tmp_path / "site.toml"
+    site.write_text(
+        "environment = 'development'\n"
+        "[auth]\nlogin_attempts_per_account_all_ips = 50\n"
+        "[engine]\nmax_concurrent_runs = 2\n"
+        "[rooms]\nturn_urls = ['turn:turn.example:3478']\n"
+        "[[oidc.providers]]\nid = 'acme'\nname = 'Acme'\nissuer = 'https://id.example'\n"
+        "client_id = 'c'\n"
+    )
+    settings = load(tmp_path, ONSITE_CONFIG=str(site))
+    assert settings.auth.login_attempts_per_account_all_ips == 50
+    assert settings.engine["max_concurrent_runs"] == 2
+    assert [p.id for p in settings.oidc_providers] == ["acme"]
+
+
+def test_the_defaults_file_documents_onsite_config_and_env_overrides() -> None:
+    header = "".join(
+        line
+        for line in DEFAULTS_FILE.read_text().splitlines(keepends=True)[:12]
+        if line.startswith("#")
+    )
+    assert "ONSITE_CONFIG" in header and "ONSITE_<SECTION>_<KEY>" in header
+    assert "ONSITE_<KEY>" in header and "JSON" in header and "typo" in header
+
+
+def test_onsite_serve_refuses_a_config_file_with_a_typo(tmp_path: Path) -> None:
+    """At start-up, before anything listens: exit code 2 and the key named on stderr."""
+    site = tmp_path / "site.toml"
+    site.write_text("[mail]\nsmtp_hots = 'mail.example'\n")
+    env = {"PATH": "/usr/bin:/bin", "ONSITE_CONFIG": str(site), "ONSITE_DATA_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", "from server.cli import main; raise SystemExit(main(['serve']))"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "unknown key 'smtp_hots' in [mail]" in done.stderr
+    assert "did you mean 'smtp_host'" in done.stderr
+    assert "Onsite on http" not in done.stdout
