@@ -35,8 +35,10 @@ from server.kit.ratelimit import SlidingWindowLimiter
 from server.kit.responses import empty_response, json_response, redirect_response
 from server.kit.security import (
     ACCESS_COOKIE,
+    API_KEY_PREFIX,
     CSRF_COOKIE,
     REFRESH_COOKIE,
+    bearer_token,
     check_csrf,
     clear_session_cookies,
     require_user,
@@ -129,14 +131,16 @@ async def refresh() -> Response:
 @document_response(NoContent, 204)
 @documents_errors(403)
 async def logout() -> Response:
-    """End this session (its refresh family is revoked) and clear the cookies."""
+    """End this session (its refresh family is revoked, so its access tokens stop working at
+    once) and clear the cookies. A bearer access token ends its own session the same way."""
     if request.cookies.get(REFRESH_COOKIE) or request.cookies.get(ACCESS_COOKIE):
         check_csrf()
+    bearer = bearer_token()
+    access = request.cookies.get(ACCESS_COOKIE) or (
+        bearer if bearer and not bearer.startswith(API_KEY_PREFIX) else None
+    )
     await service.end_session(
-        current_session(),
-        get_state().settings,
-        request.cookies.get(REFRESH_COOKIE),
-        request.cookies.get(ACCESS_COOKIE),
+        current_session(), get_state().settings, request.cookies.get(REFRESH_COOKIE), access
     )
     response = empty_response(204)
     clear_session_cookies(response)

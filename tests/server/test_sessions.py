@@ -151,3 +151,14 @@ async def test_a_session_id_that_is_not_the_users_is_refused(
     for sid in (victim_sid, new_id(), "not-an-id"):
         token = create_access_token(other.user["id"], settings, session_id=sid)
         assert await me_with_bearer(app, token) == (401, "session_revoked")
+
+
+async def test_logout_with_a_bearer_access_token_ends_that_session(
+    app: Quart, client: Client, signed_in: SignedIn
+) -> None:
+    access = cookie(client, "onsite_access")
+    out = await app.test_client().post(
+        "/api/auth/logout", headers={"Authorization": f"Bearer {access}"}
+    )
+    assert out.status_code == 204
+    assert await me_with_bearer(app, access) == (401, "session_revoked")
