@@ -53,16 +53,16 @@ async def start_server(kind: str, asgi: Any, port: int) -> None:
     if kind == "uvicorn":
         import uvicorn
 
-        config = uvicorn.Config(
+        uv_config = uvicorn.Config(
             asgi,
             host="127.0.0.1",
             port=port,
-            ws="websockets",
+            ws="websockets-sansio",
             log_level="warning",
             lifespan="on",
             backlog=4096,
         )
-        await uvicorn.Server(config).serve()  # handles SIGTERM itself
+        await uvicorn.Server(uv_config).serve()  # handles SIGTERM itself
         return
     from hypercorn.asyncio import serve as hypercorn_serve
     from hypercorn.config import Config
@@ -166,6 +166,34 @@ async def load(url: str, rooms: list[list[dict[str, Any]]], seconds: float, out:
             latencies.append((now - start) * 1000)
 
     clients: list[tuple[Any, Doc[Any], Text]] = []
+    frame_faults: list[str] = []
+
+    def watch_frames(sio: Any) -> None:
+        """Checks the Engine.IO frames as they come off the socket, before python-socketio's
+        per-message tasks: a binary event's header must be followed by its attachment.
+
+        This tells a server that interleaves frames from a client that reorders them.
+        """
+        receive = sio.eio._receive_packet
+        expecting = [0]
+
+        async def checked(pkt: Any) -> None:
+            if pkt.packet_type == 4:  # an Engine.IO message
+                if isinstance(pkt.data, bytes):
+                    if expecting[0] == 0:
+                        frame_faults.append("attachment without a header on the wire")
+                    else:
+                        expecting[0] -= 1
+                else:
+                    if expecting[0]:
+                        frame_faults.append(f"text frame before an attachment: {pkt.data[:40]!r}")
+                        expecting[0] = 0
+                    head = pkt.data.split("-", 1)[0]
+                    if pkt.data[:1] in ("5", "6") and head[1:].isdigit():
+                        expecting[0] = int(head[1:])
+            await receive(pkt)
+
+        sio.eio._receive_packet = checked
 
     async def open_client(auth: dict[str, Any]) -> None:
         sio = socketio.AsyncClient(reconnection=False)
@@ -175,6 +203,7 @@ async def load(url: str, rooms: list[list[dict[str, Any]]], seconds: float, out:
         sio.on("room:welcome", lambda _data: welcomed.set())
         doc: Doc[Any] = Doc()
         text = doc.get("code", type=Text)
+        watch_frames(sio)
         await sio.connect(url, auth=auth, transports=["websocket"], wait_timeout=30)
         await asyncio.wait_for(welcomed.wait(), 60)  # joined the room, not just connected
         clients.append((sio, doc, text))
@@ -237,6 +266,8 @@ async def load(url: str, rooms: list[list[dict[str, Any]]], seconds: float, out:
         "join_s": join_seconds,
         "cpu_percent": cpu_used / wall_used * 100,
         "loop_lag_ms": await lag,
+        "frame_faults": len(frame_faults),
+        "frame_fault_examples": frame_faults[:3],
     }
     await asyncio.to_thread(out.write_text, json.dumps(result))
     await asyncio.gather(*(s.disconnect() for s, _, _ in clients), return_exceptions=True)
@@ -334,6 +365,7 @@ def run_level(rooms: int, seconds: float, load_processes: int, server_kind: str)
             join_s = 0.0
             gen_cpu: list[float] = []
             gen_lag: list[float] = []
+            frame_faults = 0
             for result_file in results:
                 if result_file.exists():
                     data = json.loads(result_file.read_text())
@@ -343,6 +375,8 @@ def run_level(rooms: int, seconds: float, load_processes: int, server_kind: str)
                     join_s = max(join_s, data["join_s"])
                     gen_cpu.append(data["cpu_percent"])
                     gen_lag.append(data["loop_lag_ms"])
+                    frame_faults += data["frame_faults"]
+                    errors += data["frame_fault_examples"]
                 else:
                     errors.append(f"{result_file.name}: the load process wrote no result")
             expected = (
@@ -363,6 +397,7 @@ def run_level(rooms: int, seconds: float, load_processes: int, server_kind: str)
                 "server_wait": (wait_after - wait_before) / (wall_after - wall_before) * 100,
                 "gen_cpu": max(gen_cpu, default=float("nan")),
                 "gen_lag": max(gen_lag, default=float("nan")),
+                "frame_faults": frame_faults,
                 "errors": errors[:3],
             }
         finally:
@@ -435,6 +470,8 @@ def main() -> None:
             f"{row['gen_cpu']:>8.0f} {row['gen_lag']:>8.1f}",
             flush=True,
         )
+        if row["frame_faults"]:
+            print(f"       {row['frame_faults']} binary frames out of order on the wire")
         if row["errors"]:
             print(f"       errors: {row['errors']}")
     print(
