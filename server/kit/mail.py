@@ -86,7 +86,11 @@ class Mailer:
     def _write_outbox(self, message: EmailMessage) -> None:
         self.outbox_dir.mkdir(parents=True, exist_ok=True)
         path = self.outbox_dir / f"{uuid.uuid4().hex}.eml"
-        path.write_bytes(bytes(message))
+        # Written under another name and renamed, so whoever reads *.eml (a developer, a test
+        # polling the directory) never sees a half-written message.
+        partial = path.with_suffix(".partial")
+        partial.write_bytes(bytes(message))
+        partial.replace(path)
         log.info("mail %r to %s written to %s", message["Subject"], message["To"], path)
 
 
