@@ -348,9 +348,9 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   socket.on(EV.presenceJoined, ({ participant }: { participant: Participant }) => {
     participants.set(participant.participant_id, { ...participant, connected: true });
     renderPeople();
-    if (participant.participant_id !== selfId && video && !video.hasPeer(participant.participant_id)) {
-      video.addPeer(participant.participant_id, participant.name);
-    }
+    // A join is always a fresh socket, so a fresh page or connection on their side: a link we
+    // still hold (their old socket's 'away' not seen yet) is dead and must be replaced.
+    if (participant.participant_id !== selfId && video) video.addPeer(participant.participant_id, participant.name);
   });
   socket.on(EV.presenceAway, ({ participant_id }: { participant_id: string }) => {
     const p = participants.get(participant_id);

@@ -3,6 +3,8 @@
  * offer whenever their tracks change; on a collision the polite side rolls back and answers,
  * the impolite side ignores the other's offer. Signals travel through the room's relay.
  */
+import { shouldIgnoreOffer, SignalQueue } from './negotiation';
+
 export type SignalKind = 'offer' | 'answer' | 'candidate' | 'bye';
 
 export interface PeerLinkOptions {
@@ -22,6 +24,13 @@ export class PeerLink {
   private pc: RTCPeerConnection | null = null;
   private makingOffer = false;
   private ignoreOffer = false;
+  private settingRemoteAnswer = false;
+  private disposed = false;
+  private readonly signals = new SignalQueue((error) => {
+    console.warn('signal from peer could not be applied', error);
+    this.report();
+  });
+  private readonly counts = { sent: 0, got: 0, added: 0, failed: 0, ignoredOffers: 0 };
   private readonly remoteStream = new MediaStream();
 
   constructor(private readonly options: PeerLinkOptions) {}
@@ -44,7 +53,7 @@ export class PeerLink {
   }
 
   connect(): void {
-    if (this.pc) return;
+    if (this.pc || this.disposed) return;
     const pc = new RTCPeerConnection({ iceServers: this.options.iceServers });
     this.pc = pc;
     pc.onnegotiationneeded = async () => {
@@ -59,7 +68,10 @@ export class PeerLink {
       }
     };
     pc.onicecandidate = ({ candidate }) => {
-      if (candidate) this.options.sendSignal('candidate', candidate.toJSON());
+      if (candidate) {
+        this.counts.sent += 1;
+        this.options.sendSignal('candidate', candidate.toJSON());
+      }
     };
     pc.ontrack = ({ track }) => {
       for (const old of this.remoteStream.getTracks()) {
@@ -69,6 +81,7 @@ export class PeerLink {
       this.options.onRemoteStream(this.remoteStream);
     };
     pc.onsignalingstatechange = () => this.report();
+    pc.oniceconnectionstatechange = () => this.report();
     pc.onconnectionstatechange = () => {
       this.report();
       this.options.onStateChange(pc.connectionState);
@@ -88,32 +101,58 @@ export class PeerLink {
       .getTransceivers()
       .map((t) => `${t.receiver.track.kind}:${t.direction}/${t.currentDirection ?? '-'}${t.sender.track ? '+' : ''}`)
       .join(',');
-    this.options.onDebug(`${pc.signalingState} ${this.options.polite ? 'polite' : 'impolite'} [${transceivers}]`);
+    const c = this.counts;
+    this.options.onDebug(
+      `${pc.signalingState} ${this.options.polite ? 'polite' : 'impolite'} [${transceivers}] ` +
+        `ice ${pc.iceConnectionState} cand sent ${c.sent} got ${c.got} added ${c.added} failed ${c.failed} ignoredOffers ${c.ignoredOffers}`,
+    );
   }
 
-  async receive(kind: SignalKind, data: unknown): Promise<void> {
+  /**
+   * Applies one signal from the peer, after every earlier one has been applied (see
+   * SignalQueue). The polite end opens its connection here, on the impolite end's first offer.
+   */
+  receive(kind: SignalKind, data: unknown): Promise<void> {
+    return this.signals.push(() => this.apply(kind, data));
+  }
+
+  private async apply(kind: SignalKind, data: unknown): Promise<void> {
+    if (!this.pc) this.connect();
     const pc = this.pc;
     if (!pc) return;
-    try {
-      if (kind === 'offer' || kind === 'answer') {
-        const description = data as RTCSessionDescriptionInit;
-        const collision = description.type === 'offer' && (this.makingOffer || pc.signalingState !== 'stable');
-        this.ignoreOffer = !this.options.polite && collision;
-        if (this.ignoreOffer) return;
-        await pc.setRemoteDescription(description);
-        if (description.type === 'offer') {
-          await pc.setLocalDescription();
-          if (pc.localDescription) this.options.sendSignal('answer', pc.localDescription.toJSON());
-        }
-      } else if (kind === 'candidate') {
-        try {
-          await pc.addIceCandidate(data as RTCIceCandidateInit);
-        } catch (error) {
-          if (!this.ignoreOffer) throw error;
-        }
+    if (kind === 'offer' || kind === 'answer') {
+      const description = data as RTCSessionDescriptionInit;
+      this.ignoreOffer = shouldIgnoreOffer(this.options.polite, {
+        type: description.type ?? kind,
+        makingOffer: this.makingOffer,
+        signalingState: pc.signalingState,
+        settingRemoteAnswer: this.settingRemoteAnswer,
+      });
+      if (this.ignoreOffer) {
+        this.counts.ignoredOffers += 1;
+        this.report();
+        return;
       }
-    } catch (error) {
-      console.warn('signal from peer could not be applied', error);
+      this.settingRemoteAnswer = description.type === 'answer';
+      try {
+        await pc.setRemoteDescription(description); // an offer in have-local-offer rolls ours back
+      } finally {
+        this.settingRemoteAnswer = false;
+      }
+      if (description.type === 'offer') {
+        await pc.setLocalDescription();
+        if (pc.localDescription) this.options.sendSignal('answer', pc.localDescription.toJSON());
+      }
+    } else if (kind === 'candidate') {
+      this.counts.got += 1;
+      try {
+        await pc.addIceCandidate(data as RTCIceCandidateInit);
+        this.counts.added += 1;
+      } catch (error) {
+        this.counts.failed += 1;
+        // Candidates of an offer we ignored have no description to join: expected, not a fault.
+        if (!this.ignoreOffer) throw error;
+      }
     }
     this.report();
   }
@@ -141,11 +180,14 @@ export class PeerLink {
   }
 
   dispose(): void {
+    this.disposed = true;
     if (!this.pc) return;
     this.pc.onnegotiationneeded = null;
     this.pc.onicecandidate = null;
     this.pc.ontrack = null;
     this.pc.onconnectionstatechange = null;
+    this.pc.oniceconnectionstatechange = null;
+    this.pc.onsignalingstatechange = null;
     this.pc.close();
     this.pc = null;
     for (const track of this.remoteStream.getTracks()) this.remoteStream.removeTrack(track);

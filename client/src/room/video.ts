@@ -5,6 +5,7 @@
  */
 import { h } from '../core/dom';
 import { describeMediaError, isPolite } from './mediaCore';
+import { opensLink } from './negotiation';
 import { PeerLink, type SignalKind } from './peer';
 
 const MEDIA_WAIT_MS = 8000;
@@ -172,7 +173,8 @@ export class VideoCall {
     this.grid.appendChild(tile.el);
     const start = (): void => {
       if (this.links.get(peerId)?.link !== link) return;
-      link.connect();
+      // One end opens and offers; the other opens on that offer (see opensLink).
+      if (opensLink(this.options.selfId, peerId)) link.connect();
       this.watch(peerId, link);
     };
     if (this.mediaSettled) start();
@@ -182,8 +184,8 @@ export class VideoCall {
   /**
    * A link that is not connected, or does not carry our media out, after a while starts over.
    * The impolite side restarts it ('bye', then a fresh offer); the polite side asks for that
-   * with a 'bye' marked restart. Glare and lost ICE candidates are rare, but without this they
-   * leave a call silent for good. At most MAX_RESTARTS times per peer.
+   * with a 'bye' marked restart. A safety net for a network that drops the call, not part of
+   * normal setup: joins connect in about a second. At most MAX_RESTARTS times per peer.
    */
   private watch(peerId: string, link: PeerLink): void {
     window.setTimeout(() => {
