@@ -266,11 +266,15 @@ async def load(url: str, rooms: list[list[dict[str, Any]]], seconds: float, out:
         "join_s": join_seconds,
         "cpu_percent": cpu_used / wall_used * 100,
         "loop_lag_ms": await lag,
-        "frame_faults": len(frame_faults),
-        "frame_fault_examples": frame_faults[:3],
     }
-    await asyncio.to_thread(out.write_text, json.dumps(result))
+    # Disconnect while late updates may still be arriving, and keep checking the wire meanwhile:
+    # python-socketio's client drops a half-received binary event on disconnect, so its errors
+    # at this point ("attachment without a header") are not the server's doing if the wire check
+    # stays clean.
     await asyncio.gather(*(s.disconnect() for s, _, _ in clients), return_exceptions=True)
+    result["frame_faults"] = len(frame_faults)
+    result["frame_fault_examples"] = frame_faults[:3]
+    await asyncio.to_thread(out.write_text, json.dumps(result))
 
 
 # ---- driver ------------------------------------------------------------------------------------
@@ -432,7 +436,7 @@ def main() -> None:
         help="niceness for the server and load processes (negative needs root): measures our "
         "code rather than the other work on a shared machine",
     )
-    parser.add_argument("--server", choices=("hypercorn", "uvicorn"), default="uvicorn")
+    parser.add_argument("--server", choices=("hypercorn", "uvicorn"), default="hypercorn")
     args = parser.parse_args()
     if args.nice:
         os.nice(args.nice)  # inherited by the server and load processes
