@@ -112,6 +112,39 @@ def test_java_main_class_and_csharp_any_class(harness: EngineHarness) -> None:
     assert csharp.run.stdout == "10\n"
 
 
+JAVA_FROM_AN_IDE = {
+    "package": (
+        "package com.example;\n\nimport java.util.*;\n\npublic class Main {\n"
+        "    public static void main(String[] args) { System.out.println(\"in a package\"); }\n}\n",
+        "in a package\n",
+    ),
+    "public class not named Main": (
+        "import java.util.*;\n\nclass Helper { static int two() { return 2; } }\n\n"
+        "public class Solution {\n    public static void main(String[] args) {\n"
+        "        System.out.println(\"solution \" + Helper.two());\n    }\n}\n",
+        "solution 2\n",
+    ),
+    "both": (
+        "package org.acme.interview;\n\npublic final class TwoSum {\n"
+        "    public static void main(String[] args) { System.out.println(\"both\"); }\n}\n",
+        "both\n",
+    ),
+    "main in a class that is not public": (
+        "class Runner {\n    public static void main(String[] args) {"
+        " System.out.println(\"runner\"); }\n}\n",
+        "runner\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(JAVA_FROM_AN_IDE))
+def test_java_pasted_from_an_ide_runs(harness: EngineHarness, case: str) -> None:
+    source, expected = JAVA_FROM_AN_IDE[case]
+    result = harness.run("java", source)
+    assert result.status is Verdict.OK, result
+    assert result.run is not None and result.run.stdout == expected
+
+
 def test_typescript_is_strictly_type_checked(harness: EngineHarness) -> None:
     result = harness.run("typescript", "function f(x) { return x; }\nconsole.log(f(1));\n")
     assert result.status is Verdict.COMPILE_ERROR
