@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 import docker
 
 from runners.catalogue import Catalogue, Language, Limits
-from runners.sandbox import Sandbox
+from runners.sandbox import Sandbox, cpu_time_limit_s
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +30,12 @@ _RETRY_AFTER_FAILURE_S = 5.0
 _WARM_TIMEOUT_S = 120.0
 
 
-def container_limits_match(a: Limits, b: Limits) -> bool:
-    return all(getattr(a, name) == getattr(b, name) for name in _CONTAINER_LIMITS)
+def container_limits_match(pooled: Limits, wanted: Limits) -> bool:
+    """A pooled container serves a run whose container-level limits are its own and whose CPU
+    time limit is no higher (a lower one is enforced by the shorter wall limit)."""
+    return all(
+        getattr(pooled, name) == getattr(wanted, name) for name in _CONTAINER_LIMITS
+    ) and cpu_time_limit_s(wanted) <= cpu_time_limit_s(pooled)
 
 
 class WarmPool:

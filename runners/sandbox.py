@@ -12,6 +12,7 @@ deadlines (killing the container, not just the client call) and turns what it sa
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import re
 import signal as signals
@@ -28,6 +29,7 @@ import requests
 from docker.types import LogConfig, Ulimit
 
 from runners.catalogue import Language, Limits
+from runners.cgroup import ContainerCgroup
 from runners.contract import RunResult, Stage, Verdict
 
 SANDBOX_LABEL = "onsite.sandbox"
@@ -46,6 +48,8 @@ ENVIRONMENT = {
 """The whole environment of a run: nothing of the host's leaks in."""
 
 READY_LINE = b"#ONSITE-READY\n"
+GO_LINE = b"ONSITE-GO\n"
+"""Sent after a compiled language's compile record, once the host has reset the memory peak."""
 TRAILER_SLACK = 160
 """Bytes of stdout allowed past the cap for the launcher's trailer."""
 
@@ -59,6 +63,12 @@ class StageTimes:
     compile_timeout_s: float
     run_timeout_s: float
     output_bytes: int
+
+
+def cpu_time_limit_s(limits: Limits) -> int:
+    """The program's RLIMIT_CPU: a little above what the wall limit lets it use on its CPUs, so
+    the wall clock normally decides; it catches what escapes that (a CPU count raised later)."""
+    return math.ceil(limits.run_timeout_ms / 1000 * limits.cpus) + 1
 
 
 def container_config(language: Language, limits: Limits) -> dict[str, Any]:
@@ -94,6 +104,7 @@ def container_config(language: Language, limits: Limits) -> dict[str, Any]:
             language.compile or "",
             language.run,
             language.warm or "",
+            str(cpu_time_limit_s(limits)),
         ],
         "stdin_open": True,
         "tty": False,
@@ -280,6 +291,11 @@ class _Execution:
         self.compile_failed_status: int | None = None
         self.run_started: float | None = None
         self.run_cpu_start: int | None = None
+        self.cgroup = ContainerCgroup(sandbox.container_id)
+        self.go = threading.Event()
+        """Set once the run stage may start (compiled languages wait for it)."""
+        self.run_peak_reset = not sandbox.language.compiled
+        """The memory peak counts only the run stage (interpreted: there is no other stage)."""
 
     # -- the socket ---------------------------------------------------------------------------
 
@@ -288,6 +304,9 @@ class _Execution:
         raw = self.sandbox.raw_socket
         try:
             raw.sendall(header + self.source)
+            if self.sandbox.language.compiled:
+                self.go.wait(self.times.compile_timeout_s + 10)
+                raw.sendall(GO_LINE)
             view = memoryview(self.stdin)
             for start in range(0, len(view), 1 << 16):
                 raw.sendall(view[start : start + (1 << 16)])
@@ -329,6 +348,8 @@ class _Execution:
     def run(self) -> RunResult:
         language = self.sandbox.language
         writer = threading.Thread(target=self._write_input, daemon=True, name="onsite-stdin")
+        # The compile (or run) stage's peak starts here, not with a pooled container's warm step.
+        self.cgroup.reset_memory_peak()
         started = time.monotonic()
         writer.start()
         try:
@@ -357,6 +378,7 @@ class _Execution:
                 return verdict
             return self._follow_run()
         finally:
+            self.go.set()
             self.sandbox.close_socket()
 
     def _await_compile_record(self, deadline: float) -> re.Match[bytes] | None:
@@ -386,6 +408,11 @@ class _Execution:
             out = self.streams.stdout[body_start : body_start + out_sent]
             err = self.streams.stdout[body_start + out_sent : body_start + out_sent + err_sent]
             rest = self.streams.stdout[body_start + out_sent + err_sent :]
+            compile_peak = self.cgroup.memory_peak_bytes()
+            if status == 0:
+                # The launcher waits for GO_LINE: the run's peak starts clean.
+                self.run_peak_reset = self.cgroup.reset_memory_peak()
+                self.go.set()
             self.compile_stage = Stage(
                 stdout=_text(out),
                 stderr=_text(err),
@@ -393,6 +420,7 @@ class _Execution:
                 signal=signal_name(status),
                 wall_ms=wall_ms,
                 cpu_ms=compile_cpu // 1_000_000 if compile_cpu >= 0 else None,
+                memory_kb=compile_peak // 1024 if compile_peak is not None else None,
                 stdout_truncated=out_size > out_sent,
                 stderr_truncated=err_size > err_sent,
             )
@@ -433,11 +461,20 @@ class _Execution:
         wall = _ms(time.monotonic() - self.run_started)
         language_id = self.sandbox.language.id
         if limit_hit is not None:
+            # Read the counters while the container still exists: a time limit should show the
+            # CPU time that was spent.
+            cpu_end, peak = self.cgroup.cpu_ns(), self.cgroup.memory_peak_bytes()
             self._kill()
             state = self._container_state()
             if limit_hit is Verdict.TIME_LIMIT and state.get("OOMKilled"):
                 limit_hit = Verdict.MEMORY_LIMIT
-            stage = self._run_stage(wall, exit_code=None, signal="SIGKILL", cpu=None, mem=None)
+            stage = self._run_stage(
+                wall,
+                exit_code=None,
+                signal="SIGKILL",
+                cpu=self._run_cpu_ms(cpu_end if cpu_end is not None else -1),
+                mem=peak // 1024 if peak is not None and self.run_peak_reset else None,
+            )
             message = {
                 Verdict.OUTPUT_LIMIT: f"the program wrote more than {self.cap // 1024} KiB",
                 Verdict.TIME_LIMIT: (f"the program ran longer than {self.times.run_timeout_s:g} s"),
@@ -457,19 +494,23 @@ class _Execution:
         else:
             final_state = self._container_state()
             status, cpu_now, mem = int(final_state.get("ExitCode") or 0), -1, -1
-        cpu_ms = None
-        if cpu_now >= 0 and self.run_cpu_start is not None:
-            cpu_ms = max(0, cpu_now - self.run_cpu_start) // 1_000_000
+        cpu_ms = self._run_cpu_ms(cpu_now)
         sig = signal_name(status)
         stage = self._run_stage(
             wall,
             exit_code=None if sig else status,
             signal=sig,
             cpu=cpu_ms,
-            mem=mem // 1024 if mem >= 0 else None,
+            mem=mem // 1024 if mem >= 0 and self.run_peak_reset else None,
+        )
+        cpu_limit_ms = cpu_time_limit_s(self.sandbox.limits) * 1000
+        cpu_limit_hit = sig == "SIGXCPU" or (
+            sig == "SIGKILL" and cpu_ms is not None and cpu_ms >= cpu_limit_ms
         )
         if stage.stdout_truncated or stage.stderr_truncated:
             verdict = Verdict.OUTPUT_LIMIT
+        elif cpu_limit_hit:
+            verdict = Verdict.TIME_LIMIT
         elif final_state.get("OOMKilled") or oom_kills > 0:
             verdict = Verdict.MEMORY_LIMIT
         elif status != 0:
@@ -479,8 +520,14 @@ class _Execution:
         messages = {
             Verdict.OUTPUT_LIMIT: f"the program wrote more than {self.cap // 1024} KiB",
             Verdict.MEMORY_LIMIT: "the program ran out of memory",
+            Verdict.TIME_LIMIT: f"the program used more than {cpu_limit_ms // 1000} s of CPU time",
         }
         return RunResult(verdict, language_id, self.compile_stage, stage, messages.get(verdict))
+
+    def _run_cpu_ms(self, cpu_now: int) -> int | None:
+        if cpu_now < 0 or self.run_cpu_start is None:
+            return None
+        return max(0, cpu_now - self.run_cpu_start) // 1_000_000
 
     def _run_stage(
         self,

@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from runners.contract import RunRequest, Verdict
 from runners.engine import DockerEngine
+from runners.sandbox import GO_LINE
 from runners.settings import EngineSettings
 
 ROUNDS = {"python": 40, "c": 20, "java": 12, "kotlin": 6, "typescript": 6}
@@ -66,6 +67,8 @@ def plain_docker_latencies(engine: DockerEngine, language: str, rounds: int) -> 
     lang = engine.catalogue.get(language)
     source = lang.stub.encode()
     payload = f"ONSITE1 {len(source)} 65536\n".encode() + source
+    if lang.compiled:
+        payload += GO_LINE  # the launcher waits for it between the stages
     command = [
         "docker", "run", "--rm", "-i", "--network", "none", "--read-only",
         "--tmpfs", f"/work:rw,exec,size={lang.limits.tmpfs_mb}m,mode=1777",
