@@ -109,6 +109,9 @@ export interface Schedule {
   timezone?: string | null;
   status?: string;
   sequence?: number;
+  join_url?: string;
+  /** Whether the last invitation reached every recipient's mail server. */
+  invitation_sent?: boolean;
 }
 
 export interface JoinInfo {

@@ -16,9 +16,43 @@ function browserTimeZone(): string {
   }
 }
 
+/**
+ * What the page says after the server answered: the mail may have failed even though the slot
+ * was saved, and then the interviewer has to pass the join link on by hand.
+ */
+function invitationNotice(slot: Schedule, sentText: string): HTMLElement {
+  if (slot.invitation_sent !== false) {
+    return h('div', { class: 'alert alert-ok', role: 'alert' }, sentText);
+  }
+  const link = h('input', {
+    type: 'text', readonly: true, id: 'failed-invite-link', class: 'invite-link',
+    value: slot.join_url ?? '', 'aria-label': 'Join link for the candidate',
+  });
+  const copy = h('button', {
+    type: 'button',
+    class: 'btn btn-small',
+    onclick: () => {
+      link.select();
+      void navigator.clipboard?.writeText(link.value).then(() => { copy.textContent = 'Copied'; }).catch(() => undefined);
+    },
+  }, 'Copy link');
+  return h('div', { class: 'alert alert-warn', role: 'alert' },
+    h('p', null, `The invitation e-mail for “${slot.title}” could not be sent. The slot is kept; send ${slot.candidate_email} this join link yourself:`),
+    h('div', { class: 'copy-row' }, link, copy));
+}
+
 export async function schedulePage(ctx: PageContext): Promise<View> {
   const user = await requireUser(ctx);
   const alert = alertBox();
+  const noticeHost = h('div', { class: 'notice-host' });
+  const showResult = (slot: Schedule, sentText: string): void => {
+    alert.hide();
+    replaceChildren(noticeHost, invitationNotice(slot, sentText));
+  };
+  const showError = (text: string): void => {
+    replaceChildren(noticeHost);
+    alert.show(text);
+  };
   const listHost = h('div', { class: 'slot-list' });
 
   const load = async (): Promise<void> => {
@@ -56,12 +90,12 @@ export async function schedulePage(ctx: PageContext): Promise<View> {
           alert.show('Pick a valid date and time.');
           return;
         }
-        http.patch(`/api/schedules/${slot.id}`, { starts_at: startsAt, duration_minutes: Number(duration.value) })
-          .then(async () => {
-            alert.show(`Rescheduled “${slot.title}”; the updated invitation was sent.`, 'ok');
+        http.patch<Schedule>(`/api/schedules/${slot.id}`, { starts_at: startsAt, duration_minutes: Number(duration.value) })
+          .then(async (updated) => {
+            showResult(updated, `Rescheduled “${slot.title}”; the updated invitation was sent.`);
             await load();
           })
-          .catch((error: unknown) => alert.show(errorText(error)));
+          .catch((error: unknown) => showError(errorText(error)));
       });
       replaceChildren(actions, form);
       when.focus();
@@ -75,10 +109,11 @@ export async function schedulePage(ctx: PageContext): Promise<View> {
           onclick: () => {
             http.post(`/api/schedules/${slot.id}/cancel`)
               .then(async () => {
+                replaceChildren(noticeHost);
                 alert.show(`Cancelled “${slot.title}”.`, 'ok');
                 await load();
               })
-              .catch((error: unknown) => alert.show(errorText(error)));
+              .catch((error: unknown) => showError(errorText(error)));
           },
         }, 'Cancel interview'),
         h('button', { type: 'button', class: 'btn btn-small btn-ghost', onclick: showButtons }, 'Keep it'));
@@ -92,7 +127,10 @@ export async function schedulePage(ctx: PageContext): Promise<View> {
         h('div', { class: 'muted small' }, `${slot.duration_minutes} min · until ${end.toLocaleTimeString(undefined, { timeStyle: 'short' })}`)),
       h('div', { class: 'slot-what' },
         h('a', { href: `/interviews/${slot.interview_id}`, class: 'strong' }, slot.title),
-        h('div', { class: 'muted small' }, `${slot.candidate_name} · ${slot.candidate_email}`)),
+        h('div', { class: 'muted small' }, `${slot.candidate_name} · ${slot.candidate_email}`),
+        slot.invitation_sent === false
+          ? h('span', { class: 'badge badge-warn', title: 'The last invitation e-mail could not be sent' }, 'Invitation not sent')
+          : null),
       actions);
   };
 
@@ -125,14 +163,14 @@ export async function schedulePage(ctx: PageContext): Promise<View> {
     };
     if (interviewer.value.trim()) body['interviewer_email'] = interviewer.value.trim();
     http.post<Schedule>('/api/schedules', body)
-      .then(async () => {
-        alert.show(`Scheduled “${String(body['title'])}”; invitations sent to ${String(body['candidate_email'])}.`, 'ok');
+      .then(async (created) => {
+        showResult(created, `Scheduled “${created.title}”; invitations sent to ${created.candidate_email}.`);
         form.reset();
         duration.value = '60';
         interviewer.value = user.email;
         await load();
       })
-      .catch((error: unknown) => alert.show(errorText(error)));
+      .catch((error: unknown) => showError(errorText(error)));
   });
 
   void load();
@@ -142,6 +180,7 @@ export async function schedulePage(ctx: PageContext): Promise<View> {
     el: h('div', { class: 'stack-lg' },
       h('div', { class: 'page-head' }, h('div', null, h('h1', null, 'Schedule'), h('p', { class: 'muted' }, 'Upcoming interviews and their invitations.'))),
       alert.el,
+      noticeHost,
       h('section', { class: 'card' }, h('h2', null, 'Schedule an interview'), form),
       h('section', { 'aria-label': 'Upcoming interviews' }, h('h2', null, 'Upcoming'), listHost)),
   };
