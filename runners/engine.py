@@ -46,6 +46,7 @@ from runners.settings import EngineSettings
 
 log = logging.getLogger(__name__)
 
+DOCKER_CONNECTIONS = 32
 REQUESTABLE_LIMITS = ("compile_timeout_ms", "run_timeout_ms", "memory_mb", "output_kb", "pids")
 
 
@@ -173,10 +174,14 @@ class DockerEngine:
         _probe_socket(self.settings.docker_url or os.environ.get("DOCKER_HOST", ""))
         client: docker.DockerClient | None = None
         try:
+            # Run, pool and removal threads share the client: more connections than the SDK's
+            # default 10, or they queue for one (and urllib3 discards the surplus).
             if self.settings.docker_url:
-                client = docker.DockerClient(base_url=self.settings.docker_url, timeout=30)
+                client = docker.DockerClient(
+                    base_url=self.settings.docker_url, timeout=30, max_pool_size=DOCKER_CONNECTIONS
+                )
             else:
-                client = docker.from_env(timeout=30)
+                client = docker.from_env(timeout=30, max_pool_size=DOCKER_CONNECTIONS)
             client.ping()
         except (docker.errors.DockerException, requests.RequestException) as exc:
             if client is not None:
