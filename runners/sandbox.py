@@ -6,7 +6,8 @@ the source and the user's stdin from the attached stdin, writes a compile record
 any untrusted code runs, and a trailer after every process of the run is dead. This module is the
 host side of that protocol: it demultiplexes the attach stream, enforces the output caps and the
 deadlines (killing the container, not just the client call) and turns what it saw into a
-``RunResult``.
+``RunResult``. Between a compiled language's two stages the launcher waits for ``GO_LINE``, sent
+once the host has reset the container's memory peak, so each stage reports its own numbers.
 """
 
 from __future__ import annotations
