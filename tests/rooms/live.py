@@ -1,8 +1,9 @@
 """A real server on a loopback port and real Socket.IO clients that speak y-protocols with pycrdt.
 
-``LiveServer`` runs the whole ASGI app (Quart + Socket.IO) under hypercorn in this event loop on a
-free port. ``YClient`` is what a browser tab does: a ``socketio.AsyncClient`` with its own pycrdt
-document, answering sync step 1, applying step 2 and updates, and sending its own edits.
+``LiveServer`` runs the whole ASGI app (Quart + Socket.IO) under uvicorn (as ``onsite serve``
+does) in this event loop on a free port. ``YClient`` is what a browser tab does: a
+``socketio.AsyncClient`` with its own pycrdt document, answering sync step 1, applying step 2 and
+updates, and sending its own edits.
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ from typing import Any
 
 import aiohttp
 import socketio
-from hypercorn.asyncio import serve
-from hypercorn.config import Config
+import uvicorn
 from pycrdt import Doc, Text, TransactionEvent
 from quart import Quart
 
@@ -100,28 +100,31 @@ class LiveServer:
 async def live_server(app: Quart, settings: Settings) -> AsyncIterator[LiveServer]:
     asgi = attach_socket_server(app)
     port = free_port()
-    config = Config()
-    config.bind = [f"127.0.0.1:{port}"]
-    config.accesslog = None
-    config.errorlog = None
-    config.graceful_timeout = 1.0
-    stop = asyncio.Event()
-    task = asyncio.create_task(serve(asgi, config, shutdown_trigger=stop.wait))
+    config = uvicorn.Config(
+        asgi,
+        host="127.0.0.1",
+        port=port,
+        ws="websockets-sansio",
+        lifespan="on",
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=1,
+    )
+    uv_server = uvicorn.Server(config)
+    task = asyncio.create_task(uv_server.serve())
     url = f"http://127.0.0.1:{port}"
     server = LiveServer(app, settings, url)
     try:
         for _ in range(200):
-            with contextlib.suppress(OSError):
-                _, writer = await asyncio.open_connection("127.0.0.1", port)
-                writer.close()
-                await writer.wait_closed()
+            if uv_server.started:
                 break
             if task.done():
                 task.result()
+                raise RuntimeError("the live server stopped before it started")
             await asyncio.sleep(0.05)
         yield server
     finally:
-        stop.set()
+        uv_server.should_exit = True
         await asyncio.wait_for(task, 15)
 
 
