@@ -42,7 +42,7 @@ def build_asgi(settings: Settings, engine: Engine | None = None) -> Any:
 
 
 def _from_environment() -> Any:
-    """For ``uvicorn server.asgi:app`` (or hypercorn): settings from the defaults file and ``ONSITE_*``."""
+    """For ``uvicorn server.asgi:app`` (or hypercorn): settings from defaults and ``ONSITE_*``."""
     return build_asgi(Settings.load())
 
 
