@@ -46,8 +46,9 @@ class WarmPool:
         sizes: Callable[[str], int],
         owner: str,
         workers: int = 4,
-        # 2 -> 4 took sustained Python runs from ~7 to ~11-12/s under load 14; 6 gained nothing
-        # (dockerd serializes container creation).
+        # 4, not 2: a first measurement (load 14) went ~7 -> ~12 runs/s, but an interleaved A/B
+        # afterwards showed no difference beyond noise (10-14 runs/s either way); 6 gained nothing.
+        # dockerd, which serializes container creation, is the limit.
     ) -> None:
         self._client = client
         self._catalogue = catalogue
