@@ -436,7 +436,7 @@ def main() -> None:
         help="niceness for the server and load processes (negative needs root): measures our "
         "code rather than the other work on a shared machine",
     )
-    parser.add_argument("--server", choices=("hypercorn", "uvicorn"), default="hypercorn")
+    parser.add_argument("--server", choices=("hypercorn", "uvicorn"), default="uvicorn")
     args = parser.parse_args()
     if args.nice:
         os.nice(args.nice)  # inherited by the server and load processes
