@@ -37,6 +37,8 @@ from server.kit.errors import BadRequestError, ForbiddenError, UnauthorizedError
 from server.settings import Settings
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from server.accounts.models import User
 
 ACCESS_COOKIE = "onsite_access"
@@ -297,12 +299,12 @@ def bearer_token() -> str | None:
     return None
 
 
-async def _user_of_live_session(claims: AccessClaims) -> User | None:
+async def user_of_live_session(session: AsyncSession, claims: AccessClaims) -> User | None:
     """The token's user, after checking its session was not signed out (401
-    ``session_revoked``)."""
+    ``session_revoked``). Shared by REST requests and Socket.IO connections, so signing out
+    ends both at once."""
     from server.accounts import repository
 
-    session = current_session()
     if claims.session_id is not None and not await repository.session_is_live(
         session, claims.user_id, claims.session_id
     ):
@@ -330,13 +332,13 @@ async def optional_user() -> User | None:
             key.last_used_at = utcnow()
             user = await repository.get_user(session, key.user_id)
         else:
-            user = await _user_of_live_session(decode_access_claims(token))
+            user = await user_of_live_session(session, decode_access_claims(token))
         if user is None:
             raise UnauthorizedError("The account no longer exists.", code="invalid_token")
     elif (cookie := request.cookies.get(ACCESS_COOKIE)) is not None:
         claims = decode_access_claims(cookie)
         check_csrf()
-        user = await _user_of_live_session(claims)
+        user = await user_of_live_session(session, claims)
         if user is None:
             raise UnauthorizedError("The account no longer exists.", code="invalid_token")
     setattr(g, _G_USER, user)
