@@ -224,13 +224,12 @@ async def authorise_socket(
     access = auth.get("access_token") or access_cookie
     if not isinstance(access, str) or not access:
         raise RoomAuthError("unauthorized", "sign in first")
-    from server.kit.security import decode_access_token
+    from server.kit.security import decode_access_claims, user_of_live_session
 
     try:
-        user_id = decode_access_token(access, settings)
+        user = await user_of_live_session(session, decode_access_claims(access, settings))
     except AppError as exc:
         raise RoomAuthError(exc.code, exc.message) from None
-    user = await accounts.get_user(session, user_id)
     interview = await interviews.get_interview_for_room(session, interview_id)
     if user is None or interview is None or interview.owner_id != user.id:
         raise RoomAuthError("room_not_found", "no such interview")

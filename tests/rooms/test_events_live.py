@@ -7,13 +7,16 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+import aiohttp
 import pytest
 import qrcode
 from pycrdt import Doc, Text
 
+from server.accounts import repository as accounts
 from server.app import get_state
 from server.interviews import service as interviews
 from server.kit.db import unit_of_work
+from server.kit.security import ACCESS_COOKIE
 from server.rooms.events import registry_of
 from server.rooms.wire import SYNC_UPDATE, encode_sync
 from tests.rooms.conftest import ClientFactory
@@ -404,6 +407,35 @@ async def test_the_interviewer_can_join_with_the_session_cookie(live: LiveServer
         live.url, {"interview_id": interview.id}, headers={"Cookie": "onsite_access=forged"}
     )
     assert (await forged.connect_refused())["code"] == "invalid_token"
+
+
+async def test_signing_out_over_rest_refuses_new_sockets_with_the_old_token(
+    live: LiveServer, connect: ClientFactory
+) -> None:
+    """A real session (registered over REST, so its access token carries a ``sid``) joins; after
+    ``POST /api/auth/logout`` the same token, as bearer or as cookie, is refused."""
+    credentials = {"email": "leaver@example.com", "password": "correct horse 42", "name": "Lee"}
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(live.url + "/api/auth/register", json=credentials) as response,
+    ):
+        assert response.status == 201, await response.text()
+        user_id = (await response.json())["user"]["id"]
+        access = response.cookies[ACCESS_COOKIE].value
+    async with unit_of_work(live.app) as session:
+        owner = await accounts.get_user(session, user_id)
+    assert owner is not None
+    interview = await live.interview(owner)
+    ada = await connect({"interview_id": interview.id, "access_token": access})
+    assert ada.events["room:welcome"][0]["self"]["role"] == "interviewer"
+    status, _, _ = await live.http("POST", "/api/auth/logout", token=access)
+    assert status == 204
+    by_token = YClient(live.url, {"interview_id": interview.id, "access_token": access})
+    assert (await by_token.connect_refused())["code"] == "session_revoked"
+    by_cookie = YClient(
+        live.url, {"interview_id": interview.id}, headers={"Cookie": f"{ACCESS_COOKIE}={access}"}
+    )
+    assert (await by_cookie.connect_refused())["code"] == "session_revoked"
 
 
 async def test_an_empty_room_is_saved_then_evicted_and_reloads_from_the_log(
