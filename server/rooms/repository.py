@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.interviews.models import InterviewMessage
+from server.interviews.models import InterviewMessage, InterviewRun
 from server.rooms.models import RoomUpdate
 from server.rooms.update_log import LoggedUpdate
 
@@ -70,3 +70,14 @@ async def list_chat(session: AsyncSession, interview_id: str) -> list[InterviewM
         .order_by(InterviewMessage.id)
     )
     return list(result)
+
+
+async def last_run(session: AsyncSession, interview_id: str) -> InterviewRun | None:
+    """The newest recorded run, which a reloaded room shows in its welcome."""
+    result: InterviewRun | None = await session.scalar(
+        select(InterviewRun)
+        .where(InterviewRun.interview_id == interview_id)
+        .order_by(InterviewRun.id.desc())
+        .limit(1)
+    )
+    return result

@@ -92,6 +92,7 @@ class RoomSeed:
     stub: str
     ended: bool
     chat: list[dict[str, Any]] = field(default_factory=list)
+    last_run: dict[str, Any] | None = None
     code_updates: list[bytes] = field(default_factory=list)
     notes_updates: list[bytes] = field(default_factory=list)
 
@@ -154,6 +155,7 @@ class Room:
         self.chat: list[dict[str, Any]] = list(seed.chat)[-limits.chat_history :]
         self.candidate_can_run = True
         self.run_in_flight: dict[str, Any] | None = None
+        self.last_run: dict[str, Any] | None = seed.last_run
         self.log = UpdateLog(store.append_updates, flush_interval_s=settings.log_flush_interval_s)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._save_task: asyncio.Task[None] | None = None
@@ -255,6 +257,7 @@ class Room:
             "ice_servers": list(self.settings.ice_servers),
             "read_only": self.ended,
             "run_in_flight": self.run_in_flight,
+            "last_run": self.last_run,
         }
 
     async def disconnect(self, sid: str) -> None:
@@ -486,6 +489,7 @@ class Room:
             "error": error,
             "finished_at": datetime.now(UTC).isoformat(),
         }
+        self.last_run = finished
         await self.emitter.emit("run:finished", finished, self.connected_sids)
         if error is not None and sid in self.by_sid:
             await self.emitter.emit("error", {**error, "event": "run:start"}, [sid])

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from runners.contract import LanguageInfo
 from server.accounts import repository as accounts
 from server.interviews import service as interviews
-from server.interviews.models import Interview
+from server.interviews.models import Interview, InterviewRun
 from server.kit.errors import AppError, NotFoundError
 from server.rooms import repository
 from server.rooms.room import Identity, RoomSeed
@@ -128,6 +128,7 @@ async def load_seed(
         return None
     language = _default_language(interview, languages)
     chat = await repository.list_chat(session, interview.id)
+    last_run = await repository.last_run(session, interview.id)
     return RoomSeed(
         interview_id=interview.id,
         title=interview.title,
@@ -145,9 +146,24 @@ async def load_seed(
             }
             for message in chat
         ],
+        last_run=_finished_run(last_run) if last_run else None,
         code_updates=await repository.update_bytes(session, interview.id, "code"),
         notes_updates=await repository.update_bytes(session, interview.id, "notes"),
     )
+
+
+def _finished_run(run: InterviewRun) -> dict[str, Any]:
+    """A recorded run in the shape of ``run:finished``, so a room reloaded from the database
+    still shows the last result. Only runs with a result are recorded, hence ``error`` None;
+    the starter's participant id and role are not stored."""
+    return {
+        "run_id": f"r{run.id}",
+        "started_by": {"participant_id": "", "name": run.started_by, "role": None},
+        "language": run.language,
+        "result": run.result,
+        "error": None,
+        "finished_at": run.created_at.isoformat(),
+    }
 
 
 # ---- joining -----------------------------------------------------------------------------------

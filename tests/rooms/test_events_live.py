@@ -458,3 +458,38 @@ async def test_an_empty_room_is_saved_then_evicted_and_reloads_from_the_log(
         await back.wait_text("# draft\n" + STUB)
     finally:
         await back.close()
+
+
+async def test_the_welcome_carries_the_last_run_across_reloads_and_evictions(
+    live: LiveServer, connect: ClientFactory
+) -> None:
+    """A reloaded tab sees the last result (from memory), and so does a tab that joins after the
+    room was evicted (from the recorded runs)."""
+    interview, ada, grace = await pair(live, connect)
+    assert ada.events["room:welcome"][0]["last_run"] is None
+    await grace.call("run:start", {"stdin": "first\n"})
+    await ada.wait_for("run:finished")
+    await ada.call("run:start", {"stdin": "second\n"})
+    finished = await grace.wait_for(
+        "run:finished", lambda f: f["started_by"]["role"] == "interviewer"
+    )
+    reloaded = await connect({"token": await live.candidate_token(interview)})
+    assert reloaded.events["room:welcome"][0]["last_run"] == finished
+    for client in (ada, grace, reloaded):
+        await client.close()
+    registry = registry_of(live.app)
+    for _ in range(60):
+        if registry.get(interview.id) is None:
+            break
+        await asyncio.sleep(0.1)
+    assert registry.get(interview.id) is None
+    back = YClient(live.url, ada.auth)
+    try:
+        await back.connect()
+        last_run = back.events["room:welcome"][0]["last_run"]
+    finally:
+        await back.close()
+    assert last_run["result"] == finished["result"] and last_run["error"] is None
+    assert last_run["result"]["run"]["stdout"] == "second\n"
+    assert last_run["started_by"]["name"] == "Ada Interviewer"
+    assert last_run["language"] == finished["language"]

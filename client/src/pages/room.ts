@@ -36,6 +36,7 @@ interface Welcome {
   ice_servers: RTCIceServer[];
   read_only: boolean;
   run_in_flight: RunStartedInfo | null;
+  last_run?: RunFinishedInfo | null;
 }
 
 interface RoomError {
@@ -300,6 +301,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     if (w.read_only) markEnded(null);
     else void codeSync.whenSynced().then(() => { if (!ended) pane.setEditable(true); });
     applyRunPermission();
+    if (w.last_run) runPanel.finished(w.last_run);
     if (w.run_in_flight) runPanel.started(w.run_in_flight);
     if (!video && !w.read_only) {
       video = new VideoCall({
