@@ -19,6 +19,8 @@ from pycrdt import Text
 from server.rooms.events import registry_of
 from tests.rooms.live import LiveServer, YClient
 
+TOLERATED_REFUSALS = {"update_not_applied"}
+
 
 @dataclass(frozen=True)
 class Op:
@@ -100,6 +102,11 @@ async def test_random_concurrent_edits_converge(live: LiveServer, scripts: list[
                 break
             await asyncio.sleep(0.02)
         else:
+            refusals = {e["code"] for c in clients for e in c.events.get("error", [])}
+            # update_not_applied is the expected notice when an edit overtakes the sync step 2
+            # of a reconnect; it comes with a sync step 1 and convergence (above) proves the
+            # gap was filled. Any other refusal is a bug.
+            assert refusals <= TOLERATED_REFUSALS, refusals
             return
         texts = [str(c.text) for c in clients]
         raise AssertionError(f"server {room.code.content()!r}, clients {texts!r}") from None
