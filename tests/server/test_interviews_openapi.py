@@ -12,12 +12,17 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import given
-from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
 from schemathesis.core.result import Ok
 
-from tests.server.test_openapi import CHECKS, LiveApi, contract_settings, live_api, load_schema
+from tests.server.test_openapi import (
+    LiveApi,
+    check_operation,
+    contract_settings,
+    live_api,
+    load_schema,
+)
 
 __all__ = ["live_api"]
 
@@ -62,20 +67,7 @@ def test_records_contract(live_api: LiveApi, mode: GenerationMode) -> None:
     } <= labels, labels
     assert not any("qr." in label or "playback" in label for label in labels)
     for operation in operations:
-
-        @given(case=operation.as_strategy(generation_mode=mode))
-        @contract_settings(max_examples=25)
-        def check(case: Any) -> None:
-            case.call_and_validate(
-                base_url=live_api.base_url, headers=headers, checks=CHECKS, timeout=30
-            )
-
-        try:
-            check()
-        except Unsatisfiable:
-            assert mode is GenerationMode.NEGATIVE, operation.label
-        except Exception as exc:
-            raise AssertionError(f"{operation.label} ({mode}): {exc}") from exc
+        check_operation(live_api, operation, mode, headers, max_examples=25)
 
 
 def test_records_document_errors_in_the_shared_shape(live_api: LiveApi) -> None:

@@ -78,6 +78,34 @@ def contract_settings(max_examples: int) -> settings:
     )
 
 
+def check_operation(
+    live_api: LiveApi,
+    operation: Any,
+    mode: GenerationMode,
+    headers: dict[str, str],
+    max_examples: int,
+) -> bool:
+    """Run one operation's examples with every check; False when the operation has nothing
+    that can be made invalid (only allowed for negative data), an ``AssertionError`` naming
+    the operation on any failure."""
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @contract_settings(max_examples=max_examples)
+    def check(case: Any) -> None:
+        case.call_and_validate(
+            base_url=live_api.base_url, headers=headers, checks=CHECKS, timeout=30
+        )
+
+    try:
+        check()
+    except Unsatisfiable:
+        assert mode is GenerationMode.NEGATIVE, operation.label
+        return False
+    except Exception as exc:
+        raise AssertionError(f"{operation.label} ({mode}): {exc}") from exc
+    return True
+
+
 @dataclass
 class LiveApi:
     base_url: str
@@ -205,22 +233,9 @@ def test_api_contract(live_api: LiveApi, mode: GenerationMode) -> None:
     assert len(operations) >= 14, [op.label for op in operations]
     tested_without_input: list[str] = []
     for operation in operations:
-
-        @given(case=operation.as_strategy(generation_mode=mode))
-        @contract_settings(max_examples=20)
-        def check(case: Any) -> None:
-            case.call_and_validate(
-                base_url=live_api.base_url, headers=headers, checks=CHECKS, timeout=30
-            )
-
-        try:
-            check()
-        except Unsatisfiable:
+        if not check_operation(live_api, operation, mode, headers, max_examples=20):
             # An operation without body or parameters has nothing that can be made invalid.
-            assert mode is GenerationMode.NEGATIVE, operation.label
             tested_without_input.append(operation.label)
-        except Exception as exc:
-            raise AssertionError(f"{operation.label} ({mode}): {exc}") from exc
     # everything that takes a JSON body was fuzzed with invalid data too
     with_body = {op.label for op in operations if op.definition.raw.get("requestBody")}
     assert len(with_body) >= 8 and not with_body & set(tested_without_input)
