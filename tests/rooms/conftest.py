@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from server.app import create_app
+from server.interviews.models import Interview
 from server.settings import Settings
 from tests.rooms.live import LiveServer, YClient, live_server
 from tests.support.fake_engine import FakeEngine
@@ -41,3 +42,15 @@ async def connect(live: LiveServer) -> AsyncIterator[ClientFactory]:
     yield make
     for client in clients:
         await client.close()
+
+
+async def interviewer_and_candidate(
+    live: LiveServer, connect: ClientFactory
+) -> tuple[Interview, YClient, YClient]:
+    """The usual opening of a room test: a new interview with its interviewer (``ada``) and a
+    candidate (``grace``) joined and synced."""
+    owner, access = await live.interviewer()
+    interview = await live.interview(owner)
+    ada = await connect({"interview_id": interview.id, "access_token": access})
+    grace = await connect({"token": await live.candidate_token(interview)})
+    return interview, ada, grace

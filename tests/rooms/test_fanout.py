@@ -18,7 +18,7 @@ from pycrdt import Doc, Text
 
 from server.rooms.events import registry_of
 from server.rooms.wire import SYNC_STEP2, SYNC_UPDATE, SyncMessage, parse_message
-from tests.rooms.conftest import ClientFactory
+from tests.rooms.conftest import ClientFactory, interviewer_and_candidate
 from tests.rooms.live import LiveServer
 
 STUB = 'print("Hello, World!")\n'
@@ -84,10 +84,7 @@ async def open_observer(live: LiveServer, auth: dict[str, Any], http: Any) -> Wi
 async def test_concurrent_binary_fan_out_keeps_each_attachment_behind_its_header(
     live: LiveServer, connect: ClientFactory
 ) -> None:
-    owner, access = await live.interviewer()
-    interview = await live.interview(owner)
-    ada = await connect({"interview_id": interview.id, "access_token": access})
-    grace = await connect({"token": await live.candidate_token(interview)})
+    interview, ada, grace = await interviewer_and_candidate(live, connect)
     await ada.wait_text(STUB)
     await grace.wait_text(STUB)
     async with aiohttp.ClientSession() as http:
@@ -122,10 +119,7 @@ async def test_concurrent_binary_fan_out_keeps_each_attachment_behind_its_header
 async def test_a_recipient_that_is_gone_does_not_stop_the_others(
     live: LiveServer, connect: ClientFactory
 ) -> None:
-    owner, access = await live.interviewer()
-    interview = await live.interview(owner)
-    ada = await connect({"interview_id": interview.id, "access_token": access})
-    grace = await connect({"token": await live.candidate_token(interview)})
+    interview, ada, grace = await interviewer_and_candidate(live, connect)
     await grace.wait_text(STUB)
     room = registry_of(live.app).get(interview.id)
     assert room is not None

@@ -10,7 +10,7 @@ from pycrdt import Doc, Map, Text
 from server.app import create_app
 from server.rooms.events import registry_of
 from server.rooms.wire import SYNC_UPDATE, encode_sync
-from tests.rooms.conftest import ClientFactory
+from tests.rooms.conftest import ClientFactory, interviewer_and_candidate
 from tests.rooms.live import LiveServer, YClient, live_server
 from tests.support.fake_engine import FakeEngine
 
@@ -49,10 +49,7 @@ async def test_candidate_first_then_interviewer_sees_the_same(
 async def test_concurrent_edits_at_the_same_place_converge(
     live: LiveServer, connect: ClientFactory
 ) -> None:
-    owner, access = await live.interviewer()
-    interview = await live.interview(owner)
-    ada = await connect({"interview_id": interview.id, "access_token": access})
-    grace = await connect({"token": await live.candidate_token(interview)})
+    interview, ada, grace = await interviewer_and_candidate(live, connect)
     await ada.wait_text(STUB)
     await grace.wait_text(STUB)
     await asyncio.gather(
@@ -89,10 +86,7 @@ async def test_language_change_goes_through_the_document(
 async def test_awareness_is_relayed_and_sent_whole_to_newcomers(
     live: LiveServer, connect: ClientFactory
 ) -> None:
-    owner, access = await live.interviewer()
-    interview = await live.interview(owner)
-    ada = await connect({"interview_id": interview.id, "access_token": access})
-    grace = await connect({"token": await live.candidate_token(interview)})
+    interview, ada, grace = await interviewer_and_candidate(live, connect)
     state = {"user": {"name": "Ada", "color": "#e6194b"}, "cursor": {"anchor": 3, "head": 5}}
     await ada.set_awareness(1, state)
     await grace.wait_for("sync:message", lambda _: grace.awareness.get(ada.doc.client_id) == state)
@@ -217,10 +211,7 @@ async def test_a_restart_loses_nothing_acknowledged(live: LiveServer) -> None:
 async def test_a_reconnect_within_the_grace_period_keeps_identity_and_offline_edits(
     live: LiveServer, connect: ClientFactory
 ) -> None:
-    owner, access = await live.interviewer()
-    interview = await live.interview(owner)
-    ada = await connect({"interview_id": interview.id, "access_token": access})
-    grace = await connect({"token": await live.candidate_token(interview)})
+    _interview, ada, grace = await interviewer_and_candidate(live, connect)
     welcome = grace.events["room:welcome"][0]
     await grace.wait_text(STUB)
     await grace.drop()
