@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Update, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.accounts.models import ApiKey, OidcIdentity, OneTimeToken, RefreshToken, User
@@ -43,15 +43,22 @@ async def get_refresh_token(session: AsyncSession, jti: str) -> RefreshToken | N
     return await session.get(RefreshToken, jti)
 
 
-async def mark_refresh_token_used(session: AsyncSession, jti: str, when: datetime) -> bool:
-    """Atomically claim a refresh token; False if someone used it first (a race or a replay)."""
+async def _claim_unused(session: AsyncSession, claim: Update, when: datetime) -> bool:
+    """Run ``claim`` (an UPDATE already narrowed to one row whose ``used_at`` is still empty)
+    and say whether this caller won: the database, not a read-then-write, decides a race."""
     result = await session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.jti == jti, RefreshToken.used_at.is_(None))
-        .values(used_at=when)
-        .execution_options(synchronize_session=False)
+        claim.values(used_at=when).execution_options(synchronize_session=False)
     )
     return bool(getattr(result, "rowcount", 0) == 1)
+
+
+async def mark_refresh_token_used(session: AsyncSession, jti: str, when: datetime) -> bool:
+    """Atomically claim a refresh token; False if someone used it first (a race or a replay)."""
+    return await _claim_unused(
+        session,
+        update(RefreshToken).where(RefreshToken.jti == jti, RefreshToken.used_at.is_(None)),
+        when,
+    )
 
 
 async def session_is_live(session: AsyncSession, user_id: str, family_id: str) -> bool:
@@ -105,13 +112,11 @@ async def get_one_time_token(
 
 
 async def claim_one_time_token(session: AsyncSession, token_id: str, when: datetime) -> bool:
-    result = await session.execute(
-        update(OneTimeToken)
-        .where(OneTimeToken.id == token_id, OneTimeToken.used_at.is_(None))
-        .values(used_at=when)
-        .execution_options(synchronize_session=False)
+    return await _claim_unused(
+        session,
+        update(OneTimeToken).where(OneTimeToken.id == token_id, OneTimeToken.used_at.is_(None)),
+        when,
     )
-    return bool(getattr(result, "rowcount", 0) == 1)
 
 
 # ---- OIDC identities ---------------------------------------------------------------------------
