@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EV, eventName, protocol, validatePayload } from './protocol';
+import { EV, eventName, parseSerializer, protocol, SERIALIZER, validatePayload } from './protocol';
 
 describe('protocol', () => {
   it('is the file in config/, not a copy', () => {
@@ -28,5 +28,15 @@ describe('protocol', () => {
     expect(validatePayload('signal:send', { to: 'p', kind: 'shout', data: null })).toMatch(/one of/);
     expect(validatePayload('sync:message', new Uint8Array([0, 0]))).toBeNull();
     expect(validatePayload('sync:message', 'text')).toMatch(/binary/);
+  });
+  it('reads the wire serializer and refuses one it does not know', () => {
+    expect(SERIALIZER).toBe(parseSerializer(protocol.serializer));
+    expect(parseSerializer('msgpack')).toBe('msgpack');
+    expect(parseSerializer('json')).toBe('json');
+    expect(parseSerializer('default')).toBe('json');
+    expect(parseSerializer(undefined)).toBe('json');
+    expect(() => parseSerializer('cbor')).toThrow(/unknown serializer "cbor"/);
+    expect(() => parseSerializer('MsgPack')).toThrow(/config\/protocol.json/);
+    expect(() => parseSerializer(null)).toThrow(/unknown serializer/);
   });
 });

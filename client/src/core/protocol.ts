@@ -30,14 +30,34 @@ export interface DocSpec {
   event: string;
 }
 
+/** How Socket.IO packets are written on the wire; both sides read it from protocol.json. */
+export type Serializer = 'json' | 'msgpack';
+
 export interface Protocol {
   version: number;
+  /** Absent means Socket.IO's default JSON parser ("default" is python-socketio's name for it). */
+  serializer?: string;
   limits: Record<string, number>;
   docs: Record<string, DocSpec>;
   events: Record<string, EventSpec>;
 }
 
 export const protocol = protocolJson as unknown as Protocol;
+
+/**
+ * Reads the `serializer` field. An unknown value throws: a client that guessed would connect,
+ * then fail to decode every packet the server sends.
+ */
+export function parseSerializer(value: unknown): Serializer {
+  if (value === undefined || value === 'json' || value === 'default') return 'json';
+  if (value === 'msgpack') return 'msgpack';
+  throw new Error(
+    `config/protocol.json: unknown serializer ${JSON.stringify(value)} (expected "msgpack" or "json")`,
+  );
+}
+
+/** The wire serializer, checked once at start-up. */
+export const SERIALIZER: Serializer = parseSerializer(protocol.serializer);
 
 /** Returns the event name after checking the protocol defines it for the given direction. */
 export function eventName(name: string, direction: 'send' | 'receive'): string {
