@@ -2,9 +2,11 @@
  * The room's Socket.IO transport. Candidates authenticate with their room token; the interviewer
  * with the access cookie plus the interview id. Outgoing payloads are checked against the protocol
  * first, so a client bug shows up as a readable message here rather than an `error` event later.
+ * The wire serializer (JSON or msgpack) is the one config/protocol.json names.
  */
 import { io, type Socket } from 'socket.io-client';
-import { validatePayload } from '../core/protocol';
+import { SERIALIZER, validatePayload } from '../core/protocol';
+import { parserFor, toWire } from './wire';
 
 export type RoomAuth = { token: string } | { interview_id: string };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- socket.io handlers take any payload
@@ -28,11 +30,13 @@ export class RoomSocket {
 
   connect(): void {
     if (this.socket) return;
+    const parser = parserFor(SERIALIZER);
     const socket = io({
       path: '/socket.io/',
       auth: this.auth,
       withCredentials: true,
       reconnectionDelayMax: 4000,
+      ...(parser ? { parser } : {}),
     });
     for (const [event, handler] of this.handlers) socket.on(event, handler);
     this.socket = socket;
@@ -47,8 +51,9 @@ export class RoomSocket {
     const problem = validatePayload(event, payload);
     if (problem) throw new Error(`refusing to send ${event}: ${problem}`);
     if (!this.socket) throw new Error('the room is not connected');
-    if (ack) this.socket.emit(event, payload, ack);
-    else this.socket.emit(event, payload);
+    const wire = toWire(payload, SERIALIZER);
+    if (ack) this.socket.emit(event, wire, ack);
+    else this.socket.emit(event, wire);
   }
 
   dispose(): void {
