@@ -1,6 +1,11 @@
 // A browser-like peer for the interop test: the real yjs, y-protocols and socket.io-client from
 // client/node_modules (NODE_PATH), speaking to the Python server exactly as the SPA does.
 // argv: url, auth JSON, text to wait for, text to append. Prints the final state as JSON.
+// The wire serializer is the one config/protocol.json names, as in the browser: with msgpack
+// (socket.io-msgpack-parser on notepack.io) a Buffer is written as msgpack bin — a bare Uint8Array
+// would go out as an extension type the server refuses — and received bin arrives as a Buffer.
+const fs = require('fs')
+const path = require('path')
 const Y = require('yjs')
 const syncProtocol = require('y-protocols/sync')
 const awarenessProtocol = require('y-protocols/awareness')
@@ -8,17 +13,26 @@ const encoding = require('lib0/encoding')
 const decoding = require('lib0/decoding')
 const { io } = require('socket.io-client')
 
+const protocol = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'config', 'protocol.json'), 'utf8'))
+const serializer = protocol.serializer === undefined || protocol.serializer === 'default' ? 'json' : protocol.serializer
+if (serializer !== 'json' && serializer !== 'msgpack') {
+  console.error(`config/protocol.json: unknown serializer ${JSON.stringify(protocol.serializer)}`)
+  process.exit(5)
+}
+const parserOption = serializer === 'msgpack' ? { parser: require('socket.io-msgpack-parser') } : {}
+const wire = (bytes) => (serializer === 'msgpack' ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : bytes)
+
 const [url, authJson, waitFor, append] = process.argv.slice(2)
 const doc = new Y.Doc()
 const text = doc.getText('code')
 const awareness = new awarenessProtocol.Awareness(doc)
-const socket = io(url, { auth: JSON.parse(authJson), transports: ['websocket'], reconnection: false })
+const socket = io(url, { auth: JSON.parse(authJson), transports: ['websocket'], reconnection: false, ...parserOption })
 let appended = false
 
 const frame = (write) => {
   const encoder = encoding.createEncoder()
   write(encoder)
-  return encoding.toUint8Array(encoder)
+  return wire(encoding.toUint8Array(encoder))
 }
 
 doc.on('update', (update, origin) => {
@@ -39,7 +53,7 @@ socket.on('sync:message', (data) => {
     const encoder = encoding.createEncoder()
     encoding.writeVarUint(encoder, 0)
     syncProtocol.readSyncMessage(decoder, encoder, doc, 'server')
-    if (encoding.length(encoder) > 1) socket.emit('sync:message', encoding.toUint8Array(encoder))
+    if (encoding.length(encoder) > 1) socket.emit('sync:message', wire(encoding.toUint8Array(encoder)))
   } else if (type === 1) {
     awarenessProtocol.applyAwarenessUpdate(awareness, decoding.readVarUint8Array(decoder), 'server')
   }
