@@ -3,7 +3,9 @@
 * ``onsite_server`` (session) — ``tests/browser/serve.py`` on a free loopback port with a temp
   data dir, SQLite, outbox mail, the test OpenID Connect provider as "Test IdP", and the real
   Docker engine when it can run Python (else the fake; ``onsite_server.engine`` says which).
-  Builds ``client/dist`` first if it is missing.
+  Builds ``client/dist`` first if it is missing or older than what it is built from (the client
+  sources and ``config/protocol.json``, which the bundle embeds: a stale bundle would speak the
+  old wire serializer).
 * ``browser`` (module) — Chromium with fake camera/microphone devices (auto-accepted).
 * ``open_page`` — a new isolated browser context (its own cookies, like another person's browser)
   and page; every console error and uncaught page error is collected and the test fails on any.
@@ -67,12 +69,23 @@ def _free_port() -> int:
         return port
 
 
+def _client_inputs() -> list[Path]:
+    inputs = [p for p in (CLIENT_DIR / "src").rglob("*") if p.is_file()]
+    for name in ("index.html", "package.json", "package-lock.json", "vite.config.ts", "tsconfig.json"):
+        inputs.append(CLIENT_DIR / name)
+    inputs.append(REPO_ROOT / "config" / "protocol.json")
+    return [p for p in inputs if p.exists()]
+
+
 def _ensure_client_built() -> None:
-    if (CLIENT_DIR / "dist" / "index.html").exists():
-        return
+    built = CLIENT_DIR / "dist" / "index.html"
+    if built.exists():
+        built_at = built.stat().st_mtime
+        if all(p.stat().st_mtime <= built_at for p in _client_inputs()):
+            return
     npm = shutil.which("npm")
     if npm is None:
-        pytest.fail("client/dist is missing and npm is not installed: run `make client`")
+        pytest.fail("client/dist is missing or out of date and npm is not installed: run `make client`")
     if not (CLIENT_DIR / "node_modules").exists():
         subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=CLIENT_DIR, check=True)
     subprocess.run([npm, "run", "build"], cwd=CLIENT_DIR, check=True)
