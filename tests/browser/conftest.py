@@ -71,8 +71,8 @@ def _free_port() -> int:
 
 def _client_inputs() -> list[Path]:
     inputs = [p for p in (CLIENT_DIR / "src").rglob("*") if p.is_file()]
-    for name in ("index.html", "package.json", "package-lock.json", "vite.config.ts", "tsconfig.json"):
-        inputs.append(CLIENT_DIR / name)
+    names = ("index.html", "package.json", "package-lock.json", "vite.config.ts", "tsconfig.json")
+    inputs.extend(CLIENT_DIR / name for name in names)
     inputs.append(REPO_ROOT / "config" / "protocol.json")
     return [p for p in inputs if p.exists()]
 
@@ -85,7 +85,7 @@ def _ensure_client_built() -> None:
             return
     npm = shutil.which("npm")
     if npm is None:
-        pytest.fail("client/dist is missing or out of date and npm is not installed: run `make client`")
+        pytest.fail("client/dist is missing or stale and npm is not installed: run `make client`")
     if not (CLIENT_DIR / "node_modules").exists():
         subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=CLIENT_DIR, check=True)
     subprocess.run([npm, "run", "build"], cwd=CLIENT_DIR, check=True)
