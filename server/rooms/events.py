@@ -23,6 +23,7 @@ from quart import Quart
 from server.app import get_state
 from server.kit.db import unit_of_work
 from server.rooms.fanout import SocketEmitter
+from server.rooms.packets import MALFORMED_EVENT, RoomPacket
 from server.rooms.protocol import PayloadError, Protocol, get_protocol
 from server.rooms.ratelimit import TokenBucket
 from server.rooms.registry import RoomRegistry
@@ -43,6 +44,8 @@ ENGINEIO_MAX_BYTES = 4 * 1024 * 1024
 """Bigger than any event we accept, so an oversized event gets a clean error, not a dropped link."""
 
 REGISTRY_KEY = "room_registry"
+PACKET_CLASSES = {"msgpack": RoomPacket}
+"""protocol.json's ``serializer`` → the python-socketio packet class that speaks it."""
 
 
 @dataclass(slots=True)
@@ -78,6 +81,7 @@ def create_socket_server(app: Quart) -> socketio.AsyncServer:
     state = get_state(app)
     sio = socketio.AsyncServer(
         async_mode="asgi",
+        serializer=PACKET_CLASSES[protocol.serializer],
         max_http_buffer_size=ENGINEIO_MAX_BYTES,
         logger=False,
         engineio_logger=False,
@@ -228,7 +232,7 @@ def create_socket_server(app: Quart) -> socketio.AsyncServer:
 
         sio.on(name, on_event)
 
-    async def refuse(sid: str, event: str, code: str, message: str) -> dict[str, Any]:
+    async def refuse(sid: str, event: str | None, code: str, message: str) -> dict[str, Any]:
         log.warning("refused %s from %s: %s (%s)", event, sid, code, message)
         error = {"code": code, "message": message, "event": event}
         await sio.emit("error", error, to=sid)
@@ -239,7 +243,12 @@ def create_socket_server(app: Quart) -> socketio.AsyncServer:
             sid, str(event), "unknown_event", f"{event!r} is not an event of this room"
         )
 
+    async def malformed(sid: str, reason: Any = None) -> None:
+        message = f"not a Socket.IO packet of this room: {reason}"
+        await refuse(sid, None, "malformed_packet", message)
+
     sio.on("connect", connect)
+    sio.on(MALFORMED_EVENT, malformed)
     sio.on("disconnect", disconnect)
     sio.on("*", unknown)
     _register_handlers(register, protocol)

@@ -1,12 +1,12 @@
-"""Sends one room event to many sockets: encoded once, queued in order, no task per frame.
+"""Sends one room event to many sockets: encoded once, queued straight into each socket.
 
 ``AsyncServer.emit`` to a list of sids encodes the packet once but then creates one asyncio task
-per Engine.IO frame per recipient (two frames for a binary event: the text header with its
-placeholder, then the attachment) and waits for them all. Under load that task churn was a third
+per Engine.IO frame per recipient and waits for them all; under load that task churn was a third
 of the server's CPU per keystroke. Here the frames go straight into each socket's send queue from
-the caller's task, header and attachment back to back with no suspension between them, so no
-other emit, ack or frame to that socket can land between a header and its attachment, whatever
-the scheduler does. The wire bytes are exactly what ``AsyncServer.emit`` would send.
+the caller's task. With the MessagePack encoding (``packets.py``) an event is one frame; were an
+encoding ever to split one (a header plus attachments), its frames would still be queued back to
+back with no suspension between them, so nothing could land in between. The wire bytes are
+exactly what ``AsyncServer.emit`` would send.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ NAMESPACE = "/"
 
 
 def encode_event(sio: socketio.AsyncServer, event: str, data: Any) -> list[engineio.packet.Packet]:
-    """The Engine.IO frames of one Socket.IO event: the header, then any binary attachments."""
+    """The Engine.IO frames of one Socket.IO event (one, with MessagePack)."""
     packet = sio.packet_class(socketio.packet.EVENT, namespace=NAMESPACE, data=[event, data])
     encoded = packet.encode()
     parts = encoded if isinstance(encoded, list) else [encoded]

@@ -17,6 +17,8 @@ from typing import Any
 
 PROTOCOL_PATH = Path(__file__).resolve().parents[2] / "config" / "protocol.json"
 
+SERIALIZERS = frozenset({"msgpack"})
+"""Socket.IO packet encodings the server implements (see ``server/rooms/packets.py``)."""
 FIELD_TYPES = frozenset({"string", "boolean", "integer", "object", "array", "any"})
 FIELD_KEYS = frozenset({"type", "optional", "nullable", "min", "max", "max_bytes", "enum"})
 EVENT_KEYS = frozenset({"from", "who", "payload", "description"})
@@ -82,6 +84,7 @@ class Limits:
 @dataclass(frozen=True, slots=True)
 class Protocol:
     version: int
+    serializer: str
     limits: Limits
     events: Mapping[str, EventSpec]
 
@@ -115,7 +118,7 @@ class Protocol:
                 f"{name} payload is {size} bytes; the limit is {self.limits.max_json_bytes}",
             )
         known = {f.name for f in spec.fields}
-        extra = sorted(set(payload) - known)
+        extra = sorted(str(key) for key in set(payload) - known)
         if extra:
             raise PayloadError(
                 "invalid_payload", f"{name} has unknown field(s): {', '.join(extra)}"
@@ -186,12 +189,17 @@ def parse_protocol(raw: Any) -> Protocol:
         raise ProtocolFileError(
             f"protocol.json: bad or missing version/limits/events: {exc}"
         ) from exc
+    serializer = raw.get("serializer")
+    if serializer not in SERIALIZERS:
+        raise ProtocolFileError(
+            f"protocol.json: serializer must be one of {sorted(SERIALIZERS)}, not {serializer!r}"
+        )
     if not isinstance(events_raw, dict) or "error" not in events_raw:
         raise ProtocolFileError("protocol.json: events must be an object that defines 'error'")
     events: dict[str, EventSpec] = {}
     for name, spec in events_raw.items():
         events[name] = _parse_event(name, spec)
-    return Protocol(version=version, limits=limits, events=events)
+    return Protocol(version=version, serializer=serializer, limits=limits, events=events)
 
 
 def _parse_event(name: str, spec: Any) -> EventSpec:

@@ -20,7 +20,7 @@ from typing import Any, Literal, Protocol
 from runners.contract import Engine, EngineError, RunRequest
 from server.rooms.awareness import AwarenessStates
 from server.rooms.documents import SyncedDoc, UpdateRejectedError
-from server.rooms.protocol import Limits
+from server.rooms.protocol import Limits, get_protocol
 from server.rooms.ratelimit import TokenBucket
 from server.rooms.update_log import LoggedUpdate, UpdateLog
 from server.rooms.wire import (
@@ -247,7 +247,7 @@ class Room:
 
     def _welcome(self, participant: Participant) -> dict[str, Any]:
         return {
-            "protocol_version": 1,
+            "protocol_version": get_protocol().version,
             "interview_id": self.id,
             "title": self.title,
             "self": participant.public(),

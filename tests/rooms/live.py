@@ -30,6 +30,7 @@ from server.interviews.models import Interview
 from server.interviews.schemas import InterviewCreate
 from server.kit.db import unit_of_work
 from server.kit.security import create_access_token
+from server.rooms.protocol import get_protocol
 from server.rooms.wire import (
     SYNC_STEP1,
     SYNC_STEP2,
@@ -132,6 +133,11 @@ async def live_server(app: Quart, settings: Settings) -> AsyncIterator[LiveServe
         await asyncio.wait_for(task, 15)
 
 
+def room_client() -> socketio.AsyncClient:
+    """A python-socketio client speaking the room's packet encoding (config/protocol.json)."""
+    return socketio.AsyncClient(reconnection=False, serializer=get_protocol().serializer)
+
+
 @dataclass
 class YClient:
     """One browser tab: a Socket.IO connection and a pycrdt replica of the code document."""
@@ -139,9 +145,7 @@ class YClient:
     url: str
     auth: dict[str, Any]
     headers: dict[str, str] = field(default_factory=dict)
-    sio: socketio.AsyncClient = field(
-        default_factory=lambda: socketio.AsyncClient(reconnection=False)
-    )
+    sio: socketio.AsyncClient = field(default_factory=room_client)
     doc: Doc[Any] = field(default_factory=Doc)
     notes: Doc[Any] = field(default_factory=Doc)
     events: dict[str, list[Any]] = field(default_factory=lambda: defaultdict(list))
@@ -216,7 +220,7 @@ class YClient:
 
     async def reconnect(self) -> None:
         """A new connection for the same tab: offline edits travel in the sync step 2."""
-        self.sio = socketio.AsyncClient(reconnection=False)
+        self.sio = room_client()
         self._bind()
         self.events.clear()
         self._outgoing.clear()

@@ -91,6 +91,8 @@ def test_good_payloads_pass() -> None:
         lambda d: d["events"]["chat:send"]["payload"]["text"].__setitem__("maxlen", 3),
         lambda d: d["events"]["chat:send"].__setitem__("who", "admin"),
         lambda d: d["limits"].__setitem__("unknown_limit", 1),
+        lambda d: d.pop("serializer"),
+        lambda d: d.__setitem__("serializer", "cbor"),
     ],
 )
 def test_a_broken_protocol_file_stops_start_up(mutate: Any) -> None:
