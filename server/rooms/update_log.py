@@ -41,7 +41,7 @@ class UpdateLog:
         self._pending: list[LoggedUpdate] = []
         self._appended = 0
         self._flushed = 0
-        self._changed = asyncio.Condition()
+        self._waiters: list[tuple[int, asyncio.Future[None]]] = []
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._flush_lock = asyncio.Lock()
@@ -60,8 +60,16 @@ class UpdateLog:
         return self._appended
 
     async def wait_flushed(self, seq: int) -> None:
-        async with self._changed:
-            await self._changed.wait_for(lambda: self._flushed >= seq)
+        """Returns once row ``seq`` is committed.
+
+        One plain future per waiter, resolved in bulk after each commit: thousands of keystrokes
+        a second wait here, and a Condition would make each of them take a lock on wake-up.
+        """
+        if self._flushed >= seq:
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append((seq, waiter))
+        await waiter
 
     async def flush(self) -> None:
         async with self._flush_lock:
@@ -75,8 +83,13 @@ class UpdateLog:
                 self._pending[:0] = batch
                 raise
             self._flushed += len(batch)
-        async with self._changed:
-            self._changed.notify_all()
+        still_waiting = []
+        for seq, waiter in self._waiters:
+            if seq > self._flushed:
+                still_waiting.append((seq, waiter))
+            elif not waiter.done():  # a cancelled waiter is already done
+                waiter.set_result(None)
+        self._waiters = still_waiting
 
     async def _run(self) -> None:
         while True:

@@ -40,6 +40,25 @@ async def test_wait_flushed_returns_once_the_rows_are_written() -> None:
     await log.close()
 
 
+async def test_a_cancelled_waiter_leaves_the_others_waiting_for_their_rows() -> None:
+    store = FlakyStore(0)
+    log = UpdateLog(store.write, flush_interval_s=0.05)
+    log.start()
+    first = log.append(row(1))
+    impatient = asyncio.create_task(log.wait_flushed(first))
+    patient = asyncio.create_task(log.wait_flushed(first))
+    await asyncio.sleep(0)
+    impatient.cancel()
+    later = log.append(row(2))
+    await asyncio.wait_for(patient, 2)
+    assert impatient.cancelled()
+    assert store.written[0].update == bytes([1])
+    await asyncio.wait_for(log.wait_flushed(later), 2)
+    assert [r.update for r in store.written] == [bytes([1]), bytes([2])]
+    await log.wait_flushed(first)  # already durable: returns at once
+    await log.close()
+
+
 async def test_a_failed_write_is_retried_in_order() -> None:
     store = FlakyStore(1)
     log = UpdateLog(store.write, flush_interval_s=0.01)
