@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 
 def _serve(args: argparse.Namespace) -> int:
-    """Serves under uvicorn with the sans-I/O ``websockets`` protocol.
+    """Serves under uvicorn with the sans-I/O ``websockets`` protocol, on uvloop.
 
     Chosen over hypercorn + wsproto because the room's WebSocket traffic is the server's hottest
     path: in tests/bench/bench_rooms.py the server spent about 20% less CPU per relayed keystroke
@@ -20,6 +20,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from server.asgi import build_asgi
+    from server.kit.runtime import event_loop_factory, tune_garbage_collector
     from server.settings import Settings, SettingsError
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -42,10 +43,14 @@ def _serve(args: argparse.Namespace) -> int:
         log_config=None,  # keep the logging configured above
     )
     server = uvicorn.Server(config)
+    tune_garbage_collector(settings.server.gc_gen0_threshold)
     print(f"Onsite on http://{settings.server.host}:{settings.server.port}/", flush=True)
     try:
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(server.serve())
+        with (
+            contextlib.suppress(KeyboardInterrupt),
+            asyncio.Runner(loop_factory=event_loop_factory()) as runner,
+        ):
+            runner.run(server.serve())
     except SystemExit:  # uvicorn exits this way when the app's startup fails
         pass
     if not server.started:
