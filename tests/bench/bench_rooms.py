@@ -5,8 +5,9 @@ second each; every keystroke is a Yjs v1 update the server applies, logs and rel
 others. Latency is from the sender's emit to a receiver's handler, matched by the update's
 (client, clock) header; the three clients of a room share one process, so one clock serves.
 
-The server runs in its own process (hypercorn, SQLite in a temp dir, the fake engine since no run
-is made); the load comes from several client processes. Each level is bounded in time. Run:
+The server runs in its own process (uvicorn on uvloop with the GC tuned as `onsite serve` does,
+SQLite in a temp dir, the fake engine since no run is made); the load comes from several client
+processes, on uvloop too. Each level is bounded in time. Run:
 
     .venv/bin/python tests/bench/bench_rooms.py [--levels 50,200,500] [--seconds 10]
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import random
@@ -46,6 +48,50 @@ def free_port() -> int:
 
 
 # ---- server process ----------------------------------------------------------------------------
+
+
+class GcPauses:
+    """Counts the server's garbage collections by generation and keeps the longest pause.
+
+    A full collection stops the loop for its whole duration, so it shows up in the latency tail;
+    this says whether a slow p99.9 was the collector or the work.
+    """
+
+    def __init__(self) -> None:
+        self.counts = [0, 0, 0]
+        self.longest_ms = [0.0, 0.0, 0.0]
+        self._began = 0.0
+        self.stalls = 0
+        self.worst_stall_ms = 0.0
+        gc.callbacks.append(self._observe)
+
+    def _observe(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+            return
+        generation = info["generation"]
+        self.counts[generation] += 1
+        pause = (time.perf_counter() - self._began) * 1000
+        self.longest_ms[generation] = max(self.longest_ms[generation], pause)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "counts": self.counts,
+            "longest_ms": self.longest_ms,
+            "stalls": self.stalls,
+            "worst_stall_ms": self.worst_stall_ms,
+        }
+
+    async def watch_loop(self) -> None:
+        """Counts the times the server's loop was 10 ms or more late for a 5 ms timer."""
+        while True:
+            planned = time.perf_counter() + 0.005
+            await asyncio.sleep(0.005)
+            late = (time.perf_counter() - planned) * 1000
+            self.worst_stall_ms = max(self.worst_stall_ms, late)
+            if late >= 10:
+                self.stalls += 1
+
 
 
 async def start_server(kind: str, asgi: Any, port: int) -> None:
@@ -85,6 +131,7 @@ async def serve(port: int, data_dir: Path, rooms: int, out: Path, server_kind: s
     from server.interviews import service as interviews
     from server.interviews.schemas import InterviewCreate
     from server.kit.db import unit_of_work
+    from server.kit.runtime import tune_garbage_collector
     from server.kit.security import create_access_token
     from server.rooms.tokens import create_candidate_token
     from server.settings import Settings
@@ -93,6 +140,7 @@ async def serve(port: int, data_dir: Path, rooms: int, out: Path, server_kind: s
     settings = Settings.for_tests(data_dir, rooms={"reconnect_grace_seconds": 5})
     app = create_app(settings, FakeEngine())
     asgi = attach_socket_server(app)
+    tune_garbage_collector(settings.server.gc_gen0_threshold)  # as `onsite serve` does
     server = asyncio.create_task(start_server(server_kind, asgi, port))
     while True:
         try:
@@ -117,7 +165,20 @@ async def serve(port: int, data_dir: Path, rooms: int, out: Path, server_kind: s
                 auths.append({"token": token})
             plan.append(auths)
     await asyncio.to_thread(out.write_text, json.dumps(plan))
+    pauses = GcPauses()
+
+    async def report_collections() -> None:
+        # Written as it goes: uvicorn re-raises SIGTERM once it has shut down, so nothing after
+        # `await server` would run.
+        while True:
+            await asyncio.sleep(0.5)
+            out.with_suffix(".gc").write_text(json.dumps(pauses.summary()))
+
+    reporting = asyncio.create_task(report_collections())
+    watching = asyncio.create_task(pauses.watch_loop())
     await server
+    reporting.cancel()
+    watching.cancel()
 
 
 # ---- load process ------------------------------------------------------------------------------
@@ -138,9 +199,11 @@ async def loop_lag(until: float) -> float:
 
 
 async def load(url: str, rooms: list[list[dict[str, Any]]], seconds: float, out: Path) -> None:
+    import msgpack  # type: ignore[import-untyped]
     import socketio
     from pycrdt import Doc, Text
 
+    from server.rooms.protocol import get_protocol
     from server.rooms.wire import SYNC_UPDATE, Reader, encode_sync, parse_message
 
     sent: dict[tuple[int, int], float] = {}
@@ -170,33 +233,29 @@ async def load(url: str, rooms: list[list[dict[str, Any]]], seconds: float, out:
 
     def watch_frames(sio: Any) -> None:
         """Checks the Engine.IO frames as they come off the socket, before python-socketio's
-        per-message tasks: a binary event's header must be followed by its attachment.
-
-        This tells a server that interleaves frames from a client that reorders them.
+        per-message tasks: with the room's MessagePack encoding every message must be one binary
+        frame holding a whole Socket.IO packet (no text frames, no separate attachments).
         """
         receive = sio.eio._receive_packet
-        expecting = [0]
 
         async def checked(pkt: Any) -> None:
             if pkt.packet_type == 4:  # an Engine.IO message
-                if isinstance(pkt.data, bytes):
-                    if expecting[0] == 0:
-                        frame_faults.append("attachment without a header on the wire")
-                    else:
-                        expecting[0] -= 1
+                if not isinstance(pkt.data, bytes):
+                    frame_faults.append(f"a text frame: {pkt.data[:40]!r}")
                 else:
-                    if expecting[0]:
-                        frame_faults.append(f"text frame before an attachment: {pkt.data[:40]!r}")
-                        expecting[0] = 0
-                    head = pkt.data.split("-", 1)[0]
-                    if pkt.data[:1] in ("5", "6") and head[1:].isdigit():
-                        expecting[0] = int(head[1:])
+                    try:
+                        decoded = msgpack.unpackb(pkt.data)
+                    except ValueError as exc:
+                        frame_faults.append(f"not MessagePack: {exc}")
+                    else:
+                        if not isinstance(decoded, dict) or "type" not in decoded:
+                            frame_faults.append(f"not a whole packet: {decoded!r:.40}")
             await receive(pkt)
 
         sio.eio._receive_packet = checked
 
     async def open_client(auth: dict[str, Any]) -> None:
-        sio = socketio.AsyncClient(reconnection=False)
+        sio = socketio.AsyncClient(reconnection=False, serializer=get_protocol().serializer)
         sio.on("sync:message", on_update)
         sio.on("error", lambda data: errors.append(str(data)))
         welcomed = asyncio.Event()
@@ -218,6 +277,12 @@ async def load(url: str, rooms: list[list[dict[str, Any]]], seconds: float, out:
             except Exception as exc:
                 failures.append(f"connect: {exc!r}")
 
+    # The generators get the server's collector settings too: a full collection in a load
+    # process would stall its receive handlers and be measured as server latency.
+    from server.kit.runtime import tune_garbage_collector
+    from server.settings import ServerSettings
+
+    tune_garbage_collector(ServerSettings().gc_gen0_threshold)
     joining = time.perf_counter()
     await asyncio.gather(*(guarded(a) for room in rooms for a in room))
     join_seconds = time.perf_counter() - joining
@@ -363,6 +428,10 @@ def run_level(rooms: int, seconds: float, load_processes: int, server_kind: str)
             wait_after = runqueue_wait_seconds(server.pid)
             for loader in loaders:
                 loader.wait(timeout=seconds + 120)
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=60)
+            gc_file = plan_file.with_suffix(".gc")
+            collections = json.loads(gc_file.read_text()) if gc_file.exists() else None
             latencies: list[float] = []
             errors: list[str] = []
             connected = 0
@@ -395,6 +464,7 @@ def run_level(rooms: int, seconds: float, load_processes: int, server_kind: str)
                 "expected": int(expected),
                 "p50": percentile(latencies, 0.50),
                 "p99": percentile(latencies, 0.99),
+                "p999": percentile(latencies, 0.999),
                 "max": max(latencies) if latencies else float("nan"),
                 "mean": statistics.fmean(latencies) if latencies else float("nan"),
                 "server_cpu": (cpu_after - cpu_before) / (wall_after - wall_before) * 100,
@@ -403,12 +473,14 @@ def run_level(rooms: int, seconds: float, load_processes: int, server_kind: str)
                 "gen_lag": max(gen_lag, default=float("nan")),
                 "frame_faults": frame_faults,
                 "errors": errors[:3],
+                "gc": collections,
             }
         finally:
             for loader in loaders:
                 if loader.poll() is None:
                     loader.kill()
-            server.send_signal(signal.SIGTERM)
+            if server.poll() is None:
+                server.send_signal(signal.SIGTERM)
             try:
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
@@ -416,14 +488,18 @@ def run_level(rooms: int, seconds: float, load_processes: int, server_kind: str)
 
 
 def main() -> None:
+    from server.kit.runtime import event_loop_factory
+
     if len(sys.argv) > 1 and sys.argv[1] == "--serve":
         port, data_dir, rooms, out, kind = sys.argv[2:7]
-        asyncio.run(serve(int(port), Path(data_dir), int(rooms), Path(out), kind))
+        with asyncio.Runner(loop_factory=event_loop_factory()) as runner:  # uvloop, as served
+            runner.run(serve(int(port), Path(data_dir), int(rooms), Path(out), kind))
         return
     if len(sys.argv) > 1 and sys.argv[1] == "--load":
         url, part, seconds, out = sys.argv[2:6]
         rooms = json.loads(Path(part).read_text())
-        asyncio.run(load(url, rooms, float(seconds), Path(out)))
+        with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+            runner.run(load(url, rooms, float(seconds), Path(out)))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", default="50,200,500")
@@ -455,6 +531,7 @@ def main() -> None:
         "expect",
         "p50 ms",
         "p99 ms",
+        "p99.9 ms",
         "max ms",
         "srv CPU%",
         "srv wait%",
@@ -469,13 +546,21 @@ def main() -> None:
         print(
             f"{row['rooms']:>8} {row['clients']:>8} {row['connected']:>8} {row['join_s']:>8.1f} "
             f"{row['deliveries']:>8} {row['expected']:>8} {row['p50']:>8.1f} "
-            f"{row['p99']:>8.1f} {row['max']:>8.1f} "
+            f"{row['p99']:>8.1f} {row['p999']:>8.1f} {row['max']:>8.1f} "
             f"{row['server_cpu']:>8.0f} {row['server_wait']:>8.0f} "
             f"{row['gen_cpu']:>8.0f} {row['gen_lag']:>8.1f}",
             flush=True,
         )
+        if row["gc"]:
+            counts, longest = row["gc"]["counts"], row["gc"]["longest_ms"]
+            print(
+                f"       server GC over the whole level: {counts[2]} full collections "
+                f"(longest {longest[2]:.1f} ms), {counts[1]} gen-1 (longest {longest[1]:.1f} ms); "
+                f"loop stalls >= 10 ms: {row['gc']['stalls']} "
+                f"(worst {row['gc']['worst_stall_ms']:.1f} ms)"
+            )
         if row["frame_faults"]:
-            print(f"       {row['frame_faults']} binary frames out of order on the wire")
+            print(f"       {row['frame_faults']} frames that were not one whole packet")
         if row["errors"]:
             print(f"       errors: {row['errors']}")
     print(
