@@ -32,9 +32,9 @@ describe('protocol', () => {
   it('reads the wire serializer and refuses one it does not know', () => {
     expect(SERIALIZER).toBe(parseSerializer(protocol.serializer));
     expect(parseSerializer('msgpack')).toBe('msgpack');
-    expect(parseSerializer('json')).toBe('json');
-    expect(parseSerializer('default')).toBe('json');
-    expect(parseSerializer(undefined)).toBe('json');
+    expect(() => parseSerializer('json')).toThrow(/the server speaks "msgpack"/);
+    expect(() => parseSerializer('default')).toThrow(/unknown serializer "default"/);
+    expect(() => parseSerializer(undefined)).toThrow(/unknown serializer/);
     expect(() => parseSerializer('cbor')).toThrow(/unknown serializer "cbor"/);
     expect(() => parseSerializer('MsgPack')).toThrow(/config\/protocol.json/);
     expect(() => parseSerializer(null)).toThrow(/unknown serializer/);

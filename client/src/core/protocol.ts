@@ -35,7 +35,7 @@ export type Serializer = 'json' | 'msgpack';
 
 export interface Protocol {
   version: number;
-  /** Absent means Socket.IO's default JSON parser ("default" is python-socketio's name for it). */
+  /** Required; the server speaks only "msgpack" (server/rooms/protocol.py SERIALIZERS). */
   serializer?: string;
   limits: Record<string, number>;
   docs: Record<string, DocSpec>;
@@ -45,14 +45,14 @@ export interface Protocol {
 export const protocol = protocolJson as unknown as Protocol;
 
 /**
- * Reads the `serializer` field. An unknown value throws: a client that guessed would connect,
- * then fail to decode every packet the server sends.
+ * Reads the `serializer` field. Anything but what the server speaks throws: a client that guessed
+ * would connect, then fail to decode every packet the server sends. (`'json'` stays in the type
+ * and in wire.ts for tools that talk to other Socket.IO servers.)
  */
 export function parseSerializer(value: unknown): Serializer {
-  if (value === undefined || value === 'json' || value === 'default') return 'json';
   if (value === 'msgpack') return 'msgpack';
   throw new Error(
-    `config/protocol.json: unknown serializer ${JSON.stringify(value)} (expected "msgpack" or "json")`,
+    `config/protocol.json: unknown serializer ${JSON.stringify(value)} (the server speaks "msgpack")`,
   );
 }
 
