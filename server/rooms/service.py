@@ -96,7 +96,8 @@ class SqlRoomStore:
     async def _write_states(self, states: Sequence[RoomState]) -> None:
         latest = {state.interview_id: state for state in states}
         async with self._open() as session:
-            for state in latest.values():
+            # Always in id order, so two transactions never take the same row locks crosswise.
+            for _, state in sorted(latest.items()):
                 try:
                     await interviews.save_room_state(
                         session, state.interview_id, state.code, state.language, state.notes

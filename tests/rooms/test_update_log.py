@@ -86,3 +86,29 @@ async def test_rooms_share_one_write_per_window() -> None:
     shared = CoalescingWriter(store.write, window_s=0.02)
     await asyncio.gather(*(shared([row(n, room=f"room{n}")]) for n in range(10)))
     assert store.calls == 1 and len(store.written) == 10
+
+
+async def test_commits_never_overlap_even_when_one_outlasts_the_window() -> None:
+    """Overlapping commits that update the same rows deadlocked on PostgreSQL at 500 rooms."""
+    active = 0
+    most_at_once = 0
+    batches: list[list[int]] = []
+
+    async def slow_write(rows: Sequence[int]) -> None:
+        nonlocal active, most_at_once
+        active += 1
+        most_at_once = max(most_at_once, active)
+        await asyncio.sleep(0.05)  # five windows long
+        batches.append(list(rows))
+        active -= 1
+
+    shared = CoalescingWriter[int](slow_write, window_s=0.01)
+
+    async def caller(n: int) -> None:
+        await asyncio.sleep(n * 0.005)
+        await shared([n])
+
+    await asyncio.wait_for(asyncio.gather(*(caller(n) for n in range(40))), 10)
+    assert most_at_once == 1
+    assert sorted(n for batch in batches for n in batch) == list(range(40))  # each once
+    assert len(batches) < 40  # callers that arrived during a commit shared the next one
