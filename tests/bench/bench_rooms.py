@@ -50,6 +50,23 @@ def free_port() -> int:
 # ---- server process ----------------------------------------------------------------------------
 
 
+def schema_for(data_dir: Path) -> str:
+    return data_dir.name.replace("-", "_").lower()
+
+
+async def run_sql(url: str, statement: str) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+    from sqlalchemy.pool import NullPool
+
+    engine = create_async_engine(url, poolclass=NullPool)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
 class GcPauses:
     """Counts the server's garbage collections by generation and keeps the longest pause.
 
@@ -93,7 +110,6 @@ class GcPauses:
                 self.stalls += 1
 
 
-
 async def start_server(kind: str, asgi: Any, port: int) -> None:
     """Serves until SIGTERM with the ASGI server `onsite serve` would use, or the other one."""
     if kind == "uvicorn":
@@ -123,7 +139,9 @@ async def start_server(kind: str, asgi: Any, port: int) -> None:
     await hypercorn_serve(asgi, config, shutdown_trigger=stop.wait)
 
 
-async def serve(port: int, data_dir: Path, rooms: int, out: Path, server_kind: str) -> None:
+async def serve(
+    port: int, data_dir: Path, rooms: int, out: Path, server_kind: str, database_url: str
+) -> None:
 
     from server.accounts.models import User
     from server.app import create_app
@@ -137,7 +155,16 @@ async def serve(port: int, data_dir: Path, rooms: int, out: Path, server_kind: s
     from server.settings import Settings
     from tests.support.fake_engine import FakeEngine
 
-    settings = Settings.for_tests(data_dir, rooms={"reconnect_grace_seconds": 5})
+    schema = ""
+    if database_url:  # PostgreSQL, the multi-node setting: a schema of its own per level
+        schema = schema_for(data_dir)
+        await run_sql(database_url, f'CREATE SCHEMA "{schema}"')
+    settings = Settings.for_tests(
+        data_dir,
+        rooms={"reconnect_grace_seconds": 5},
+        database_url=database_url,
+        database_schema=schema,
+    )
     app = create_app(settings, FakeEngine())
     asgi = attach_socket_server(app)
     tune_garbage_collector(settings.server.gc_gen0_threshold)  # as `onsite serve` does
@@ -362,7 +389,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def run_level(rooms: int, seconds: float, load_processes: int, server_kind: str) -> dict[str, Any]:
+def run_level(
+    rooms: int, seconds: float, load_processes: int, server_kind: str, database_url: str
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-rooms-") as tmp:
         tmp_path = Path(tmp)
         port = free_port()
@@ -378,6 +407,7 @@ def run_level(rooms: int, seconds: float, load_processes: int, server_kind: str)
                 str(rooms),
                 str(plan_file),
                 server_kind,
+                database_url,
             ],
             cwd=ROOT,
         )
@@ -485,15 +515,18 @@ def run_level(rooms: int, seconds: float, load_processes: int, server_kind: str)
                 server.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 server.kill()
+            if database_url:
+                schema = schema_for(tmp_path)
+                asyncio.run(run_sql(database_url, f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
 
 
 def main() -> None:
     from server.kit.runtime import event_loop_factory
 
     if len(sys.argv) > 1 and sys.argv[1] == "--serve":
-        port, data_dir, rooms, out, kind = sys.argv[2:7]
+        port, data_dir, rooms, out, kind, database_url = sys.argv[2:8]
         with asyncio.Runner(loop_factory=event_loop_factory()) as runner:  # uvloop, as served
-            runner.run(serve(int(port), Path(data_dir), int(rooms), Path(out), kind))
+            runner.run(serve(int(port), Path(data_dir), int(rooms), Path(out), kind, database_url))
         return
     if len(sys.argv) > 1 and sys.argv[1] == "--load":
         url, part, seconds, out = sys.argv[2:6]
@@ -506,6 +539,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--load-processes", type=int, default=2)
     parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="the update log's database: SQLite (the embedded default) or PostgreSQL "
+        "(ONSITE_TEST_POSTGRES_URL, as the tests use)",
+    )
+    parser.add_argument(
         "--nice",
         type=int,
         default=0,
@@ -516,11 +556,18 @@ def main() -> None:
     args = parser.parse_args()
     if args.nice:
         os.nice(args.nice)  # inherited by the server and load processes
+    database_url = ""
+    if args.database == "postgresql":
+        database_url = os.environ.get(
+            "ONSITE_TEST_POSTGRES_URL",
+            "postgresql+asyncpg://onsite:onsite@127.0.0.1:5432/onsite_test",
+        )
     print(f"load average before: {os.getloadavg()[0]:.2f} (other processes skew the numbers)")
     print(
         f"room fan-out: {CLIENTS_PER_ROOM} clients/room, {KEYSTROKES_PER_S:g} keystrokes/s each, "
         f"{args.seconds:g} s measured per level, {os.cpu_count()} CPUs, "
-        f"{args.load_processes} load processes + 1 {args.server} server process, nice {args.nice}"
+        f"{args.load_processes} load processes + 1 {args.server} server process, nice {args.nice}, "
+        f"{args.database}"
     )
     columns = (
         "rooms",
@@ -542,7 +589,7 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for level in (int(v) for v in args.levels.split(",")):
-        row = run_level(level, args.seconds, args.load_processes, args.server)
+        row = run_level(level, args.seconds, args.load_processes, args.server, database_url)
         print(
             f"{row['rooms']:>8} {row['clients']:>8} {row['connected']:>8} {row['join_s']:>8.1f} "
             f"{row['deliveries']:>8} {row['expected']:>8} {row['p50']:>8.1f} "
