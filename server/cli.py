@@ -11,16 +11,11 @@ from collections.abc import Sequence
 
 
 def _serve(args: argparse.Namespace) -> int:
-    """Serves under uvicorn with the sans-I/O ``websockets`` protocol, on uvloop.
-
-    Chosen over hypercorn + wsproto because the room's WebSocket traffic is the server's hottest
-    path: in tests/bench/bench_rooms.py the server spent about 20% less CPU per relayed keystroke
-    under uvicorn (see tests/bench/README-rooms.md).
-    """
+    """Serves under uvicorn on uvloop, set up as ``server.kit.runtime`` says."""
     import uvicorn
 
     from server.asgi import build_asgi
-    from server.kit.runtime import event_loop_factory, tune_garbage_collector
+    from server.kit.runtime import event_loop_factory, tune_garbage_collector, uvicorn_config
     from server.settings import Settings, SettingsError
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -33,14 +28,11 @@ def _serve(args: argparse.Namespace) -> int:
         settings.server.host = args.host
     if args.port is not None:
         settings.server.port = args.port
-    config = uvicorn.Config(
+    config = uvicorn_config(
         build_asgi(settings),
-        host=settings.server.host,
-        port=settings.server.port,
-        ws="websockets-sansio",
-        lifespan="on",
+        settings.server.host,
+        settings.server.port,
         access_log=args.access_log,
-        log_config=None,  # keep the logging configured above
     )
     server = uvicorn.Server(config)
     tune_garbage_collector(settings.server.gc_gen0_threshold)

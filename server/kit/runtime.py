@@ -1,4 +1,7 @@
-"""Process-level tuning for a long-running server: the event loop and the garbage collector.
+"""How `onsite serve` runs: the ASGI server's settings, the event loop and the garbage collector.
+
+The browser tests and the room bench serve through the same functions, so what they measure and
+exercise is what production runs.
 
 Both were measured on the room's hot path (tests/bench/bench_rooms.py, README-rooms.md): uvloop
 cut the server's CPU per relayed keystroke by about a fifth, and the collector settings took the
@@ -12,6 +15,28 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections.abc import Callable
+from typing import Any
+
+import uvicorn
+
+
+def uvicorn_config(app: Any, host: str, port: int, *, access_log: bool = False) -> uvicorn.Config:
+    """uvicorn with the sans-I/O ``websockets`` protocol and the app's own lifespan.
+
+    Chosen over hypercorn + wsproto because the room's WebSocket traffic is the server's hottest
+    path: in tests/bench/bench_rooms.py the server spent about 20% less CPU per relayed keystroke
+    under uvicorn (see tests/bench/README-rooms.md). Logging is left as the caller set it up.
+    """
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        ws="websockets-sansio",
+        lifespan="on",
+        access_log=access_log,
+        log_config=None,
+        backlog=4096,
+    )
 
 
 def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop]:

@@ -113,17 +113,14 @@ class GcPauses:
 async def start_server(kind: str, asgi: Any, port: int) -> None:
     """Serves until SIGTERM with the ASGI server `onsite serve` would use, or the other one."""
     if kind == "uvicorn":
+        import logging
+
         import uvicorn
 
-        uv_config = uvicorn.Config(
-            asgi,
-            host="127.0.0.1",
-            port=port,
-            ws="websockets-sansio",
-            log_level="warning",
-            lifespan="on",
-            backlog=4096,
-        )
+        from server.kit.runtime import uvicorn_config
+
+        logging.basicConfig(level=logging.WARNING)
+        uv_config = uvicorn_config(asgi, "127.0.0.1", port)
         await uvicorn.Server(uv_config).serve()  # handles SIGTERM itself
         return
     from hypercorn.asyncio import serve as hypercorn_serve

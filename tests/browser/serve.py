@@ -1,12 +1,13 @@
 """The whole Onsite app served for the browser tests, in its own process.
 
-``python -m tests.browser.serve --port P --data-dir D`` runs ``build_asgi`` under hypercorn with
-test settings (SQLite in ``D``, mail to the outbox, no STUN server: both browsers are on this
-machine) and the built ``client/dist``. The engine is the real ``DockerEngine`` (warm pool off,
-so the test does not start 13 sandboxes) when Docker answers and the Python image exists, else
-``FakeEngine`` — the tests read which one from the ready line and expect the matching output.
-With ``--oidc`` it also runs the test OpenID Connect provider (``tests/support/oidc_provider.py``)
-and configures it as "Test IdP".
+``python -m tests.browser.serve --port P --data-dir D`` runs ``build_asgi`` the way ``onsite
+serve`` does (uvicorn on uvloop, the same GC settings: ``server.kit.runtime``) with test settings
+(SQLite in ``D``, mail to the outbox, no STUN server: both browsers are on this machine) and the
+built ``client/dist``. The engine is the real ``DockerEngine`` (warm pool off, so the test does
+not start 13 sandboxes) when Docker answers and the Python image exists, else ``FakeEngine`` —
+the tests read which one from the ready line and expect the matching output. With ``--oidc`` it
+also runs the test OpenID Connect provider (``tests/support/oidc_provider.py``) and configures it
+as "Test IdP".
 
 A separate process keeps Playwright's own event loop and the server's apart, and makes sure the
 browsers talk to the server only over the network, as in production.
@@ -17,16 +18,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import signal
+import logging
 import sys
 from pathlib import Path
 from typing import Any
 
-from hypercorn.asyncio import serve
-from hypercorn.config import Config
+import uvicorn
 
 from runners.contract import Engine
 from server.asgi import build_asgi
+from server.kit.runtime import event_loop_factory, tune_garbage_collector, uvicorn_config
 from server.settings import REPO_ROOT, Settings
 from tests.support.fake_engine import FakeEngine
 from tests.support.oidc_provider import OidcProvider
@@ -91,19 +92,14 @@ async def main(argv: list[str]) -> None:
     settings = Settings.for_tests(args.data_dir, **overrides)
     engine, engine_kind = pick_engine(args.engine)
 
-    config = Config()
-    config.bind = [f"127.0.0.1:{args.port}"]
-    config.accesslog = None
-    config.errorlog = "-"
-    config.graceful_timeout = 2.0
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-
-    server = asyncio.create_task(
-        serve(build_asgi(settings, engine), config, shutdown_trigger=stop.wait)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    uvicorn_server = uvicorn.Server(
+        uvicorn_config(build_asgi(settings, engine), "127.0.0.1", args.port)
     )
+    tune_garbage_collector(settings.server.gc_gen0_threshold)
+    # uvicorn handles SIGTERM/SIGINT itself: it shuts the app down (closing the engine's
+    # containers), then re-raises the signal.
+    server = asyncio.create_task(uvicorn_server.serve())
     for _ in range(400):
         try:
             _, writer = await asyncio.open_connection("127.0.0.1", args.port)
@@ -124,4 +120,5 @@ async def main(argv: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1:]))
+    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+        runner.run(main(sys.argv[1:]))
