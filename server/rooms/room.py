@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -123,6 +124,7 @@ class Participant:
 class RoomSettings:
     grace_seconds: float = 30.0
     save_delay_s: float = 10.0
+    """How long after an edit the room saves its code; each wait is 75–125% of it (see below)."""
     log_flush_interval_s: float = 0.02
     ice_servers: tuple[dict[str, Any], ...] = ()
 
@@ -389,7 +391,10 @@ class Room:
             self._save_task = self._spawn(self._save_later(), "room-save")
 
     async def _save_later(self) -> None:
-        await asyncio.sleep(self.settings.save_delay_s)
+        # Jittered: rooms that start together (every room reconnects at once after a server
+        # restart) would otherwise all save in the same instant every few seconds, and that
+        # burst of ORM work was the whole p99.9 tail at 200 rooms (31-42 ms, 16-17 with jitter).
+        await asyncio.sleep(self.settings.save_delay_s * random.uniform(0.75, 1.25))
         self._save_task = None
         try:
             await self.save_now()
