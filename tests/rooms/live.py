@@ -29,6 +29,7 @@ from server.interviews import service as interviews
 from server.interviews.models import Interview
 from server.interviews.schemas import InterviewCreate
 from server.kit.db import unit_of_work
+from server.kit.runtime import uvicorn_config
 from server.kit.security import create_access_token
 from server.rooms.protocol import get_protocol
 from server.rooms.wire import (
@@ -105,16 +106,8 @@ class LiveServer:
 async def live_server(app: Quart, settings: Settings) -> AsyncIterator[LiveServer]:
     asgi = attach_socket_server(app)
     port = free_port()
-    config = uvicorn.Config(
-        asgi,
-        host="127.0.0.1",
-        port=port,
-        ws="websockets-sansio",
-        lifespan="on",
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=1,
-    )
+    config = uvicorn_config(asgi, "127.0.0.1", port)  # as `onsite serve` runs
+    config.timeout_graceful_shutdown = 1
     uv_server = uvicorn.Server(config)
     task = asyncio.create_task(uv_server.serve())
     url = f"http://127.0.0.1:{port}"
