@@ -26,6 +26,8 @@ async def live(settings: Settings, fake_engine: FakeEngine) -> AsyncIterator[Liv
 
 
 ClientFactory = Callable[[dict[str, Any]], Awaitable[YClient]]
+STUB = 'print("Hello, World!")\n'
+"""The code a new (Python) interview's room starts with."""
 
 
 @pytest.fixture
@@ -48,9 +50,11 @@ async def interviewer_and_candidate(
     live: LiveServer, connect: ClientFactory
 ) -> tuple[Interview, YClient, YClient]:
     """The usual opening of a room test: a new interview with its interviewer (``ada``) and a
-    candidate (``grace``) joined and synced."""
+    candidate (``grace``) joined and synced (both replicas hold the starter code)."""
     owner, access = await live.interviewer()
     interview = await live.interview(owner)
     ada = await connect({"interview_id": interview.id, "access_token": access})
     grace = await connect({"token": await live.candidate_token(interview)})
+    await ada.wait_text(STUB)
+    await grace.wait_text(STUB)
     return interview, ada, grace

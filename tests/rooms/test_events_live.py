@@ -19,23 +19,9 @@ from server.kit.db import unit_of_work
 from server.kit.security import ACCESS_COOKIE
 from server.rooms.events import registry_of
 from server.rooms.wire import SYNC_UPDATE, encode_sync
-from tests.rooms.conftest import ClientFactory
+from tests.rooms.conftest import STUB, ClientFactory, interviewer_and_candidate
 from tests.rooms.live import LiveServer, YClient
 from tests.support.fake_engine import FakeEngine
-
-STUB = 'print("Hello, World!")\n'
-
-
-async def pair(
-    live: LiveServer, connect: ClientFactory, **fields: Any
-) -> tuple[Any, YClient, YClient]:
-    owner, access = await live.interviewer()
-    interview = await live.interview(owner, **fields)
-    ada = await connect({"interview_id": interview.id, "access_token": access})
-    grace = await connect({"token": await live.candidate_token(interview)})
-    await ada.wait_text(STUB)
-    await grace.wait_text(STUB)
-    return interview, ada, grace
 
 
 async def record_of(live: LiveServer, interview_id: str) -> Any:
@@ -61,7 +47,7 @@ def engine_of(live: LiveServer) -> FakeEngine:
 async def test_presence_lists_roles_names_and_colours(
     live: LiveServer, connect: ClientFactory
 ) -> None:
-    _, ada, grace = await pair(live, connect)
+    _, ada, grace = await interviewer_and_candidate(live, connect)
     welcome = grace.events["room:welcome"][0]
     roles = {p["role"]: p for p in welcome["participants"]}
     assert roles["interviewer"]["name"] == "Ada Interviewer"
@@ -78,7 +64,7 @@ async def test_presence_lists_roles_names_and_colours(
 async def test_chat_reaches_everyone_is_persisted_and_replayed(
     live: LiveServer, connect: ClientFactory
 ) -> None:
-    interview, ada, grace = await pair(live, connect)
+    interview, ada, grace = await interviewer_and_candidate(live, connect)
     assert await grace.call("chat:send", {"text": "  Hello 👋  "}) == {"ok": True}
     message = await ada.wait_for("chat:message")
     assert message["text"] == "Hello 👋" and message["author_role"] == "candidate"
@@ -96,7 +82,7 @@ async def test_chat_reaches_everyone_is_persisted_and_replayed(
 
 
 async def test_chat_limits_and_rate_limit(live: LiveServer, connect: ClientFactory) -> None:
-    _, ada, grace = await pair(live, connect)
+    _, ada, grace = await interviewer_and_candidate(live, connect)
     too_long = await grace.call("chat:send", {"text": "x" * 2001})
     assert too_long["error"]["code"] == "payload_too_large"
     blank = await grace.call("chat:send", {"text": "   "})
@@ -118,7 +104,7 @@ async def test_a_run_reaches_everyone_and_is_recorded(
     live: LiveServer, connect: ClientFactory
 ) -> None:
     engine_of(live).delay_s = 0.3
-    interview, ada, grace = await pair(live, connect)
+    interview, ada, grace = await interviewer_and_candidate(live, connect)
     reply = await grace.call("run:start", {"stdin": "42\n"})
     assert reply["ok"] is True and reply["run_id"]
     started = await ada.wait_for("run:started")
@@ -139,7 +125,7 @@ async def test_busy_engine_is_an_error_and_the_room_recovers(
     live: LiveServer, connect: ClientFactory
 ) -> None:
     engine_of(live).busy = True
-    _, ada, grace = await pair(live, connect)
+    _, ada, grace = await interviewer_and_candidate(live, connect)
     await grace.call("run:start", {})
     error = await grace.wait_for("error", lambda e: e["code"] == "busy")
     assert error["event"] == "run:start"
@@ -153,7 +139,7 @@ async def test_busy_engine_is_an_error_and_the_room_recovers(
 async def test_the_interviewer_can_disable_runs_for_the_candidate(
     live: LiveServer, connect: ClientFactory
 ) -> None:
-    _, ada, grace = await pair(live, connect)
+    _, ada, grace = await interviewer_and_candidate(live, connect)
     denied = await grace.call("run:permission", {"candidate_can_run": True})
     assert denied["error"]["code"] == "forbidden"
     assert await ada.call("run:permission", {"candidate_can_run": False}) == {"ok": True}
@@ -169,8 +155,8 @@ async def test_the_interviewer_can_disable_runs_for_the_candidate(
 async def test_signals_go_to_one_peer_in_the_same_room_only(
     live: LiveServer, connect: ClientFactory
 ) -> None:
-    _, ada, grace = await pair(live, connect)
-    _, eve, mallory = await pair(live, connect)
+    _, ada, grace = await interviewer_and_candidate(live, connect)
+    _, eve, mallory = await interviewer_and_candidate(live, connect)
     grace_id = grace.events["room:welcome"][0]["self"]["participant_id"]
     ada_id = ada.events["room:welcome"][0]["self"]["participant_id"]
     offer = {"type": "offer", "sdp": "v=0\r\n"}
@@ -199,7 +185,7 @@ async def test_signals_go_to_one_peer_in_the_same_room_only(
 async def test_ending_completes_the_record_and_locks_the_room(
     live: LiveServer, connect: ClientFactory
 ) -> None:
-    interview, ada, grace = await pair(live, connect)
+    interview, ada, grace = await interviewer_and_candidate(live, connect)
     await grace.edit(lambda t: t.insert(len(t), "answer = 42\n"))
     await grace.call("chat:send", {"text": "done!"})
     await ada.call("run:start", {"stdin": "x"})
@@ -313,7 +299,7 @@ async def test_bad_connects_are_refused_with_a_reason(live: LiveServer) -> None:
 async def test_the_first_join_marks_the_interview_in_progress(
     live: LiveServer, connect: ClientFactory
 ) -> None:
-    interview, _, _ = await pair(live, connect)
+    interview, _, _ = await interviewer_and_candidate(live, connect)
     record = await record_of(live, interview.id)
     assert record.interview.status == "in_progress"
 
@@ -324,7 +310,7 @@ async def test_the_first_join_marks_the_interview_in_progress(
 async def test_bad_events_are_refused_and_the_connection_survives(
     live: LiveServer, connect: ClientFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
-    _, ada, grace = await pair(live, connect)
+    _, ada, grace = await interviewer_and_candidate(live, connect)
     cases: list[tuple[str, Any, str]] = [
         ("sync:message", b"\xff\xff", "invalid_sync_message"),
         ("sync:message", b"\x00\x02\x03abc", "invalid_update"),
@@ -381,7 +367,7 @@ async def test_bad_events_are_refused_and_the_connection_survives(
 async def test_a_flood_is_refused_without_dropping_the_connection(
     live: LiveServer, connect: ClientFactory
 ) -> None:
-    _, ada, grace = await pair(live, connect)
+    _, ada, grace = await interviewer_and_candidate(live, connect)
     for _ in range(400):
         await grace.sio.emit("signal:send", {"to": "nobody", "kind": "bye", "data": None})
     await grace.wait_for("error", lambda e: e["code"] == "rate_limited", within=10)
@@ -441,7 +427,7 @@ async def test_signing_out_over_rest_refuses_new_sockets_with_the_old_token(
 async def test_an_empty_room_is_saved_then_evicted_and_reloads_from_the_log(
     live: LiveServer, connect: ClientFactory
 ) -> None:
-    interview, ada, grace = await pair(live, connect)
+    interview, ada, grace = await interviewer_and_candidate(live, connect)
     await grace.edit(lambda t: t.insert(0, "# draft\n"))
     await ada.close()
     await grace.close()
@@ -465,7 +451,7 @@ async def test_the_welcome_carries_the_last_run_across_reloads_and_evictions(
 ) -> None:
     """A reloaded tab sees the last result (from memory), and so does a tab that joins after the
     room was evicted (from the recorded runs)."""
-    interview, ada, grace = await pair(live, connect)
+    interview, ada, grace = await interviewer_and_candidate(live, connect)
     assert ada.events["room:welcome"][0]["last_run"] is None
     await grace.call("run:start", {"stdin": "first\n"})
     await ada.wait_for("run:finished")

@@ -19,10 +19,9 @@ from pycrdt import Doc, Text
 
 from server.rooms.events import registry_of
 from server.rooms.wire import SYNC_STEP2, SYNC_UPDATE, SyncMessage, encode_sync, parse_message
-from tests.rooms.conftest import ClientFactory, interviewer_and_candidate
+from tests.rooms.conftest import STUB, ClientFactory, interviewer_and_candidate
 from tests.rooms.live import LiveServer
 
-STUB = 'print("Hello, World!")\n'
 EDITS_PER_WRITER = 150
 EVENT, BINARY_EVENT = 2, 5
 
@@ -105,8 +104,6 @@ async def test_every_event_is_one_whole_frame_under_concurrent_fan_out(
     live: LiveServer, connect: ClientFactory
 ) -> None:
     interview, ada, grace = await interviewer_and_candidate(live, connect)
-    await ada.wait_text(STUB)
-    await grace.wait_text(STUB)
     async with aiohttp.ClientSession() as http:
         observer = await open_observer(
             live, {"token": await live.candidate_token(interview, "Observer")}, http
@@ -210,7 +207,6 @@ async def test_a_recipient_that_is_gone_does_not_stop_the_others(
     live: LiveServer, connect: ClientFactory
 ) -> None:
     interview, ada, grace = await interviewer_and_candidate(live, connect)
-    await grace.wait_text(STUB)
     room = registry_of(live.app).get(interview.id)
     assert room is not None
     gone_first = ["no-such-sid", *room.connected_sids]

@@ -10,11 +10,9 @@ from pycrdt import Doc, Map, Text
 from server.app import create_app
 from server.rooms.events import registry_of
 from server.rooms.wire import SYNC_UPDATE, encode_sync
-from tests.rooms.conftest import ClientFactory, interviewer_and_candidate
+from tests.rooms.conftest import STUB, ClientFactory, interviewer_and_candidate
 from tests.rooms.live import LiveServer, YClient, live_server
 from tests.support.fake_engine import FakeEngine
-
-STUB = 'print("Hello, World!")\n'
 
 
 async def test_late_joiner_gets_current_code_and_edits_relay(
@@ -50,8 +48,6 @@ async def test_concurrent_edits_at_the_same_place_converge(
     live: LiveServer, connect: ClientFactory
 ) -> None:
     interview, ada, grace = await interviewer_and_candidate(live, connect)
-    await ada.wait_text(STUB)
-    await grace.wait_text(STUB)
     await asyncio.gather(
         ada.edit(lambda t: t.insert(0, "AAA")), grace.edit(lambda t: t.insert(0, "BBB"))
     )
@@ -213,7 +209,6 @@ async def test_a_reconnect_within_the_grace_period_keeps_identity_and_offline_ed
 ) -> None:
     _interview, ada, grace = await interviewer_and_candidate(live, connect)
     welcome = grace.events["room:welcome"][0]
-    await grace.wait_text(STUB)
     await grace.drop()
     away = await ada.wait_for("presence:away")
     assert away["participant_id"] == welcome["self"]["participant_id"]

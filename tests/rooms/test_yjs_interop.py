@@ -14,13 +14,12 @@ import os
 import shutil
 from pathlib import Path
 
-from tests.rooms.conftest import ClientFactory
+from tests.rooms.conftest import STUB, ClientFactory
 from tests.rooms.live import LiveServer
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "client" / "node_modules"
 PEER = Path(__file__).with_name("js") / "yjs_peer.cjs"
-STUB = 'print("Hello, World!")\n'
 
 
 async def test_the_browser_yjs_stack_syncs_with_the_server(
