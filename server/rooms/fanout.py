@@ -17,7 +17,7 @@ from typing import Any
 import engineio
 import socketio
 
-NAMESPACE = "/"
+from server.rooms.packets import NAMESPACE
 
 
 def encode_event(sio: socketio.AsyncServer, event: str, data: Any) -> list[engineio.packet.Packet]:

@@ -8,7 +8,7 @@ keystroke, and no header can ever be separated from its attachment.
 
 python-socketio trusts that a frame decodes to a well-formed packet: garbage raised deep inside it
 (a log line at best, no answer to the client), and a packet of the binary types, which this
-encoding never sends, made the server treat every later frame of that socket as an attachment.
+encoding never sends, would make the server treat every later frame of that socket as an attachment.
 ``RoomPacket`` turns any frame that is not a packet this server accepts into a ``MALFORMED_EVENT``
 event, which the room answers like any other bad event: an ``error`` event and a log line.
 """
@@ -42,7 +42,7 @@ class RoomPacket(MsgPackPacket):  # type: ignore[misc]  # python-socketio ships 
     def decode(self, encoded_packet: Any) -> None:
         try:
             self._decode_checked(encoded_packet)
-        except (MalformedPacket, ValueError, TypeError, msgpack.UnpackException) as exc:
+        except (ValueError, TypeError, msgpack.UnpackException) as exc:  # MalformedPacket too
             reason = str(exc) or type(exc).__name__
             self._set(packet.EVENT, None, [MALFORMED_EVENT, reason[:200]])
 
@@ -59,9 +59,7 @@ class RoomPacket(MsgPackPacket):  # type: ignore[misc]  # python-socketio ships 
         if namespace != NAMESPACE:
             raise MalformedPacket(f"namespace {namespace!r} does not exist; use {NAMESPACE!r}")
         packet_id = decoded.get("id")
-        if packet_id is not None and (
-            isinstance(packet_id, bool) or not isinstance(packet_id, int) or packet_id < 0
-        ):
+        if packet_id is not None and (type(packet_id) is not int or packet_id < 0):
             raise MalformedPacket("an ack id is a non-negative integer")
         data = decoded.get("data")
         if packet_type == packet.EVENT and not (

@@ -118,7 +118,7 @@ class Protocol:
                 f"{name} payload is {size} bytes; the limit is {self.limits.max_json_bytes}",
             )
         known = {f.name for f in spec.fields}
-        extra = sorted(str(key) for key in set(payload) - known)
+        extra = sorted(set(payload) - known)
         if extra:
             raise PayloadError(
                 "invalid_payload", f"{name} has unknown field(s): {', '.join(extra)}"
