@@ -343,27 +343,22 @@ async def finish_login(provider_id: str) -> OidcLogin:
     id_token = await _exchange_code(
         provider, meta, code, _redirect_uri(settings, provider.id), str(flow["pkce"])
     )
+    nonce = str(flow["nonce"])
+
+    def verify(keys: dict[str, Any]) -> dict[str, Any]:
+        return verify_id_token(
+            id_token, keys, issuer=meta.issuer, client_id=provider.client_id, nonce=nonce
+        )
+
     jwks = await _jwks(meta)
     try:
-        claims = verify_id_token(
-            id_token,
-            jwks,
-            issuer=meta.issuer,
-            client_id=provider.client_id,
-            nonce=str(flow["nonce"]),
-        )
+        claims = verify(jwks)
     except OidcError:
         # The provider may have rotated its keys since we cached them: look once more.
         refreshed = await _jwks(meta, refresh=True)
         if refreshed == jwks:
             raise
-        claims = verify_id_token(
-            id_token,
-            refreshed,
-            issuer=meta.issuer,
-            client_id=provider.client_id,
-            nonce=str(flow["nonce"]),
-        )
+        claims = verify(refreshed)
     email = claims.get("email") if claims.get("email_verified") is True else None
     name = claims.get("name")
     session = current_session()
