@@ -16,7 +16,7 @@ import pytest
 
 from runners.contract import RequestedLimits, RunRequest, RunResult
 from runners.engine import DockerEngine
-from runners.sandbox import OWNER_LABEL, SANDBOX_LABEL
+from runners.sandbox import OWNER_LABEL, POOL_LABEL, SANDBOX_LABEL
 from runners.settings import EngineSettings
 
 T = TypeVar("T")
@@ -49,6 +49,17 @@ class EngineHarness:
 def own_containers(client: docker.DockerClient, owner: str) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = client.api.containers(
         all=True, filters={"label": [SANDBOX_LABEL, f"{OWNER_LABEL}={owner}"]}
+    )
+    return found
+
+
+def running_pooled(client: docker.DockerClient, owner: str, language: str) -> list[dict[str, Any]]:
+    """The warm containers the engine ``owner`` keeps ready for ``language``."""
+    found: list[dict[str, Any]] = client.api.containers(
+        filters={
+            "label": [f"{POOL_LABEL}={language}", f"{OWNER_LABEL}={owner}"],
+            "status": "running",
+        }
     )
     return found
 

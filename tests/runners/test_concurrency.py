@@ -10,7 +10,7 @@ import pytest
 
 from runners.contract import EngineBusyError, RunRequest, RunResult, Verdict
 from runners.settings import EngineSettings
-from tests.runners.conftest import EngineHarness, own_containers
+from tests.runners.conftest import EngineHarness, own_containers, running_pooled
 
 pytestmark = pytest.mark.docker
 
@@ -59,9 +59,7 @@ def test_pool_hands_out_pre_started_containers(
 ) -> None:
     harness.call(harness.engine.wait_until_warm(60), timeout=70)
     owner = harness.engine._owner
-    pooled = docker_client.api.containers(
-        filters={"label": ["onsite.pool=python", f"onsite.owner={owner}"], "status": "running"}
-    )
+    pooled = running_pooled(docker_client, owner, "python")
     assert len(pooled) >= 1
     result = harness.run("python", "print('warm')")
     assert result.status is Verdict.OK
@@ -74,9 +72,7 @@ def test_a_dead_pooled_container_is_replaced_transparently(
 ) -> None:
     harness.call(harness.engine.wait_until_warm(60), timeout=70)
     owner = harness.engine._owner
-    pooled = docker_client.api.containers(
-        filters={"label": ["onsite.pool=ruby", f"onsite.owner={owner}"], "status": "running"}
-    )
+    pooled = running_pooled(docker_client, owner, "ruby")
     assert pooled, "the ruby pool should hold a running container"
     for container in pooled:
         docker_client.api.kill(container["Id"])
