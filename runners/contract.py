@@ -24,6 +24,22 @@ class Verdict(StrEnum):
     MEMORY_LIMIT = "memory_limit"
     OUTPUT_LIMIT = "output_limit"
     INTERNAL_ERROR = "internal_error"
+    WRONG_ANSWER = "wrong_answer"
+    """A test's output differs from its ``expected_stdout`` (tests only)."""
+    ACCEPTED = "accepted"
+    """A submission with tests, every one of which passed (the submission's status only)."""
+
+
+class Comparison(StrEnum):
+    """How a test's stdout is compared with its ``expected_stdout``."""
+
+    EXACT = "exact"
+    TRAILING_WHITESPACE = "trailing_whitespace"
+    """Trailing spaces on each line and trailing newlines are ignored (Judge0's rule); default."""
+    TOKENS = "tokens"
+    """Whitespace-insensitive: the outputs split on whitespace must be equal."""
+    FLOAT = "float"
+    """Token by token; tokens that both parse as numbers match within the tolerances."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,13 +61,64 @@ class Stage:
 
 
 @dataclass(frozen=True, slots=True)
+class TestResult:
+    """One test of a submission: its own stage (a fresh process) and its own verdict."""
+
+    __test__ = False  # not a pytest test class
+
+    name: str
+    hidden: bool
+    status: Verdict
+    """``ok`` (no expected output given, or it matched), ``wrong_answer`` or a limit verdict."""
+    stage: Stage
+    expected_stdout: str | None = None
+    message: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "name": self.name,
+            "hidden": self.hidden,
+            "status": self.status.value,
+            "stage": self.stage.to_dict(),
+        }
+        if self.expected_stdout is not None:
+            data["expected_stdout"] = self.expected_stdout
+        if self.message is not None:
+            data["message"] = self.message
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TestResult:
+        return cls(
+            name=data["name"],
+            hidden=bool(data.get("hidden", False)),
+            status=Verdict(data["status"]),
+            stage=Stage(**data["stage"]),
+            expected_stdout=data.get("expected_stdout"),
+            message=data.get("message"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class RunResult:
     status: Verdict
     language: str
     compile: Stage | None = None
     run: Stage | None = None
+    """Null for a submission with tests (each test has its own stage) and when compiling failed."""
     message: str | None = None
     """A human sentence for ``internal_error`` (and limits), never a stack trace."""
+    tests: tuple[TestResult, ...] | None = None
+    """Present only for a submission with tests, in the order they ran (fewer than requested
+    when ``stop_on_first_failure`` stopped early or compilation failed)."""
+    total: int | None = None
+    """How many tests the submission carried (``passed`` counts those that passed)."""
+
+    @property
+    def passed(self) -> int | None:
+        if self.tests is None:
+            return None
+        return sum(1 for test in self.tests if test.status is Verdict.OK)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -62,6 +129,10 @@ class RunResult:
         }
         if self.message is not None:
             data["message"] = self.message
+        if self.tests is not None:
+            data["tests"] = [test.to_dict() for test in self.tests]
+            data["passed"] = self.passed
+            data["total"] = self.total if self.total is not None else len(self.tests)
         return data
 
     @classmethod
@@ -69,12 +140,15 @@ class RunResult:
         def stage(raw: dict[str, Any] | None) -> Stage | None:
             return Stage(**raw) if raw is not None else None
 
+        tests = data.get("tests")
         return cls(
             status=Verdict(data["status"]),
             language=data["language"],
             compile=stage(data.get("compile")),
             run=stage(data.get("run")),
             message=data.get("message"),
+            tests=tuple(TestResult.from_dict(t) for t in tests) if tests is not None else None,
+            total=data.get("total"),
         )
 
 
@@ -94,11 +168,52 @@ class RequestedLimits:
 
 
 @dataclass(frozen=True, slots=True)
+class TestCase:
+    """One test of a submission. Without ``expected_stdout`` a test only runs (verdict ``ok``
+    unless a limit or a crash says otherwise); ``limits`` may lower the submission's limits."""
+
+    __test__ = False  # not a pytest test class
+
+    stdin: str = ""
+    expected_stdout: str | None = None
+    name: str = ""
+    """Empty: the engine names it ``test-<n>`` (1-based)."""
+    hidden: bool = False
+    limits: RequestedLimits = field(default_factory=RequestedLimits)
+
+
+@dataclass(frozen=True, slots=True)
+class Judging:
+    """How a submission's tests are compared and sequenced."""
+
+    comparison: Comparison = Comparison.TRAILING_WHITESPACE
+    float_abs_tolerance: float = 1e-6
+    float_rel_tolerance: float = 1e-6
+    stop_on_first_failure: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """An extra file placed beside the source in the work directory (Piston's ``files[1:]``,
+    Judge0's ``additional_files``). ``name`` is a plain relative path, no ``..``."""
+
+    name: str
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class RunRequest:
     language: str
     source: str
     stdin: str = ""
     limits: RequestedLimits = field(default_factory=RequestedLimits)
+    tests: tuple[TestCase, ...] = ()
+    """Empty: a plain run (``stdin`` is its input). Otherwise compiled once, each test run as a
+    fresh process in the same container; ``stdin`` is then ignored."""
+    judging: Judging = field(default_factory=Judging)
+    args: tuple[str, ...] = ()
+    """Command-line arguments given to the program (each test gets the same)."""
+    files: tuple[SourceFile, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +272,10 @@ class LimitAboveMaximumError(InvalidRunRequestError):
 class PayloadTooLargeError(InvalidRunRequestError):
     http_status = 413
     code = "payload_too_large"
+
+
+class TooManyTestsError(InvalidRunRequestError):
+    code = "too_many_tests"
 
 
 @runtime_checkable

@@ -58,6 +58,8 @@ class EngineSettings:
     max_pids: int = 512
     max_source_kb: int = 1024
     max_stdin_kb: int = 8192
+    max_tests: int = 100
+    """Test cases one submission may carry."""
 
     def pool_size_for(self, language: str) -> int:
         if not self.pool_enabled:
@@ -105,7 +107,7 @@ class EngineSettings:
     def validate(self) -> None:
         positive = [
             "max_concurrent_runs", "max_compile_timeout_ms", "max_run_timeout_ms", "max_memory_mb",
-            "max_output_kb", "max_pids", "max_source_kb", "max_stdin_kb",
+            "max_output_kb", "max_pids", "max_source_kb", "max_stdin_kb", "max_tests",
         ]  # fmt: skip
         for name in positive:
             if getattr(self, name) <= 0:
