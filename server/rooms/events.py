@@ -14,6 +14,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
@@ -23,6 +24,7 @@ from quart import Quart
 from server.app import get_state
 from server.kit.db import unit_of_work
 from server.rooms.fanout import SocketEmitter
+from server.rooms.ice import ice_config
 from server.rooms.packets import MALFORMED_EVENT, RoomPacket
 from server.rooms.protocol import PayloadError, Protocol, get_protocol
 from server.rooms.ratelimit import TokenBucket
@@ -59,22 +61,6 @@ class Connection:
 Handler = Callable[[Room, str, Connection, Any], Awaitable[dict[str, Any] | None]]
 
 
-def ice_servers(app: Quart) -> tuple[dict[str, Any], ...]:
-    rooms = get_state(app).settings.rooms
-    servers: list[dict[str, Any]] = []
-    if rooms.stun_urls:
-        servers.append({"urls": list(rooms.stun_urls)})
-    if rooms.turn_urls:
-        servers.append(
-            {
-                "urls": list(rooms.turn_urls),
-                "username": rooms.turn_username,
-                "credential": rooms.turn_credential,
-            }
-        )
-    return tuple(servers)
-
-
 def create_socket_server(app: Quart) -> socketio.AsyncServer:
     """The room's Socket.IO server, sharing ``app``'s lifecycle, database and engine."""
     protocol = get_protocol()
@@ -106,7 +92,7 @@ def create_socket_server(app: Quart) -> socketio.AsyncServer:
             limits=protocol.limits,
             settings=RoomSettings(
                 grace_seconds=state.settings.rooms.reconnect_grace_seconds,
-                ice_servers=ice_servers(app),
+                ice=partial(ice_config, state.settings),
             ),
         )
 

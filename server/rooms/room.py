@@ -13,7 +13,7 @@ import contextlib
 import logging
 import random
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
@@ -21,6 +21,7 @@ from typing import Any, Literal, Protocol
 from runners.contract import Engine, EngineError, RunRequest
 from server.rooms.awareness import AwarenessStates
 from server.rooms.documents import SyncedDoc, UpdateRejectedError
+from server.rooms.ice import IceConfig, no_ice
 from server.rooms.protocol import Limits, get_protocol
 from server.rooms.ratelimit import TokenBucket
 from server.rooms.update_log import LoggedUpdate, UpdateLog
@@ -126,7 +127,8 @@ class RoomSettings:
     save_delay_s: float = 10.0
     """How long after an edit the room saves its code; each wait is 75–125% of it (see below)."""
     log_flush_interval_s: float = 0.02
-    ice_servers: tuple[dict[str, Any], ...] = ()
+    ice: Callable[[str], IceConfig] = no_ice
+    """ICE servers (with TURN credentials of its own) for one participant id."""
 
 
 class Room:
@@ -248,6 +250,7 @@ class Room:
         await self.emitter.emit("presence:joined", {"participant": participant.public()}, others)
 
     def _welcome(self, participant: Participant) -> dict[str, Any]:
+        ice = self.settings.ice(participant.id)
         return {
             "protocol_version": get_protocol().version,
             "interview_id": self.id,
@@ -256,7 +259,8 @@ class Room:
             "participants": [p.public() for p in self.participants.values()],
             "chat": list(self.chat),
             "settings": {"candidate_can_run": self.candidate_can_run},
-            "ice_servers": list(self.settings.ice_servers),
+            "ice_servers": list(ice.servers),
+            "ice_transport_policy": ice.transport_policy,
             "read_only": self.ended,
             "run_in_flight": self.run_in_flight,
             "last_run": self.last_run,
