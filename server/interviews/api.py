@@ -16,7 +16,7 @@ from quart_schema import (
     validate_response,
 )
 
-from server.app import get_state
+from server.accounts.auth import require_user
 from server.interviews import service
 from server.interviews.models import Interview, InterviewMessage, InterviewRun
 from server.interviews.repository import Page
@@ -36,7 +36,7 @@ from server.interviews.schemas import (
 from server.kit.db import current_session
 from server.kit.errors import BadRequestError, ConflictError, documents_errors
 from server.kit.openapi import NoContent
-from server.kit.security import require_user
+from server.kit.state import get_state
 from server.schedules import service as schedules
 from server.schedules.calendar import InviteMethod
 from server.schedules.invitations import Organizer, links_for, send_invitations

@@ -14,10 +14,10 @@ import qrcode.image.svg
 from quart import Blueprint, Response
 from quart_schema import validate_querystring, validate_request, validate_response
 
-from server.app import get_state
+from server.accounts.auth import require_user
 from server.kit.db import current_session
 from server.kit.errors import documents_errors
-from server.kit.security import require_user
+from server.kit.state import get_state
 from server.rooms import service
 from server.rooms.schemas import (
     JoinInfo,

@@ -18,10 +18,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from runners.contract import LanguageInfo
-from server.accounts import repository as accounts
+from server.accounts import service as accounts
 from server.interviews import service as interviews
 from server.interviews.models import Interview, InterviewRun
 from server.kit.errors import AppError, NotFoundError
+from server.kit.security import decode_access_claims
 from server.rooms import repository
 from server.rooms.room import Identity, RoomSeed
 from server.rooms.tokens import RoomTokenError, create_candidate_token, decode_candidate_token
@@ -241,10 +242,8 @@ async def authorise_socket(
     access = auth.get("access_token") or access_cookie
     if not isinstance(access, str) or not access:
         raise RoomAuthError("unauthorized", "sign in first")
-    from server.kit.security import decode_access_claims, user_of_live_session
-
     try:
-        user = await user_of_live_session(session, decode_access_claims(access, settings))
+        user = await accounts.user_of_live_session(session, decode_access_claims(access, settings))
     except AppError as exc:
         raise RoomAuthError(exc.code, exc.message) from None
     interview = await interviews.get_interview_for_room(session, interview_id)

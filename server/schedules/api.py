@@ -10,12 +10,12 @@ from quart import Blueprint
 from quart_schema import validate_querystring, validate_request, validate_response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.accounts.auth import require_user
 from server.accounts.models import User
-from server.app import get_state
 from server.interviews.api import check_language, join_url
 from server.kit.db import current_session
 from server.kit.errors import documents_errors
-from server.kit.security import require_user
+from server.kit.state import get_state
 from server.schedules import service
 from server.schedules.calendar import InviteMethod
 from server.schedules.invitations import Organizer, links_for, send_invitations
