@@ -177,6 +177,17 @@ async def runs_of(session: AsyncSession, interview_id: str) -> Sequence[Intervie
     ).all()
 
 
+async def last_run(session: AsyncSession, interview_id: str) -> InterviewRun | None:
+    """The newest recorded run, which a reloaded room shows in its welcome."""
+    result: InterviewRun | None = await session.scalar(
+        select(InterviewRun)
+        .where(InterviewRun.interview_id == interview_id)
+        .order_by(InterviewRun.id.desc())
+        .limit(1)
+    )
+    return result
+
+
 async def add(session: AsyncSession, row: Interview | InterviewMessage | InterviewRun) -> None:
     session.add(row)
     await session.flush()

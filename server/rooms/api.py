@@ -31,11 +31,6 @@ from server.rooms.schemas import (
 blueprint = Blueprint("rooms", __name__, url_prefix="/api")
 
 
-def join_url(join_code: str) -> str:
-    public_url = get_state().settings.server.public_url.rstrip("/")
-    return f"{public_url}/join/{join_code}"
-
-
 @blueprint.get("/join/<code>")
 @validate_response(JoinInfo, 200)
 @documents_errors(404)
@@ -62,8 +57,8 @@ async def join(code: str, data: JoinRequest) -> JoinToken:
 
 async def _owned_join_url(interview_id: str) -> str:
     user = await require_user()
-    interview = await service.owned_interview(current_session(), user.id, interview_id)
-    return join_url(interview.join_code)
+    public_url = get_state().settings.server.public_url
+    return await service.owned_join_url(current_session(), user.id, interview_id, public_url)
 
 
 @blueprint.get("/interviews/<interview_id>/qr.png")

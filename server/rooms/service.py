@@ -129,8 +129,8 @@ async def load_seed(
     if interview is None:
         return None
     language = _default_language(interview, languages)
-    chat = await repository.list_chat(session, interview.id)
-    last_run = await repository.last_run(session, interview.id)
+    chat = await interviews.chat_of(session, interview.id)
+    last_run = await interviews.last_run(session, interview.id)
     return RoomSeed(
         interview_id=interview.id,
         title=interview.title,
@@ -267,6 +267,14 @@ async def owned_interview(session: AsyncSession, owner_id: str, interview_id: st
     if interview is None or interview.owner_id != owner_id:
         raise interviews.InterviewNotFoundError()
     return interview
+
+
+async def owned_join_url(
+    session: AsyncSession, owner_id: str, interview_id: str, public_url: str
+) -> str:
+    """The join link of one of ``owner_id``'s interviews (for its QR codes)."""
+    interview = await owned_interview(session, owner_id, interview_id)
+    return interviews.join_url(public_url, interview.join_code)
 
 
 async def playback(
