@@ -27,7 +27,7 @@ from server.interviews.schemas import (
     InterviewStatus,
     InterviewUpdate,
 )
-from server.kit.db import utcnow
+from server.kit.db import BinFilter, utcnow
 from server.kit.errors import BadRequestError, ConflictError, NotFoundError
 
 SEARCHABLE = frozenset(
@@ -183,7 +183,7 @@ async def list_interviews(
 
 
 async def owned_interview(
-    session: AsyncSession, owner_id: str, interview_id: str, which: repository.BinFilter = "any"
+    session: AsyncSession, owner_id: str, interview_id: str, which: BinFilter = "any"
 ) -> Interview:
     """``owner_id``'s record (``which``: live, binned or any), else ``InterviewNotFoundError``."""
     interview = await repository.get_owned(session, owner_id, interview_id, which=which)

@@ -24,12 +24,21 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from alembic import command
 from alembic.config import Config
 from quart import current_app, g
-from sqlalchemy import DateTime, Dialect, MetaData, TypeDecorator, event, make_url
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Dialect,
+    MetaData,
+    TypeDecorator,
+    event,
+    make_url,
+    true,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
@@ -38,7 +47,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, QueryableAttribute
 
 from server.kit.state import get_state
 from server.settings import Settings
@@ -79,6 +88,22 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+BinFilter = Literal["live", "bin", "any"]
+"""Which records a query sees: not deleted, in the bin, or both."""
+
+
+def bin_filter(
+    deleted_at: QueryableAttribute[datetime | None], which: BinFilter
+) -> ColumnElement[bool]:
+    """The one soft-delete filter: records are binned by setting ``deleted_at``, and every query
+    that must skip (or list) the bin says so through this, never with its own ``IS NULL``."""
+    if which == "live":
+        return deleted_at.is_(None)
+    if which == "bin":
+        return deleted_at.is_not(None)
+    return true()
 
 
 def utcnow() -> datetime:

@@ -22,16 +22,16 @@ import socketio
 from quart import Quart
 
 from server.kit.db import unit_of_work
+from server.kit.ratelimit import TokenBucket
 from server.kit.state import get_state
+from server.rooms.errors import PayloadError, RoomAuthError, RoomError
 from server.rooms.fanout import SocketEmitter
 from server.rooms.ice import ice_config
 from server.rooms.packets import MALFORMED_EVENT, RoomPacket
-from server.rooms.protocol import PayloadError, Protocol, get_protocol
-from server.rooms.ratelimit import TokenBucket
+from server.rooms.protocol import Protocol, get_protocol
 from server.rooms.registry import RoomRegistry
-from server.rooms.room import Identity, Room, RoomError, RoomSettings
+from server.rooms.room import Identity, Room, RoomSettings
 from server.rooms.service import (
-    RoomAuthError,
     SqlRoomStore,
     authorise_socket,
     load_seed,

@@ -24,8 +24,9 @@ from server.interviews.models import Interview, InterviewRun
 from server.kit.errors import AppError, NotFoundError
 from server.kit.security import decode_access_claims
 from server.rooms import repository
+from server.rooms.errors import RoomAuthError, RoomTokenError
 from server.rooms.room import Identity, RoomSeed
-from server.rooms.tokens import RoomTokenError, create_candidate_token, decode_candidate_token
+from server.rooms.tokens import create_candidate_token, decode_candidate_token
 from server.rooms.update_log import CoalescingWriter, LoggedUpdate
 from server.settings import Settings
 
@@ -37,15 +38,6 @@ OpenSession = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 class JoinRefusedError(AppError):
     status = 409
     code = "interview_ended"
-
-
-class RoomAuthError(Exception):
-    """A socket may not connect; ``code`` and ``message`` go back in the connect error."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 # ---- the live room's store ---------------------------------------------------------------------
