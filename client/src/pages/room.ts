@@ -336,7 +336,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
       return;
     }
     if (code === 'interview_ended') {
-      markEnded(null);
+      markEnded();
       return;
     }
     if (!isInterviewer && code !== 'internal_error') dropGrant(sessionStorage, interviewId);
@@ -364,7 +364,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     for (const m of w.chat) chat.add(m);
     candidateCanRun = w.settings.candidate_can_run !== false;
     invite?.setCandidateCanRun(candidateCanRun);
-    if (w.read_only) markEnded(null);
+    if (w.read_only) markEnded();
     else void codeSync.whenSynced().then(() => { if (!ended) pane.setEditable(true); });
     applyRunPermission();
     if (w.last_run) runPanel.finished(w.last_run);
@@ -454,7 +454,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
    * here: the editor, runs, chat and the call. The candidate's connection hangs up for good (the
    * server refuses their token from now on) and they get a closing screen.
    */
-  const markEnded = (_finalInfo: { ended_at?: string } | null): void => {
+  const markEnded = (): void => {
     if (ended) return;
     ended = true;
     pane.setEditable(false);
@@ -513,7 +513,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     body.inert = true;
     body_.querySelector<HTMLElement>('h1')?.focus();
   };
-  socket.on(EV.roomEnded, (info: { ended_at?: string }) => markEnded(info));
+  socket.on(EV.roomEnded, () => markEnded());
 
   socket.on(EV.error, (e: RoomError) => {
     if (e.event === EV.runStart) runPanel.failed(sentence(e.message));
