@@ -95,3 +95,23 @@ def test_a_broken_protocol_file_stops_start_up(mutate: Any) -> None:
     mutate(data)
     with pytest.raises(ProtocolFileError):
         parse_protocol(data)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda raw: raw["events"].pop("room:ended"), "lacks"),
+        (lambda raw: raw["events"]["room:welcome"].update({"from": "client"}), "server send"),
+        (
+            lambda raw: raw["events"].update({"chat:typing": dict(raw["events"]["chat:send"])}),
+            "does not handle",
+        ),
+        (lambda raw: raw["docs"]["notes"].update({"event": "chat:send"}), "binary event"),
+        (lambda raw: raw.pop("docs"), "docs"),
+    ],
+)
+def test_a_name_the_server_cannot_resolve_stops_start_up(change: Any, message: str) -> None:
+    raw = raw_protocol()
+    change(raw)
+    with pytest.raises(ProtocolFileError, match=message):
+        parse_protocol(raw)
