@@ -311,7 +311,6 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   socket.on('disconnect', () => {
     if (ended) return; // hung up on purpose: the badge says the interview ended
     renderLoneHint();
-    chat.setEnabled(true);
     connection.textContent = 'Reconnecting…';
     connection.className = 'conn conn-connecting';
     // The peers will see us leave and come back: their new connections replace these.
