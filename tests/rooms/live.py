@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable
@@ -45,13 +44,7 @@ from server.rooms.wire import (
     parse_message,
 )
 from server.settings import Settings
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+from tests.support.net import free_port
 
 
 @dataclass

@@ -12,20 +12,13 @@ from quart.typing import TestClientProtocol as Client
 from server.kit.security import create_access_token
 from server.kit.state import get_state
 from tests.support.auth import DEFAULT_PASSWORD, SignedIn, register_and_login, unique_email
+from tests.support.http import error_body as error_of
 
 
 def cookie(client: Client, name: str) -> str | None:
     jar = client.cookie_jar
     assert jar is not None
     return next((c.value for c in jar if c.name == name), None)
-
-
-async def error_of(response: Any) -> dict[str, str]:
-    body = await response.get_json()
-    assert set(body) == {"error"}, body
-    assert set(body["error"]) == {"code", "message"}, body
-    error: dict[str, str] = body["error"]
-    return error
 
 
 async def test_register_sets_cookies_and_me_answers(client: Client) -> None:

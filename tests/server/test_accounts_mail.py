@@ -18,6 +18,7 @@ from server.interviews import service as interviews
 from server.kit.db import Base, unit_of_work, utcnow
 from server.kit.state import get_state
 from tests.support.auth import SignedIn, register_and_login, unique_email
+from tests.support.http import error_code
 from tests.support.mail import read_outbox, text_body, token_from_link
 from tests.support.smtp import SmtpServer
 
@@ -39,11 +40,6 @@ async def wait_for_mail(smtp: SmtpServer, to: str, count: int = 1) -> list[Email
             return messages
         await asyncio.sleep(0.02)
     raise AssertionError(f"no mail reached {to} (got {len(smtp.to(to))})")
-
-
-async def error_code(response: Any) -> str:
-    code: str = (await response.get_json())["error"]["code"]
-    return code
 
 
 async def forgot(client: Client, email: str) -> Any:

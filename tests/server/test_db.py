@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 from pathlib import Path
 
@@ -22,17 +21,11 @@ from server.kit.db import (
 )
 from server.settings import Settings
 from tests.conftest import DatabaseUnderTest
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
+from tests.support.net import free_port
 
 
 async def test_unreachable_database_fails_clearly_after_retries(tmp_path: Path) -> None:
-    port = closed_port()
+    port = free_port()
     settings = Settings.for_tests(
         tmp_path,
         database_url=f"postgresql+asyncpg://onsite:hunter2@127.0.0.1:{port}/nowhere",

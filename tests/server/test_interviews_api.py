@@ -14,6 +14,7 @@ from server.interviews import service
 from server.kit.db import unit_of_work
 from server.kit.state import get_state
 from tests.support.auth import SignedIn, register_and_login
+from tests.support.http import error_of
 
 
 async def create(client: Client, signed_in: SignedIn, **fields: Any) -> dict[str, Any]:
@@ -22,15 +23,6 @@ async def create(client: Client, signed_in: SignedIn, **fields: Any) -> dict[str
     payload: dict[str, Any] = await response.get_json()
     assert response.status_code == 201, payload
     return payload
-
-
-async def error_of(response: Any, status: int) -> str:
-    body = await response.get_json()
-    assert response.status_code == status, body
-    assert set(body) == {"error"}
-    assert body["error"]["message"]
-    code: str = body["error"]["code"]
-    return code
 
 
 async def list_titles(client: Client, query: str = "") -> list[str]:

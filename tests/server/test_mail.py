@@ -9,7 +9,8 @@ import pytest
 from server.kit.mail import Mailer, MailError, attach_calendar
 from server.settings import MailSettings
 from tests.support.mail import read_outbox
-from tests.support.smtp import SmtpServer, free_port
+from tests.support.net import free_port
+from tests.support.smtp import SmtpServer
 
 ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
 

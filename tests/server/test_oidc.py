@@ -16,6 +16,7 @@ from quart.typing import TestClientProtocol as Client
 from server.accounts.oidc import OidcError, verify_id_token
 from server.kit.state import get_state
 from tests.support.auth import register_and_login
+from tests.support.http import error_code
 from tests.support.mail import read_outbox, token_from_link
 from tests.support.oidc_provider import TAMPER_MODES, OidcProvider, PendingCode
 
@@ -57,11 +58,6 @@ async def start_login(client: Client, next_path: str = "/interviews") -> str:
         callback = urlsplit(answer.headers["Location"])
     assert callback.path == "/api/auth/oidc/testidp/callback"
     return f"{callback.path}?{callback.query}"
-
-
-async def error_code(response: Any) -> str:
-    code: str = (await response.get_json())["error"]["code"]
-    return code
 
 
 async def test_providers_are_listed(client: Client) -> None:

@@ -12,12 +12,7 @@ from runners.contract import LimitAboveMaximumError, RunRequest, RunResult
 from server.kit.state import get_state
 from tests.support.auth import SignedIn, register_and_login
 from tests.support.fake_engine import FAKE_LANGUAGES, FakeEngine
-
-
-async def error_code(response: Any) -> str:
-    body = await response.get_json()
-    code: str = body["error"]["code"]
-    return code
+from tests.support.http import error_code
 
 
 async def test_languages_are_public(app: Quart) -> None:

@@ -17,6 +17,7 @@ from server.interviews import service as interviews
 from server.kit.db import unit_of_work
 from server.kit.state import get_state
 from tests.support.auth import SignedIn, register_and_login
+from tests.support.http import error_of
 from tests.support.mail import text_body
 from tests.support.smtp import SmtpServer
 
@@ -46,14 +47,6 @@ async def schedule(client: Client, signed_in: SignedIn, **fields: Any) -> dict[s
     payload: dict[str, Any] = await response.get_json()
     assert response.status_code == 201, payload
     return payload
-
-
-async def error_of(response: Any, status: int) -> str:
-    body = await response.get_json()
-    assert response.status_code == status, body
-    assert body["error"]["message"]
-    code: str = body["error"]["code"]
-    return code
 
 
 def calendar_parts(message: EmailMessage) -> tuple[EmailMessage, EmailMessage]:

@@ -17,7 +17,8 @@ from server.interviews import service as interviews
 from server.kit.db import unit_of_work
 from server.kit.state import get_state
 from tests.support.auth import SignedIn
-from tests.support.smtp import SmtpServer, free_port
+from tests.support.net import free_port
+from tests.support.smtp import SmtpServer
 
 CANDIDATE = "grace@example.com"
 

@@ -15,7 +15,8 @@ from quart.typing import TestClientProtocol as Client
 from server.settings import Settings
 from tests.support.auth import SignedIn
 from tests.support.mail import read_outbox
-from tests.support.smtp import SmtpServer, free_port
+from tests.support.net import free_port
+from tests.support.smtp import SmtpServer
 
 
 def body(**changes: Any) -> dict[str, Any]:
