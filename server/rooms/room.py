@@ -3,8 +3,9 @@
 A ``Room`` knows nothing about Socket.IO or SQL: it talks to sockets through an ``Emitter`` and to
 the database through a ``RoomStore``, both injected, so its rules (who may see the notes, one run
 at a time, read-only after the end) are testable on their own and enforced in one place
-(``tests/rooms/test_room.py`` drives it with a fake emitter and an in-memory store). Recipients
-are always computed here from the participant list, so a candidate can never be handed the notes.
+(``tests/server/rooms/test_room.py`` drives it with a fake emitter and an in-memory store).
+Recipients are always computed here from the participant list, so a candidate can never be handed
+the notes.
 
 Its life is explicit: ``async with room:`` (or ``start()`` … ``close()``, as the registry does)
 loads the documents and starts the log; every background task (grace timers, the debounced save,

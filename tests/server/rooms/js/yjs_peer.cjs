@@ -13,7 +13,7 @@ const encoding = require('lib0/encoding')
 const decoding = require('lib0/decoding')
 const { io } = require('socket.io-client')
 
-const protocol = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'config', 'protocol.json'), 'utf8'))
+const protocol = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'config', 'protocol.json'), 'utf8'))
 const serializer = protocol.serializer === undefined || protocol.serializer === 'default' ? 'json' : protocol.serializer
 if (serializer !== 'json' && serializer !== 'msgpack') {
   console.error(`config/protocol.json: unknown serializer ${JSON.stringify(protocol.serializer)}`)

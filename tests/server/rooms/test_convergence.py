@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from pycrdt import Text
 
 from server.rooms.events import registry_of
-from tests.rooms.live import LiveServer, YClient
+from tests.server.rooms.live import LiveServer, YClient
 
 TOLERATED_REFUSALS = {"update_not_applied"}
 

@@ -396,7 +396,7 @@ async def test_purging_a_record_deletes_its_slots(
     created = await schedule(client, signed_in)
     interview_url = f"/api/interviews/{created['interview_id']}"
     await client.delete(interview_url, headers=signed_in.csrf)
-    # binning already cancelled the slot and told the calendars (tests/server/test_schedules_bin)
+    # binning already cancelled the slot and told the calendars (tests/server/schedules/test_bin.py)
     method, _ = event_of(smtp_server.to(CANDIDATE)[-1])
     assert method == "CANCEL"
     response = await client.delete(f"{interview_url}/purge", headers=signed_in.csrf)

@@ -10,8 +10,8 @@ from pycrdt import Doc, Map, Text
 from server.app import create_app
 from server.rooms.events import registry_of
 from server.rooms.wire import SYNC_UPDATE, encode_sync
-from tests.rooms.conftest import STUB, ClientFactory, interviewer_and_candidate
-from tests.rooms.live import LiveServer, YClient, live_server
+from tests.server.rooms.conftest import STUB, ClientFactory, interviewer_and_candidate
+from tests.server.rooms.live import LiveServer, YClient, live_server
 from tests.support.fake_engine import FakeEngine
 
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from server.rooms.ice import turn_credential
-from tests.rooms.conftest import ClientFactory
-from tests.rooms.live import LiveServer
+from tests.server.rooms.conftest import ClientFactory
+from tests.server.rooms.live import LiveServer
 
 SECRET = "a-test-turn-secret-that-is-long-enough-0123456789"
 

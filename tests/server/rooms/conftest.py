@@ -10,7 +10,7 @@ import pytest
 from server.app import create_app
 from server.interviews.models import Interview
 from server.settings import Settings
-from tests.rooms.live import LiveServer, YClient, live_server
+from tests.server.rooms.live import LiveServer, YClient, live_server
 from tests.support.fake_engine import FakeEngine
 
 

@@ -19,8 +19,8 @@ from server.kit.security import ACCESS_COOKIE
 from server.kit.state import get_state
 from server.rooms.events import registry_of
 from server.rooms.wire import SYNC_UPDATE, encode_sync
-from tests.rooms.conftest import STUB, ClientFactory, interviewer_and_candidate
-from tests.rooms.live import LiveServer, YClient
+from tests.server.rooms.conftest import STUB, ClientFactory, interviewer_and_candidate
+from tests.server.rooms.live import LiveServer, YClient
 from tests.support.fake_engine import FakeEngine
 
 

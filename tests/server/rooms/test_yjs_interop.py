@@ -14,10 +14,10 @@ import os
 import shutil
 from pathlib import Path
 
-from tests.rooms.conftest import STUB, ClientFactory
-from tests.rooms.live import LiveServer
+from tests.server.rooms.conftest import STUB, ClientFactory
+from tests.server.rooms.live import LiveServer
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 NODE_MODULES = ROOT / "client" / "node_modules"
 PEER = Path(__file__).with_name("js") / "yjs_peer.cjs"
 

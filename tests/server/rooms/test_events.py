@@ -15,7 +15,7 @@ from server.rooms.protocol import PROTOCOL_PATH, get_protocol
 from server.settings import Settings
 from tests.support.fake_engine import FakeEngine
 
-ROOMS = Path(__file__).resolve().parents[2] / "server" / "rooms"
+ROOMS = Path(__file__).resolve().parents[3] / "server" / "rooms"
 
 
 def test_handlers_are_exactly_the_protocols_client_events(tmp_path: Path) -> None:

@@ -19,8 +19,8 @@ from pycrdt import Doc, Text
 
 from server.rooms.events import registry_of
 from server.rooms.wire import SYNC_STEP2, SYNC_UPDATE, SyncMessage, encode_sync, parse_message
-from tests.rooms.conftest import STUB, ClientFactory, interviewer_and_candidate
-from tests.rooms.live import LiveServer
+from tests.server.rooms.conftest import STUB, ClientFactory, interviewer_and_candidate
+from tests.server.rooms.live import LiveServer
 
 EDITS_PER_WRITER = 150
 EVENT, BINARY_EVENT = 2, 5
