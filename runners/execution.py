@@ -145,14 +145,16 @@ class Execution:
 
     def _run(self) -> RunResult:
         language = self.language
-        started = time.monotonic()
-        compile_deadline = (
-            started + self.times.compile_timeout_s + (0.0 if language.compiled else 2.0)
-        )
+        # A fresh container's warm step is our cost, not the program's: the compile deadline
+        # starts once it is done.
         if not self.sandbox.ready and not self.sandbox.wait_ready(
             self.times.compile_timeout_s + 30
         ):
             return self._launcher_failed("before the program started")
+        started = time.monotonic()
+        compile_deadline = (
+            started + self.times.compile_timeout_s + (0.0 if language.compiled else 2.0)
+        )
         # The compile (or run) stage's figures start here, not with a pooled container's warm step.
         self.cgroup.reset_memory_peak()
         cpu_start, oom_start = self.cgroup.cpu_ns(), self.cgroup.oom_kills()
