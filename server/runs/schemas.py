@@ -123,3 +123,7 @@ class LanguageOut(BaseModel):
     source_file: str
     stub: str
     compiled: bool
+    editor: str = "plain"
+    """The client's editor mode for it (``plain`` when there is none)."""
+    default: bool = False
+    """The language a new room starts in."""
