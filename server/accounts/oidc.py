@@ -286,7 +286,7 @@ async def begin_login(provider_id: str) -> Response:
         max_age=FLOW_SECONDS,
         path=FLOW_COOKIE_PATH,
         httponly=True,
-        secure=settings.auth.cookie_secure,
+        secure=settings.secure_cookies,
         samesite="Lax",
     )
     return response
