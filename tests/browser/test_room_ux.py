@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Locator, Page, Request, ViewportSize, expect
 
 from tests.browser.conftest import ConsoleErrors, PageFactory
-from tests.browser.helpers import register, wait_editable
+from tests.browser.helpers import assert_controls_named, register, wait_editable
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -149,6 +149,7 @@ def test_the_candidate_gets_a_closing_screen_and_the_room_goes_quiet(
     expect(closing).to_contain_text("Ada Lovelace reviews the session")
     expect(candidate.locator(".conn")).to_have_text("Interview ended")
     ended_at = len(socket_requests)
+    assert_controls_named(candidate)
     shoot(candidate, ux_dir / "end-candidate-1440.png")
     candidate.set_viewport_size(PHONE)
     shoot(candidate, ux_dir / "end-candidate-390.png")
@@ -230,6 +231,8 @@ def test_a_shared_screen_takes_the_stage_and_a_camera_off_shows_initials(
     assert look(candidate, "video.local")["visibility"] == "visible"
     shoot(interviewer, ux_dir / "stage-interviewer-1440.png")
     shoot(candidate, ux_dir / "stage-sharer-1440.png")
+    assert_controls_named(interviewer)
+    assert_controls_named(candidate)
 
     # Fullscreen, and back.
     interviewer.get_by_role("button", name="Fullscreen").click()
@@ -304,6 +307,7 @@ def test_the_output_has_a_resizable_split_and_a_copy_button(
     expect(interviewer.locator(".copy-state")).to_have_text("Copied.")
     assert interviewer.evaluate("() => navigator.clipboard.readText()") == "\n".join(lines)
     shoot(interviewer, ux_dir / "output-1440.png")
+    assert_controls_named(interviewer)
 
     # The handle: a keyboard-reachable separator; Up grows the output, and it is remembered.
     panel = interviewer.locator(".run-panel")
@@ -383,6 +387,7 @@ def test_notes_wrap_in_a_proportional_font_with_a_safe_markdown_preview(
     expect(preview.locator("script, img, a")).to_have_count(0)
     assert interviewer.evaluate("() => window.__pwned") is None
     shoot(interviewer, ux_dir / "notes-preview-1440.png")
+    assert_controls_named(interviewer)
     interviewer.set_viewport_size(PHONE)
     no_sideways_scroll(interviewer)
     interviewer.get_by_label("Notes preview").scroll_into_view_if_needed()

@@ -311,7 +311,6 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   socket.on('disconnect', () => {
     if (ended) return; // hung up on purpose: the badge says the interview ended
     renderLoneHint();
-    chat.setEnabled(true);
     connection.textContent = 'Reconnecting…';
     connection.className = 'conn conn-connecting';
     // The peers will see us leave and come back: their new connections replace these.
@@ -487,7 +486,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   const showClosingScreen = (): void => {
     const interviewer = [...participants.values()].find((p) => p.role === 'interviewer')?.name;
     const first = selfName.trim().split(/\s+/)[0] ?? '';
-    const body_ = h('div', { class: 'closing', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'closing-title' },
+    const screen = h('div', { class: 'closing', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'closing-title' },
       h('div', { class: 'closing-card card' },
         h('p', { class: 'closing-mark', 'aria-hidden': 'true' }, '✓'),
         h('h1', { id: 'closing-title', tabindex: -1 }, first ? `Thank you, ${first}` : 'Thank you'),
@@ -507,11 +506,11 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
             body.inert = false;
           },
         }, 'See the final code')));
-    replaceChildren(closing, body_);
+    replaceChildren(closing, screen);
     layout.classList.add('closed');
     header.inert = true;
     body.inert = true;
-    body_.querySelector<HTMLElement>('h1')?.focus();
+    screen.querySelector<HTMLElement>('h1')?.focus();
   };
   socket.on(EV.roomEnded, () => markEnded());
 
