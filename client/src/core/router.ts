@@ -50,7 +50,8 @@ export function isInAppClick(event: MouseEvent, anchor: HTMLAnchorElement, origi
   if (anchor.hasAttribute('download')) return false;
   const url = new URL(anchor.href, origin);
   if (url.origin !== origin) return false;
-  return !url.pathname.startsWith('/api/');
+  // Pages the server makes itself (the API docs) are not routes of the app.
+  return !url.pathname.startsWith('/api/') && url.pathname !== '/docs';
 }
 
 const BASE = 'https://onsite.invalid';

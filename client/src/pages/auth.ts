@@ -298,7 +298,17 @@ function apiKeysSection(): HTMLElement {
     await load();
   });
   void load();
-  return h('section', { class: 'card' }, h('h2', null, 'API keys'), alert.el, shown, list, form);
+  const docs = h(
+    'p',
+    { class: 'muted' },
+    'Use a key as ',
+    h('code', null, 'Authorization: Bearer <key>'),
+    ' (or ',
+    h('code', null, 'X-Auth-Token'),
+    ' for the Judge0-compatible API). ',
+    h('a', { href: '/docs', target: '_blank', rel: 'noopener' }, 'API documentation'),
+  );
+  return h('section', { class: 'card' }, h('h2', null, 'API keys'), alert.el, docs, shown, list, form);
 }
 
 export async function accountDeleteConfirmPage(ctx: PageContext): Promise<View> {
