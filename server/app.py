@@ -115,6 +115,12 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Quart:
         reset_mail_limiter=SlidingWindowLimiter(
             settings.auth.reset_mails_per_address, settings.auth.login_window_seconds
         ),
+        signup_limiter=SlidingWindowLimiter(
+            settings.auth.signups_per_ip, settings.auth.login_window_seconds
+        ),
+        password_check_limiter=SlidingWindowLimiter(
+            settings.auth.login_attempts_per_account, settings.auth.login_window_seconds
+        ),
     )
     app.extensions[STATE_KEY] = state
     register_error_handlers(app)

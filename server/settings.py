@@ -84,6 +84,8 @@ class AuthSettings(_Section):
     the e-mail (they would need the per-IP limit times this many / 20 addresses)."""
     login_window_seconds: int = Field(default=300, ge=1)
     reset_mails_per_address: int = Field(default=3, ge=1)
+    signups_per_ip: int = Field(default=10, ge=1)
+    """Sign-ups per client network (IPv4 address, IPv6 /64) per login window."""
     """Reset mails per address per login window; more are silently not sent (no mail bombing)."""
 
 
