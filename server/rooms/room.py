@@ -29,7 +29,7 @@ from typing import Any, Literal, Protocol, Self
 
 from runners.contract import Engine, EngineError, RunRequest
 from server.kit.ratelimit import TokenBucket
-from server.rooms.awareness import AwarenessStates
+from server.rooms.awareness import AwarenessStates, checked_entry
 from server.rooms.documents import SyncedDoc
 from server.rooms.errors import RoomError, UpdateRejectedError
 from server.rooms.ice import IceConfig, no_ice
@@ -339,7 +339,16 @@ class Room:
             await self.emitter.emit(self.events.code, encode_awareness(snapshot), [sid])
             return self.log.appended
         if isinstance(message, AwarenessMessage):
-            changed = self.awareness.apply(participant.id, message.entries)
+            entries = tuple(
+                checked_entry(
+                    entry,
+                    participant_id=participant.id,
+                    name=participant.identity.name,
+                    colour=participant.colour,
+                )
+                for entry in message.entries
+            )
+            changed = self.awareness.apply(participant.id, entries)
             if changed:
                 others = [s for s in self.by_sid if s != sid]
                 await self.emitter.emit(self.events.code, encode_awareness(changed), others)
