@@ -253,6 +253,8 @@ async def start_password_reset(
     if user is None:
         return None
     lifetime = timedelta(minutes=settings.auth.password_reset_minutes)
+    # Only the newest link works: an older one still sitting in a mailbox is dead.
+    await repository.retire_unused_tokens(session, user.id, PURPOSE_PASSWORD_RESET, utcnow())
     return user, await create_one_time_token(session, user, PURPOSE_PASSWORD_RESET, lifetime)
 
 

@@ -154,8 +154,16 @@ export async function forgotPage(): Promise<View> {
   };
 }
 
+/** An e-mailed token: from the fragment (links since it moved there) or the query (older
+ * links), then wiped from the address bar so it does not linger in the history. */
+function linkToken(ctx: PageContext): string {
+  const token = ctx.fragment.get('token') ?? ctx.query.get('token') ?? '';
+  if (token) history.replaceState(history.state, '', location.pathname);
+  return token;
+}
+
 export async function resetPage(ctx: PageContext): Promise<View> {
-  const token = ctx.query.get('token') ?? '';
+  const token = linkToken(ctx);
   const alert = alertBox();
   const password = h('input', {
     type: 'password',
@@ -312,7 +320,7 @@ function apiKeysSection(): HTMLElement {
 }
 
 export async function accountDeleteConfirmPage(ctx: PageContext): Promise<View> {
-  const token = ctx.query.get('token') ?? '';
+  const token = linkToken(ctx);
   const alert = alertBox();
   const button = h('button', { type: 'submit', class: 'btn btn-danger btn-block' }, 'Delete my account for good');
   const form = h('form', { class: 'stack' },
