@@ -11,7 +11,7 @@ found; mutations raise ``InterviewNotFoundError``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -272,6 +272,11 @@ async def purge_interview(session: AsyncSession, owner_id: str, interview_id: st
 
 
 # ---- the room's side ---------------------------------------------------------------------------
+
+
+async def existing_ids(session: AsyncSession, interview_ids: Collection[str]) -> set[str]:
+    """Which of these records still exist (binned or not)."""
+    return await repository.existing_ids(session, interview_ids)
 
 
 async def get_interview_by_join_code(session: AsyncSession, code: str) -> Interview | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from runners.contract import LanguageInfo
@@ -60,8 +61,26 @@ class SqlRoomStore:
         self._saver = CoalescingWriter[RoomState](self._write_states, window_s=0.2)
 
     async def _write_updates(self, rows: Sequence[LoggedUpdate]) -> None:
+        """Every room's rows in one transaction; if that fails on a foreign key (a record
+        purged or an account deleted while its room was live), the rows of interviews that
+        are gone are dropped and the others written again, so one tenant's purge never keeps
+        another interviewer's keystrokes from being committed and acknowledged."""
+        try:
+            async with self._open() as session:
+                await repository.add_updates(session, rows)
+            return
+        except IntegrityError:
+            pass
         async with self._open() as session:
-            await repository.add_updates(session, rows)
+            alive = await interviews.existing_ids(session, {row.interview_id for row in rows})
+            kept = [row for row in rows if row.interview_id in alive]
+            await repository.add_updates(session, kept)
+        gone = sorted({row.interview_id for row in rows} - alive)
+        log.warning(
+            "room log: %d update(s) of interview(s) no longer there dropped: %s",
+            len(rows) - len(kept),
+            ", ".join(gone),
+        )
 
     async def append_updates(self, rows: Sequence[LoggedUpdate]) -> None:
         await self._log_writer(rows)
