@@ -53,7 +53,7 @@ async def test_a_record_gone_under_a_live_room_does_not_stop_other_rooms(
 
     # Both rooms type at once, so their rows land in the same coalesced transaction.
     for round_ in range(3):
-        outcomes: list[Any] = await asyncio.gather(
+        outcomes: tuple[Any, ...] = await asyncio.gather(
             in_doomed.edit(partial(prepend, f"# doomed {round_}\n")),
             asyncio.wait_for(in_healthy.edit(partial(prepend, f"# healthy {round_}\n")), 10),
             return_exceptions=True,
