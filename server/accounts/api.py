@@ -22,6 +22,7 @@ from server.accounts.schemas import (
     UserOut,
     UserResponse,
 )
+from server.interviews import service as interviews
 from server.kit.db import current_session
 from server.kit.errors import (
     ForbiddenError,
@@ -43,6 +44,7 @@ from server.kit.security import (
     set_session_cookies,
 )
 from server.kit.state import get_state
+from server.rooms import service as rooms
 
 log = logging.getLogger(__name__)
 
@@ -245,10 +247,17 @@ async def request_account_deletion(data: DeleteAccountRequest) -> tuple[Accepted
 @documents_errors(400, 413, 415)
 async def confirm_account_deletion(data: ConfirmDeleteRequest) -> Response:
     """Step two: the e-mailed token deletes the account and everything it owns."""
-    await service.confirm_account_deletion(current_session(), data.token)
+    await service.confirm_account_deletion(current_session(), data.token, _close_rooms_of)
     response = empty_response(204)
     clear_session_cookies(response)
     return response
+
+
+async def _close_rooms_of(user_id: str) -> None:
+    ids = await interviews.ids_of_owner(current_session(), user_id)
+    await rooms.close_live_rooms(
+        get_state(), ids, "interview_deleted", "The interviewer's account was deleted."
+    )
 
 
 @blueprint.get("/oidc/providers")

@@ -50,6 +50,10 @@ async def get_owned(
     return result
 
 
+async def ids_of_owner(session: AsyncSession, owner_id: str) -> list[str]:
+    return list(await session.scalars(select(Interview.id).where(Interview.owner_id == owner_id)))
+
+
 async def existing_ids(session: AsyncSession, interview_ids: Collection[str]) -> set[str]:
     if not interview_ids:
         return set()

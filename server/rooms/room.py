@@ -562,6 +562,16 @@ class Room:
             raise RoomError("forbidden", "only the interviewer may do that")
         return participant
 
+    async def evict_everyone(self, code: str, message: str) -> None:
+        """The record is going away (purged, its owner's account deleted): refuse every update
+        from now on, tell everyone why, and disconnect them. The registry closes the room."""
+        self.ended = True
+        sids = self.connected_sids
+        await self.emitter.emit(self.events.error, {"code": code, "message": message}, sids)
+        for sid in sids:
+            with contextlib.suppress(Exception):
+                await self.emitter.disconnect(sid)
+
     async def end(self, sid: str) -> None:
         self._require_interviewer(sid)
         if self.ended:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +24,7 @@ from server.interviews import service as interviews
 from server.interviews.models import Interview, InterviewRun
 from server.kit.errors import AppError, NotFoundError
 from server.kit.security import decode_access_claims
+from server.kit.state import AppState
 from server.rooms import repository
 from server.rooms.errors import RoomAuthError, RoomTokenError
 from server.rooms.room import Identity, RoomSeed
@@ -39,6 +40,23 @@ OpenSession = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 class JoinRefusedError(AppError):
     status = 409
     code = "interview_ended"
+
+
+# ---- closing live rooms from elsewhere ---------------------------------------------------------
+
+ROOM_CLOSER_KEY = "rooms.close"
+"""Where the gateway leaves its ``close(room_ids, code, message)`` in the app state's extras."""
+RoomCloser = Callable[[Collection[str], str, str], Awaitable[None]]
+
+
+async def close_live_rooms(
+    state: AppState, interview_ids: Collection[str], code: str, message: str
+) -> None:
+    """Closes the live rooms of these interviews before their records go (a purge, an account
+    deletion), so no room keeps writing rows for an interview that no longer exists."""
+    closer: RoomCloser | None = state.extras.get(ROOM_CLOSER_KEY)
+    if closer is not None and interview_ids:
+        await closer(interview_ids, code, message)
 
 
 # ---- the live room's store ---------------------------------------------------------------------
