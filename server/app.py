@@ -24,12 +24,13 @@ from runners.settings import EngineSettings
 from server.accounts import api as accounts_api
 from server.accounts import keys_api
 from server.interviews import api as interviews_api
+from server.kit.apidocs import docs_blueprint
 from server.kit.db import finish_request_session, open_database
 from server.kit.errors import NotFoundError, register_error_handlers
 from server.kit.mail import Mailer
 from server.kit.openapi import OnsiteOpenAPIProvider
 from server.kit.ratelimit import SlidingWindowLimiter
-from server.kit.state import STATE_KEY, AppState
+from server.kit.state import STATE_KEY, AppState, get_state
 from server.kit.text import register_nul_guard
 from server.rooms import api as rooms_api
 from server.runs import api as runs_api
@@ -46,6 +47,27 @@ SLICE_BLUEPRINTS: tuple[Blueprint, ...] = (
     schedules_api.blueprint,
     rooms_api.blueprint,
 )
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",  # no inline script, no eval, nothing from elsewhere
+        # CodeMirror and Swagger UI set styles from script; style is not script.
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "media-src 'self' blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",  # REST and the room's WebSocket (same origin)
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+"""Sent with every answer. A page of ours can run only our own bundled scripts, and no other
+site may frame one (clickjacking the interviewer's "end interview")."""
+HSTS = "max-age=31536000; includeSubDomains"
+"""Sent when ``[server] public_url`` is https: browsers then refuse plain HTTP to this host."""
 NO_CLIENT_PAGE = (
     "<!doctype html><html><head><meta charset='utf-8'><title>Onsite</title></head>"
     "<body><h1>Onsite</h1><p>The browser app is not built yet: run <code>make client</code>."
@@ -68,7 +90,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Quart:
         app,
         info=Info(title="Onsite API", version="0.1.0"),
         openapi_path="/openapi.json",
-        swagger_ui_path="/docs",
+        swagger_ui_path=None,
         redoc_ui_path=None,
         scalar_ui_path=None,
         openapi_provider_class=OnsiteOpenAPIProvider,
@@ -93,6 +115,12 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Quart:
         reset_mail_limiter=SlidingWindowLimiter(
             settings.auth.reset_mails_per_address, settings.auth.login_window_seconds
         ),
+        signup_limiter=SlidingWindowLimiter(
+            settings.auth.signups_per_ip, settings.auth.login_window_seconds
+        ),
+        password_check_limiter=SlidingWindowLimiter(
+            settings.auth.login_attempts_per_account, settings.auth.login_window_seconds
+        ),
     )
     app.extensions[STATE_KEY] = state
     register_error_handlers(app)
@@ -101,6 +129,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Quart:
     _register_lifecycle(app, state, engine_given=engine is not None)
     for blueprint in SLICE_BLUEPRINTS:
         app.register_blueprint(blueprint)
+    app.register_blueprint(docs_blueprint(settings.server.client_dist))
     app.register_blueprint(_client_blueprint(settings.server.client_dist))
     return app
 
@@ -121,6 +150,10 @@ def _add_security_headers(response: Response) -> None:
     # Links with secrets (/reset-password?token=…, /join/<code>) must not leak via Referer.
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if get_state().settings.uses_https:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     if request.path.startswith("/api/"):
         response.headers.setdefault("Cache-Control", "no-store")
 

@@ -50,6 +50,9 @@ class ServerSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     public_url: str = "http://127.0.0.1:8000"
+    allow_insecure_http: bool = False
+    """Production refuses an ``http://`` public URL (cookies and tokens would cross the network
+    in the clear) unless this says the operator knows, e.g. TLS ends at a proxy on this host."""
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     client_dist: Path = REPO_ROOT / "client" / "dist"
     database_connect_attempts: int = Field(default=8, ge=1)
@@ -67,7 +70,8 @@ class AuthSettings(_Section):
     jwt_secret: str = ""
     """HS256 signing key; empty means "generate once into <data_dir>/secrets/jwt_secret"."""
     cookie_secure: bool = False
-    """Set the Secure flag on cookies; turn on behind HTTPS."""
+    """Set the Secure flag on cookies even when ``[server] public_url`` is not https (it is
+    always set when it is)."""
     password_reset_minutes: int = Field(default=60, ge=1)
     account_delete_minutes: int = Field(default=60, ge=1)
     login_attempts_per_ip: int = Field(default=20, ge=1)
@@ -80,6 +84,8 @@ class AuthSettings(_Section):
     the e-mail (they would need the per-IP limit times this many / 20 addresses)."""
     login_window_seconds: int = Field(default=300, ge=1)
     reset_mails_per_address: int = Field(default=3, ge=1)
+    signups_per_ip: int = Field(default=10, ge=1)
+    """Sign-ups per client network (IPv4 address, IPv6 /64) per login window."""
     """Reset mails per address per login window; more are silently not sent (no mail bombing)."""
 
 
@@ -88,7 +94,11 @@ class MailSettings(_Section):
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_username: str = ""
     smtp_password: str = ""
-    smtp_starttls: bool = False
+    smtp_security: Literal["auto", "starttls", "tls", "none"] = "auto"
+    """``auto``: STARTTLS whenever the server offers it; ``starttls``: refuse to send without it;
+    ``tls``: implicit TLS (port 465); ``none``: plain text, for a relay on the same host."""
+    smtp_ca_file: str = ""
+    """CA bundle to verify the SMTP server with (empty: the system's)."""
     smtp_timeout_seconds: float = Field(default=10.0, gt=0)
     from_address: str = "Onsite <onsite@localhost>"
 
@@ -179,6 +189,7 @@ class Settings(BaseModel):
             _deep_merge(data, overlay)
         _deep_merge(data, _env_overrides(env))
         settings = cls._validated(data)
+        settings.check_transport()
         settings.resolve_secrets()
         return settings
 
@@ -248,6 +259,28 @@ class Settings(BaseModel):
         if len(value) < MIN_SECRET_LENGTH:
             raise SettingsError(f"the secret in {path} is too short; delete it to regenerate")
         return value
+
+    @property
+    def uses_https(self) -> bool:
+        return self.server.public_url.lower().startswith("https://")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.auth.cookie_secure or self.uses_https
+
+    def check_transport(self) -> None:
+        """Production serves over TLS: an ``http`` public URL is refused unless allowed."""
+        if (
+            self.environment == "production"
+            and not self.uses_https
+            and not self.server.allow_insecure_http
+        ):
+            raise SettingsError(
+                f"server.public_url is {self.server.public_url!r}; in production it must be "
+                "https (sign-in cookies and room links would otherwise cross the network in the "
+                "clear). If TLS ends in front of this server on the same host, set "
+                "server.allow_insecure_http = true."
+            )
 
     def sqlalchemy_url(self) -> str:
         if self.database_url:

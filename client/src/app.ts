@@ -9,6 +9,8 @@ export { safeNext } from './core/router';
 export interface PageContext {
   params: Params;
   query: URLSearchParams;
+  /** The fragment's parameters (``#token=…``): never sent to the server, never logged. */
+  fragment: URLSearchParams;
   navigate: (path: string, replace?: boolean) => void;
 }
 
@@ -109,6 +111,7 @@ export class App {
     const ctx: PageContext = {
       params: found?.params ?? {},
       query: new URLSearchParams(location.search),
+      fragment: new URLSearchParams(location.hash.slice(1)),
       navigate: this.navigate,
     };
     let view: View;

@@ -22,8 +22,10 @@ from server.accounts.schemas import (
     UserOut,
     UserResponse,
 )
+from server.interviews import service as interviews
 from server.kit.db import current_session
 from server.kit.errors import (
+    ForbiddenError,
     RateLimitedError,
     ServiceUnavailableError,
     UnauthorizedError,
@@ -31,7 +33,7 @@ from server.kit.errors import (
 )
 from server.kit.mail import MailError
 from server.kit.openapi import NoContent, Redirect
-from server.kit.ratelimit import SlidingWindowLimiter
+from server.kit.ratelimit import SlidingWindowLimiter, client_key
 from server.kit.responses import empty_response, json_response, redirect_response
 from server.kit.security import (
     ACCESS_COOKIE,
@@ -42,6 +44,7 @@ from server.kit.security import (
     set_session_cookies,
 )
 from server.kit.state import get_state
+from server.rooms import service as rooms
 
 log = logging.getLogger(__name__)
 
@@ -69,10 +72,14 @@ def _check_limit(limiter: SlidingWindowLimiter, key: str) -> None:
 @blueprint.post("/register")
 @validate_request(RegisterRequest)
 @document_response(UserResponse, 201)
-@documents_errors(400, 409, 413, 415)
+@documents_errors(400, 409, 413, 415, 429)
 async def register(data: RegisterRequest) -> Response:
-    """Create an account and sign in (session cookies are set)."""
+    """Create an account and sign in (session cookies are set). Limited per client network
+    (429 + Retry-After) before any password is hashed."""
     state = get_state()
+    network = client_key(request.remote_addr)
+    _check_limit(state.signup_limiter, network)
+    state.signup_limiter.hit(network)
     session = current_session()
     user = await service.register(session, state.settings, data.email, data.password, data.name)
     tokens = await service.start_session(session, state.settings, user)
@@ -88,7 +95,7 @@ async def login(data: LoginRequest) -> Response:
     per account from all IPs (loose), so knowing someone's e-mail is not enough to lock them
     out from their own address (429 + Retry-After)."""
     state = get_state()
-    ip_key = request.remote_addr or "unknown"
+    ip_key = client_key(request.remote_addr)
     account_key = data.email.strip().lower()
     pair_key = f"{account_key}\n{ip_key}"
     _check_limit(state.login_ip_limiter, ip_key)
@@ -167,7 +174,7 @@ async def _send_quietly(message: EmailMessage) -> None:
 async def forgot_password(data: ForgotPasswordRequest) -> tuple[AcceptedResponse, int]:
     """Mail a reset link if the address is registered; the answer is the same either way."""
     state = get_state()
-    ip_key = request.remote_addr or "unknown"
+    ip_key = client_key(request.remote_addr)
     _check_limit(state.login_ip_limiter, ip_key)
     state.login_ip_limiter.hit(ip_key)
     address_key = data.email.strip().lower()
@@ -204,14 +211,20 @@ async def reset_password(data: ResetPasswordRequest) -> Response:
 @blueprint.post("/account/delete")
 @validate_request(DeleteAccountRequest)
 @validate_response(AcceptedResponse, 202)
-@documents_errors(400, 401, 403, 413, 415, 503)
+@documents_errors(400, 401, 403, 413, 415, 429, 503)
 async def request_account_deletion(data: DeleteAccountRequest) -> tuple[AcceptedResponse, int]:
-    """Step one of two: mail a confirmation link (nothing is deleted yet)."""
+    """Step one of two: mail a confirmation link (nothing is deleted yet). Wrong passwords are
+    limited per account (429 + Retry-After), so a stolen session cannot guess the password."""
     user = await require_user()
     state = get_state()
-    token = await service.request_account_deletion(
-        current_session(), state.settings, user, data.password
-    )
+    _check_limit(state.password_check_limiter, user.id)
+    try:
+        token = await service.request_account_deletion(
+            current_session(), state.settings, user, data.password
+        )
+    except ForbiddenError:  # wrong_password
+        state.password_check_limiter.hit(user.id)
+        raise
     message = mails.account_delete_mail(
         state.mailer,
         user.email,
@@ -234,10 +247,17 @@ async def request_account_deletion(data: DeleteAccountRequest) -> tuple[Accepted
 @documents_errors(400, 413, 415)
 async def confirm_account_deletion(data: ConfirmDeleteRequest) -> Response:
     """Step two: the e-mailed token deletes the account and everything it owns."""
-    await service.confirm_account_deletion(current_session(), data.token)
+    await service.confirm_account_deletion(current_session(), data.token, _close_rooms_of)
     response = empty_response(204)
     clear_session_cookies(response)
     return response
+
+
+async def _close_rooms_of(user_id: str) -> None:
+    ids = await interviews.ids_of_owner(current_session(), user_id)
+    await rooms.close_live_rooms(
+        get_state(), ids, "interview_deleted", "The interviewer's account was deleted."
+    )
 
 
 @blueprint.get("/oidc/providers")

@@ -9,7 +9,9 @@ from server.kit.mail import Mailer
 
 
 def _link(public_url: str, path: str, token: str) -> str:
-    return f"{public_url.rstrip('/')}{path}?token={quote(token)}"
+    """The token goes in the fragment: browsers never send it, so it stays out of access and
+    proxy logs (the page reads it and posts it)."""
+    return f"{public_url.rstrip('/')}{path}#token={quote(token)}"
 
 
 def password_reset_mail(

@@ -14,11 +14,12 @@ import base64
 import hashlib
 import hmac
 import logging
+import posixpath
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
 
 import aiohttp
 import jwt
@@ -209,10 +210,34 @@ def _pkce_challenge(verifier: str) -> str:
 
 
 def _safe_next(value: str | None) -> str:
-    """Only same-site paths, so the login cannot be used as an open redirect."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return "/"
+    """Where to go after signing in: a path on this site, or ``/``.
+
+    Parsed, not pattern-matched: no scheme, no host, one leading slash, no backslash (browsers
+    read it as a slash). A value holding control characters is refused outright: browsers drop
+    a tab or newline from a URL (``/\t/evil.example`` becomes ``//evil.example``), and a
+    newline cannot go into a ``Location`` header at all.
+    """
+    if not value:
+        return "/"
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+        raise BadRequestError(
+            "The page to return to after signing in is not a valid address.", code="invalid_next"
+        )
+    parts = urlsplit(value)
+    path = parts.path
+    if (
+        parts.scheme
+        or parts.netloc
+        or not path.startswith("/")
+        or path.startswith("//")
+        or "\\" in value
+        or "%5c" in value.lower()
+    ):
+        return "/"
+    normal = posixpath.normpath(unquote(path))
+    if normal.startswith("//") or not normal.startswith("/"):
+        return "/"
+    return urlunsplit(("", "", path, parts.query, parts.fragment))
 
 
 def _provider(provider_id: str) -> OidcProviderSettings:
@@ -261,7 +286,7 @@ async def begin_login(provider_id: str) -> Response:
         max_age=FLOW_SECONDS,
         path=FLOW_COOKIE_PATH,
         httponly=True,
-        secure=settings.auth.cookie_secure,
+        secure=settings.secure_cookies,
         samesite="Lax",
     )
     return response

@@ -119,6 +119,21 @@ async def claim_one_time_token(session: AsyncSession, token_id: str, when: datet
     )
 
 
+async def retire_unused_tokens(
+    session: AsyncSession, user_id: str, purpose: str, when: datetime
+) -> None:
+    """Marks every still-unused token of ``purpose`` of the user as used."""
+    await session.execute(
+        update(OneTimeToken)
+        .where(
+            OneTimeToken.user_id == user_id,
+            OneTimeToken.purpose == purpose,
+            OneTimeToken.used_at.is_(None),
+        )
+        .values(used_at=when)
+    )
+
+
 # ---- OIDC identities ---------------------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -228,8 +228,9 @@ async def create_one_time_token(
     return secret
 
 
-async def use_one_time_token(session: AsyncSession, secret: str, purpose: str) -> User:
-    """Claim the token once. Forged, expired and used tokens are distinct, clear 400s."""
+async def _valid_token(session: AsyncSession, secret: str, purpose: str) -> OneTimeToken:
+    """The token's row if it can still be used. Forged, expired and used tokens are distinct,
+    clear 400s. Reads only."""
     row = await repository.get_one_time_token(session, hash_secret(secret), purpose)
     if row is None:
         raise BadRequestError("This link is not valid.", code="invalid_token")
@@ -237,6 +238,12 @@ async def use_one_time_token(session: AsyncSession, secret: str, purpose: str) -
         raise BadRequestError("This link has already been used.", code="token_used")
     if row.expires_at <= utcnow():
         raise BadRequestError("This link has expired; ask for a new one.", code="token_expired")
+    return row
+
+
+async def use_one_time_token(session: AsyncSession, secret: str, purpose: str) -> User:
+    """Claim the token once."""
+    row = await _valid_token(session, secret, purpose)
     if not await repository.claim_one_time_token(session, row.id, utcnow()):
         raise BadRequestError("This link has already been used.", code="token_used")
     user = await repository.get_user(session, row.user_id)
@@ -253,6 +260,8 @@ async def start_password_reset(
     if user is None:
         return None
     lifetime = timedelta(minutes=settings.auth.password_reset_minutes)
+    # Only the newest link works: an older one still sitting in a mailbox is dead.
+    await repository.retire_unused_tokens(session, user.id, PURPOSE_PASSWORD_RESET, utcnow())
     return user, await create_one_time_token(session, user, PURPOSE_PASSWORD_RESET, lifetime)
 
 
@@ -276,8 +285,17 @@ async def request_account_deletion(
     return await create_one_time_token(session, user, PURPOSE_ACCOUNT_DELETE, lifetime)
 
 
-async def confirm_account_deletion(session: AsyncSession, secret: str) -> str:
-    """Delete the account; the database cascades to its records, schedules and rooms."""
+async def confirm_account_deletion(
+    session: AsyncSession,
+    secret: str,
+    before_delete: Callable[[str], Awaitable[None]] | None = None,
+) -> str:
+    """Delete the account; the database cascades to its records, schedules and rooms.
+    ``before_delete`` gets the user id first (the API closes the account's live rooms)."""
+    if before_delete is not None:
+        # Before this request writes anything: the rooms flush their logs in sessions of their
+        # own, which an open write transaction here would block on SQLite.
+        await before_delete((await _valid_token(session, secret, PURPOSE_ACCOUNT_DELETE)).user_id)
     user = await use_one_time_token(session, secret, PURPOSE_ACCOUNT_DELETE)
     user_id = user.id
     await repository.delete_user(session, user_id)

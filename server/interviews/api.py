@@ -37,6 +37,7 @@ from server.kit.db import current_session
 from server.kit.errors import documents_errors
 from server.kit.openapi import NoContent
 from server.kit.state import get_state
+from server.rooms import service as rooms
 from server.schedules import service as schedules
 
 blueprint = Blueprint("interviews", __name__, url_prefix="/api/interviews")
@@ -199,5 +200,11 @@ async def restore_interview(interview_id: str) -> InterviewDetail:
 async def purge_interview(interview_id: str) -> tuple[str, int]:
     """Deletes for good, only from the bin; chat, runs and schedules go with it."""
     user = await require_user()
-    await service.purge_interview(current_session(), user.id, interview_id)
+    await service.purge_interview(current_session(), user.id, interview_id, _close_room)
     return "", 204
+
+
+async def _close_room(interview_id: str) -> None:
+    await rooms.close_live_rooms(
+        get_state(), [interview_id], "interview_deleted", "This interview was deleted."
+    )

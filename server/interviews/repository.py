@@ -7,7 +7,7 @@ the room authorises the participant itself.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,6 +48,17 @@ async def get_owned(
     )
     result: Interview | None = await session.scalar(query)
     return result
+
+
+async def ids_of_owner(session: AsyncSession, owner_id: str) -> list[str]:
+    return list(await session.scalars(select(Interview.id).where(Interview.owner_id == owner_id)))
+
+
+async def existing_ids(session: AsyncSession, interview_ids: Collection[str]) -> set[str]:
+    if not interview_ids:
+        return set()
+    rows = await session.scalars(select(Interview.id).where(Interview.id.in_(interview_ids)))
+    return set(rows)
 
 
 async def get_by_id(

@@ -11,7 +11,7 @@ found; mutations raise ``InterviewNotFoundError``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -263,15 +263,33 @@ async def restore_interview(session: AsyncSession, owner_id: str, interview_id: 
     return interview
 
 
-async def purge_interview(session: AsyncSession, owner_id: str, interview_id: str) -> None:
-    """Deletes for good, and only from the bin: one mis-click cannot destroy a record."""
+async def purge_interview(
+    session: AsyncSession,
+    owner_id: str,
+    interview_id: str,
+    before_delete: Callable[[str], Awaitable[None]] | None = None,
+) -> None:
+    """Deletes for good, and only from the bin: one mis-click cannot destroy a record.
+    ``before_delete`` runs once the caller is known to own it (the API closes its live room)."""
     interview = await owned_interview(session, owner_id, interview_id)
     if interview.deleted_at is None:
         raise InterviewNotInBinError("Move the interview to the bin before deleting it for good.")
+    if before_delete is not None:
+        await before_delete(interview.id)
     await repository.delete(session, interview)
 
 
+async def ids_of_owner(session: AsyncSession, owner_id: str) -> list[str]:
+    """Every record of an owner, binned ones included."""
+    return await repository.ids_of_owner(session, owner_id)
+
+
 # ---- the room's side ---------------------------------------------------------------------------
+
+
+async def existing_ids(session: AsyncSession, interview_ids: Collection[str]) -> set[str]:
+    """Which of these records still exist (binned or not)."""
+    return await repository.existing_ids(session, interview_ids)
 
 
 async def get_interview_by_join_code(session: AsyncSession, code: str) -> Interview | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import uuid
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -74,7 +75,9 @@ class Mailer:
                 port=s.smtp_port,
                 username=s.smtp_username or None,
                 password=s.smtp_password or None,
-                start_tls=s.smtp_starttls,
+                use_tls=s.smtp_security == "tls",
+                start_tls={"auto": None, "starttls": True}.get(s.smtp_security, False),
+                cert_bundle=s.smtp_ca_file or None,
                 timeout=s.smtp_timeout_seconds,
             )
         except (aiosmtplib.SMTPException, OSError) as exc:
@@ -88,8 +91,11 @@ class Mailer:
         path = self.outbox_dir / f"{uuid.uuid4().hex}.eml"
         # Written under another name and renamed, so whoever reads *.eml (a developer, a test
         # polling the directory) never sees a half-written message.
+        # Mode 0600: a message may carry a live sign-in, reset or join link.
         partial = path.with_suffix(".partial")
-        partial.write_bytes(bytes(message))
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(bytes(message))
         partial.replace(path)
         log.info("mail %r to %s written to %s", message["Subject"], message["To"], path)
 

@@ -6,25 +6,69 @@
   one event at a time while the connection stays up and a normal burst passes.
 
 Enough for a single-node install; several nodes would need a shared store, which the sliding
-window's small interface (``hit``/``retry_after``/``reset``) leaves room for.
+window's small interface (``hit``/``retry_after``/``reset``) leaves room for. Clients are keyed
+by ``client_key`` (IPv6 by /64), and a limiter's memory is bounded (``MAX_KEYS``).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import time
 from collections import deque
 from collections.abc import Callable
 
+MAX_KEYS = 100_000
+"""Keys one limiter remembers at most: an attacker rotating addresses fills memory no further."""
+
+
+def client_key(address: str | None) -> str:
+    """The key a client is limited by: its IPv4 address, or the /64 network of its IPv6 address
+    (one customer is usually handed a whole /64, so limiting per address would let anyone with
+    an IPv6 line rotate through 2^64 of them)."""
+    if not address:
+        return "unknown"
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return "unknown"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
 
 class SlidingWindowLimiter:
     def __init__(
-        self, limit: int, window_seconds: float, clock: Callable[[], float] = time.monotonic
+        self,
+        limit: int,
+        window_seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        max_keys: int = MAX_KEYS,
     ) -> None:
         self.limit = limit
         self.window = window_seconds
+        self.max_keys = max_keys
         self._clock = clock
         self._hits: dict[str, deque[float]] = {}
+
+    def __len__(self) -> int:
+        return len(self._hits)
+
+    def _bound(self, now: float) -> None:
+        """Past ``max_keys``: forget every key whose window has passed, then (under a flood of
+        new keys) the least recently touched ones. Forgetting only ever lets a client in early;
+        it never refuses one."""
+        if len(self._hits) < self.max_keys:
+            return
+        for key in [
+            k for k, hits in self._hits.items() if not hits or hits[-1] <= now - self.window
+        ]:
+            del self._hits[key]
+        while len(self._hits) >= self.max_keys:
+            del self._hits[next(iter(self._hits))]
 
     def _prune(self, key: str, now: float) -> deque[float]:
         hits = self._hits.setdefault(key, deque())
@@ -48,7 +92,12 @@ class SlidingWindowLimiter:
 
     def hit(self, key: str) -> None:
         now = self._clock()
-        self._prune(key, now).append(now)
+        if key not in self._hits:
+            self._bound(now)
+        hits = self._prune(key, now)
+        hits.append(now)
+        # most recently touched last, so the bound drops the stalest keys first
+        self._hits[key] = self._hits.pop(key)
 
     def reset(self, key: str) -> None:
         self._hits.pop(key, None)

@@ -201,7 +201,7 @@ def set_session_cookies(
     """Set the three cookies. ``keep_csrf`` (on refresh) keeps the CSRF value the page already
     holds, so requests in flight while the session refreshes do not fail the CSRF check."""
     s = _settings(settings)
-    secure = s.auth.cookie_secure
+    secure = s.secure_cookies
     response.set_cookie(
         ACCESS_COOKIE,
         access_token,

@@ -35,6 +35,11 @@ class AppState:
     login_account_limiter: SlidingWindowLimiter
     """Failed sign-ins per account from every IP: a loose bound (see ``AuthSettings``)."""
     reset_mail_limiter: SlidingWindowLimiter
+    signup_limiter: SlidingWindowLimiter
+    """Sign-ups per client network: each costs a bcrypt hash, so an anonymous flood would
+    otherwise be a CPU exhaustion."""
+    password_check_limiter: SlidingWindowLimiter
+    """Wrong passwords per account where a signed-in user re-enters theirs (account deletion)."""
     db_engine: AsyncEngine | None = None
     session_factory: async_sessionmaker[AsyncSession] | None = None
     extras: dict[str, Any] = field(default_factory=dict)

@@ -7,10 +7,52 @@ good their cursors are removed for everyone (a null state with a higher clock, a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import Any
 
 from server.rooms.wire import AwarenessEntry
+
+COLOUR = re.compile(
+    r"^(#[0-9a-fA-F]{6}([0-9a-fA-F]{2})?"
+    r"|rgba\((25[0-5]|2[0-4]\d|1?\d?\d), (25[0-5]|2[0-4]\d|1?\d?\d), "
+    r"(25[0-5]|2[0-4]\d|1?\d?\d), (0|1|0?\.\d{1,3})\))$"
+)
+"""A hex colour or a plain ``rgba(r, g, b, a)`` (the client's light shade): nothing else can
+reach the CSS the other side's editor builds from it."""
+MEDIA_FIELD = "media"
+"""The client's camera/screen flags (``{pid, camera, screen}``), relayed with the cursor."""
+
+
+def checked_entry(
+    entry: AwarenessEntry, *, participant_id: str, name: str, colour: str
+) -> AwarenessEntry:
+    """The entry as the server relays it: what others' editors render about this participant
+    comes from the room, not from the sender. The name is the one in the participant's token
+    (nobody can show up as "Interviewer"), colours are plain colours (the other side's
+    editor puts them into CSS: ``red;position:fixed;…`` would restyle its page), and the media
+    flags are booleans of the sender's own participant id."""
+    state = entry.state
+    if state is None:
+        return entry
+    checked = dict(state)
+    user = state.get("user")
+    user = dict(user) if isinstance(user, dict) else {}
+    user["name"] = name
+    for key in ("color", "colorLight"):
+        value = user.get(key)
+        if not (isinstance(value, str) and COLOUR.match(value)):
+            user[key] = colour if key == "color" else colour + "40"
+    checked["user"] = {k: user[k] for k in ("name", "color", "colorLight")}
+    media = state.get(MEDIA_FIELD)
+    if media is not None:
+        flags = media if isinstance(media, dict) else {}
+        checked[MEDIA_FIELD] = {
+            "pid": participant_id,
+            "camera": flags.get("camera") is True,
+            "screen": flags.get("screen") is True,
+        }
+    return replace(entry, state=checked)
 
 
 @dataclass(slots=True)

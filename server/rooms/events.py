@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncGenerator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from functools import partial
 from http.cookies import CookieError, SimpleCookie
@@ -41,6 +41,7 @@ from server.rooms.protocol import Protocol, get_protocol
 from server.rooms.registry import RoomRegistry
 from server.rooms.room import Identity, Room, RoomSettings
 from server.rooms.service import (
+    ROOM_CLOSER_KEY,
     SqlRoomStore,
     authorise_socket,
     load_seed,
@@ -335,12 +336,17 @@ class RoomGateway:
     async def _on_end(self, room: Room, sid: str, _data: dict[str, Any]) -> None:
         await room.end(sid)
 
+    async def close_rooms(self, room_ids: Collection[str], code: str, message: str) -> None:
+        for room_id in room_ids:
+            await self.registry.close_room(room_id, code, message)
+
 
 def create_socket_server(app: Quart) -> socketio.AsyncServer:
     """The room's Socket.IO server for ``app``; its gateway opens and closes with the app."""
     gateway = RoomGateway(get_state(app), get_protocol())
     app.while_serving(gateway.serving)
     get_state(app).extras[GATEWAY_KEY] = gateway
+    get_state(app).extras[ROOM_CLOSER_KEY] = gateway.close_rooms
     return gateway.sio
 
 

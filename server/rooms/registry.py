@@ -69,6 +69,18 @@ class RoomRegistry:
         except Exception:
             log.exception("closing room %s failed", room_id)
 
+    async def close_room(self, room_id: str, code: str, message: str) -> None:
+        """Closes a live room at once (its log flushed), whoever is in it."""
+        eviction = self._evictions.pop(room_id, None)
+        if eviction is not None:
+            eviction.cancel()
+        room = self._rooms.pop(room_id, None)
+        self._locks.pop(room_id, None)
+        if room is None:
+            return
+        await room.evict_everyone(code, message)
+        await room.close()
+
     async def close(self) -> None:
         """Shutdown: cancels evictions and closes every room (log flushed, state saved)."""
         for task in self._evictions.values():

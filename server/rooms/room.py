@@ -29,7 +29,7 @@ from typing import Any, Literal, Protocol, Self
 
 from runners.contract import Engine, EngineError, RunRequest
 from server.kit.ratelimit import TokenBucket
-from server.rooms.awareness import AwarenessStates
+from server.rooms.awareness import AwarenessStates, checked_entry
 from server.rooms.documents import SyncedDoc
 from server.rooms.errors import RoomError, UpdateRejectedError
 from server.rooms.ice import IceConfig, no_ice
@@ -339,7 +339,16 @@ class Room:
             await self.emitter.emit(self.events.code, encode_awareness(snapshot), [sid])
             return self.log.appended
         if isinstance(message, AwarenessMessage):
-            changed = self.awareness.apply(participant.id, message.entries)
+            entries = tuple(
+                checked_entry(
+                    entry,
+                    participant_id=participant.id,
+                    name=participant.identity.name,
+                    colour=participant.colour,
+                )
+                for entry in message.entries
+            )
+            changed = self.awareness.apply(participant.id, entries)
             if changed:
                 others = [s for s in self.by_sid if s != sid]
                 await self.emitter.emit(self.events.code, encode_awareness(changed), others)
@@ -552,6 +561,16 @@ class Room:
         if participant.identity.role != "interviewer":
             raise RoomError("forbidden", "only the interviewer may do that")
         return participant
+
+    async def evict_everyone(self, code: str, message: str) -> None:
+        """The record is going away (purged, its owner's account deleted): refuse every update
+        from now on, tell everyone why, and disconnect them. The registry closes the room."""
+        self.ended = True
+        sids = self.connected_sids
+        await self.emitter.emit(self.events.error, {"code": code, "message": message}, sids)
+        for sid in sids:
+            with contextlib.suppress(Exception):
+                await self.emitter.disconnect(sid)
 
     async def end(self, sid: str) -> None:
         self._require_interviewer(sid)

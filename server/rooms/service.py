@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from runners.contract import LanguageInfo
@@ -23,6 +24,7 @@ from server.interviews import service as interviews
 from server.interviews.models import Interview, InterviewRun
 from server.kit.errors import AppError, NotFoundError
 from server.kit.security import decode_access_claims
+from server.kit.state import AppState
 from server.rooms import repository
 from server.rooms.errors import RoomAuthError, RoomTokenError
 from server.rooms.room import Identity, RoomSeed
@@ -38,6 +40,23 @@ OpenSession = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 class JoinRefusedError(AppError):
     status = 409
     code = "interview_ended"
+
+
+# ---- closing live rooms from elsewhere ---------------------------------------------------------
+
+ROOM_CLOSER_KEY = "rooms.close"
+"""Where the gateway leaves its ``close(room_ids, code, message)`` in the app state's extras."""
+RoomCloser = Callable[[Collection[str], str, str], Awaitable[None]]
+
+
+async def close_live_rooms(
+    state: AppState, interview_ids: Collection[str], code: str, message: str
+) -> None:
+    """Closes the live rooms of these interviews before their records go (a purge, an account
+    deletion), so no room keeps writing rows for an interview that no longer exists."""
+    closer: RoomCloser | None = state.extras.get(ROOM_CLOSER_KEY)
+    if closer is not None and interview_ids:
+        await closer(interview_ids, code, message)
 
 
 # ---- the live room's store ---------------------------------------------------------------------
@@ -60,8 +79,26 @@ class SqlRoomStore:
         self._saver = CoalescingWriter[RoomState](self._write_states, window_s=0.2)
 
     async def _write_updates(self, rows: Sequence[LoggedUpdate]) -> None:
+        """Every room's rows in one transaction; if that fails on a foreign key (a record
+        purged or an account deleted while its room was live), the rows of interviews that
+        are gone are dropped and the others written again, so one tenant's purge never keeps
+        another interviewer's keystrokes from being committed and acknowledged."""
+        try:
+            async with self._open() as session:
+                await repository.add_updates(session, rows)
+            return
+        except IntegrityError:
+            pass
         async with self._open() as session:
-            await repository.add_updates(session, rows)
+            alive = await interviews.existing_ids(session, {row.interview_id for row in rows})
+            kept = [row for row in rows if row.interview_id in alive]
+            await repository.add_updates(session, kept)
+        gone = sorted({row.interview_id for row in rows} - alive)
+        log.warning(
+            "room log: %d update(s) of interview(s) no longer there dropped: %s",
+            len(rows) - len(kept),
+            ", ".join(gone),
+        )
 
     async def append_updates(self, rows: Sequence[LoggedUpdate]) -> None:
         await self._log_writer(rows)

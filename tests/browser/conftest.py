@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -93,12 +94,18 @@ def output_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def onsite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OnsiteServer]:
+    with serving(tmp_path_factory.mktemp("onsite-browser"), "--oidc") as server:
+        yield server
+
+
+@contextlib.contextmanager
+def serving(data_dir: Path, *extra: str) -> Iterator[OnsiteServer]:
+    """``tests/browser/serve.py`` in a subprocess until the block ends (``extra``: its flags)."""
     _ensure_client_built()
-    data_dir = tmp_path_factory.mktemp("onsite-browser")
     engine = os.environ.get("ONSITE_BROWSER_ENGINE", "auto")
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.browser.serve", "--port", str(free_port()),
-         "--data-dir", str(data_dir), "--engine", engine, "--oidc"],
+         "--data-dir", str(data_dir), "--engine", engine, *extra],
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -180,7 +187,7 @@ def open_page(
 
     def make(who: str, width: int = 1280, height: int = 720, **options: Any) -> Page:
         context = browser.new_context(
-            base_url=onsite_server.url,
+            base_url=options.pop("base_url", onsite_server.url),
             viewport={"width": width, "height": height},
             permissions=["camera", "microphone", "clipboard-read", "clipboard-write"],
             **options,

@@ -31,6 +31,7 @@ from server.kit.runtime import event_loop_factory, tune_garbage_collector, uvico
 from server.settings import REPO_ROOT, Settings
 from tests.support.fake_engine import FakeEngine
 from tests.support.oidc_provider import OidcProvider
+from tests.support.turn import Coturn, coturn_settings
 
 READY_PREFIX = "ONSITE-BROWSER-READY "
 
@@ -69,13 +70,23 @@ async def main(argv: list[str]) -> None:
     parser.add_argument(
         "--oidc", action="store_true", help="also run tests/support/oidc_provider.py as 'Test IdP'"
     )
+    parser.add_argument(
+        "--turn-relay-only",
+        action="store_true",
+        help="run a real coturn on loopback and make every client relay-only through it",
+    )
     args = parser.parse_args(argv)
 
     url = f"http://127.0.0.1:{args.port}"
     overrides: dict[str, Any] = {
         "server": {"client_dist": str(args.client_dist), "public_url": url, "port": args.port},
         "rooms": {"stun_urls": []},
+        # Without a TURN server of its own the test would hand out a TURN URL nobody answers.
+        "turn": {"enabled": False},
     }
+    if args.turn_relay_only:
+        turn = coturn_settings(args.data_dir / "coturn-settings", relay_only=True).turn
+        overrides["turn"] = turn.model_dump()
     provider: OidcProvider | None = None
     if args.oidc:
         provider = OidcProvider()
@@ -90,6 +101,7 @@ async def main(argv: list[str]) -> None:
             }
         ]
     settings = Settings.for_tests(args.data_dir, **overrides)
+    coturn = Coturn.start(settings, args.data_dir / "coturn") if args.turn_relay_only else None
     engine, engine_kind = pick_engine(args.engine)
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -117,6 +129,8 @@ async def main(argv: list[str]) -> None:
     finally:
         if provider is not None:
             await provider.stop()
+        if coturn is not None:
+            coturn.stop()
 
 
 if __name__ == "__main__":

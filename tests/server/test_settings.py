@@ -76,15 +76,36 @@ def test_signing_key_is_generated_once(tmp_path: Path) -> None:
     assert other.auth.jwt_secret != first.auth.jwt_secret
 
 
+HTTPS_URL = "https://onsite.example"
+
+
 def test_production_refuses_placeholder_secrets(tmp_path: Path) -> None:
+    # (an https public URL: production refuses plain http, see test_security_headers)
     for placeholder in ["changeme", "secret", "short-but-not-a-placeholder"]:
         with pytest.raises(SettingsError, match="placeholder"):
-            load(tmp_path, ONSITE_ENVIRONMENT="production", ONSITE_AUTH_JWT_SECRET=placeholder)
+            load(
+                tmp_path,
+                ONSITE_ENVIRONMENT="production",
+                ONSITE_SERVER_PUBLIC_URL=HTTPS_URL,
+                ONSITE_AUTH_JWT_SECRET=placeholder,
+            )
     strong = "k" * 10 + "x7Qp2LmZ9vR4tY8wN3bC6dF1gH5jK0sA"
-    settings = load(tmp_path, ONSITE_ENVIRONMENT="production", ONSITE_AUTH_JWT_SECRET=strong)
+    settings = load(
+        tmp_path,
+        ONSITE_ENVIRONMENT="production",
+        ONSITE_SERVER_PUBLIC_URL=HTTPS_URL,
+        ONSITE_AUTH_JWT_SECRET=strong,
+    )
     assert settings.auth.jwt_secret == strong
     # an empty secret in production is fine: one is generated into the data directory
-    assert len(load(tmp_path, ONSITE_ENVIRONMENT="production").auth.jwt_secret) >= 32
+    assert (
+        len(
+            load(
+                tmp_path, ONSITE_ENVIRONMENT="production", ONSITE_SERVER_PUBLIC_URL=HTTPS_URL
+            ).auth.jwt_secret
+        )
+        >= 32
+    )
 
 
 def test_extra_config_file_overlays_defaults(tmp_path: Path) -> None:

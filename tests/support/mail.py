@@ -31,7 +31,7 @@ def text_body(message: EmailMessage) -> str:
 
 
 def token_from_link(message: EmailMessage, path: str) -> str:
-    """The ``token`` query value of the first link to ``path`` in the message."""
-    match = re.search(re.escape(path) + r"\?token=([A-Za-z0-9_\-]+)", text_body(message))
-    assert match, f"no {path}?token=… link in: {text_body(message)!r}"
+    """The ``token`` of the first link to ``path`` in the message (in its fragment)."""
+    match = re.search(re.escape(path) + r"#token=([A-Za-z0-9_\-]+)", text_body(message))
+    assert match, f"no {path}#token=… link in: {text_body(message)!r}"
     return match.group(1)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import ssl
 import threading
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -22,6 +23,8 @@ class ReceivedMail:
     envelope_from: str
     envelope_to: list[str]
     message: EmailMessage
+    over_tls: bool = False
+    """The session had switched to TLS (STARTTLS) before the message was sent."""
 
 
 @dataclass
@@ -33,18 +36,29 @@ class _Collector:
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
         with self.lock:
-            self.received.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), parsed))
+            self.received.append(
+                ReceivedMail(
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    parsed,
+                    over_tls=session.ssl is not None,
+                )
+            )
         return "250 Message accepted for delivery"
 
 
 class SmtpServer:
     """Start with ``start()``; read ``messages``; ``stop()`` when done."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls_context: ssl.SSLContext | None = None) -> None:
+        """With ``tls_context`` the server offers STARTTLS (and requires it)."""
         self.host = "127.0.0.1"
         self.port = free_port()
         self._collector = _Collector()
-        self._controller = Controller(self._collector, hostname=self.host, port=self.port)
+        tls: dict[str, Any] = (
+            {"tls_context": tls_context, "require_starttls": True} if tls_context else {}
+        )
+        self._controller = Controller(self._collector, hostname=self.host, port=self.port, **tls)
 
         self.running = False
 

@@ -43,4 +43,13 @@ describe('safeNext', () => {
     expect(safeNext('/\\evil.example')).toBe('/');
     expect(safeNext(null)).toBe('/');
   });
+  it('refuses what a browser would turn into another origin', () => {
+    // A browser drops tabs and newlines from a URL: "/\t/evil.example" becomes "//evil.example".
+    expect(safeNext('/\t/evil.example')).toBe('/');
+    expect(safeNext('/\n/evil.example')).toBe('/');
+    expect(safeNext('/\r\n/evil.example')).toBe('/');
+    expect(safeNext(' //evil.example')).toBe('/');
+    expect(safeNext('/%5Cevil.example')).toBe('/');
+    expect(safeNext('/\\/evil.example')).toBe('/');
+  });
 });

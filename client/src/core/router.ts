@@ -50,11 +50,21 @@ export function isInAppClick(event: MouseEvent, anchor: HTMLAnchorElement, origi
   if (anchor.hasAttribute('download')) return false;
   const url = new URL(anchor.href, origin);
   if (url.origin !== origin) return false;
-  return !url.pathname.startsWith('/api/');
+  // Pages the server makes itself (the API docs) are not routes of the app.
+  return !url.pathname.startsWith('/api/') && url.pathname !== '/docs';
 }
 
-/** Only local paths are accepted as a post-login destination (no open redirect). */
+const BASE = 'https://onsite.invalid';
+
+/**
+ * Only paths of this site are accepted as a post-login destination (no open redirect). Parsed
+ * the way the browser will parse it, not pattern-matched: a browser drops tabs and newlines
+ * and reads a backslash as a slash, so "/\t/evil.example" would otherwise leave the site.
+ */
 export function safeNext(raw: string | null): string {
-  if (!raw || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return '/';
-  return raw;
+  if (!raw || !raw.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(raw)) return '/';
+  if (raw.startsWith('//') || /%5c/i.test(raw)) return '/';
+  const url = new URL(raw, BASE);
+  if (url.origin !== BASE) return '/';
+  return `${url.pathname}${url.search}${url.hash}`;
 }

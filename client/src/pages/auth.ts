@@ -154,8 +154,16 @@ export async function forgotPage(): Promise<View> {
   };
 }
 
+/** An e-mailed token: from the fragment (links since it moved there) or the query (older
+ * links), then wiped from the address bar so it does not linger in the history. */
+function linkToken(ctx: PageContext): string {
+  const token = ctx.fragment.get('token') ?? ctx.query.get('token') ?? '';
+  if (token) history.replaceState(history.state, '', location.pathname);
+  return token;
+}
+
 export async function resetPage(ctx: PageContext): Promise<View> {
-  const token = ctx.query.get('token') ?? '';
+  const token = linkToken(ctx);
   const alert = alertBox();
   const password = h('input', {
     type: 'password',
@@ -298,11 +306,21 @@ function apiKeysSection(): HTMLElement {
     await load();
   });
   void load();
-  return h('section', { class: 'card' }, h('h2', null, 'API keys'), alert.el, shown, list, form);
+  const docs = h(
+    'p',
+    { class: 'muted' },
+    'Use a key as ',
+    h('code', null, 'Authorization: Bearer <key>'),
+    ' (or ',
+    h('code', null, 'X-Auth-Token'),
+    ' for the Judge0-compatible API). ',
+    h('a', { href: '/docs', target: '_blank', rel: 'noopener' }, 'API documentation'),
+  );
+  return h('section', { class: 'card' }, h('h2', null, 'API keys'), alert.el, docs, shown, list, form);
 }
 
 export async function accountDeleteConfirmPage(ctx: PageContext): Promise<View> {
-  const token = ctx.query.get('token') ?? '';
+  const token = linkToken(ctx);
   const alert = alertBox();
   const button = h('button', { type: 'submit', class: 'btn btn-danger btn-block' }, 'Delete my account for good');
   const form = h('form', { class: 'stack' },

@@ -37,6 +37,7 @@ interface Welcome {
   chat: ChatMessage[];
   settings: { candidate_can_run?: boolean };
   ice_servers: RTCIceServer[];
+  ice_transport_policy?: RTCIceTransportPolicy;
   read_only: boolean;
   run_in_flight: RunStartedInfo | null;
   last_run?: RunFinishedInfo | null;
@@ -373,6 +374,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
         selfId,
         selfName,
         iceServers: w.ice_servers,
+        iceTransportPolicy: w.ice_transport_policy ?? 'all',
         want: { audio: grant?.audio ?? true, video: grant?.video ?? true },
         onLocalMedia: (media) => awareness.setLocalStateField(MEDIA_FIELD, { pid: selfId, ...media }),
         onStage: (active) => body.classList.toggle('staged', active),

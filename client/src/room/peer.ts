@@ -11,6 +11,8 @@ export interface PeerLinkOptions {
   peerId: string;
   polite: boolean;
   iceServers: RTCIceServer[];
+  /** ``relay``: only TURN-relayed candidates, so the peer never learns our addresses. */
+  iceTransportPolicy: RTCIceTransportPolicy;
   localTracks: () => MediaStreamTrack[];
   localStream: () => MediaStream | null;
   sendSignal: (kind: SignalKind, data: unknown) => void;
@@ -54,7 +56,10 @@ export class PeerLink {
 
   connect(): void {
     if (this.pc || this.disposed) return;
-    const pc = new RTCPeerConnection({ iceServers: this.options.iceServers });
+    const pc = new RTCPeerConnection({
+      iceServers: this.options.iceServers,
+      iceTransportPolicy: this.options.iceTransportPolicy,
+    });
     this.pc = pc;
     pc.onnegotiationneeded = async () => {
       try {

@@ -21,6 +21,7 @@ export interface VideoCallOptions {
   selfId: string;
   selfName: string;
   iceServers: RTCIceServer[];
+  iceTransportPolicy: RTCIceTransportPolicy;
   want: { audio: boolean; video: boolean };
   sendSignal: (to: string, kind: SignalKind, data: unknown) => void;
   /** Our camera or screen changed: tell the others (the page puts it in the awareness state). */
@@ -185,6 +186,7 @@ export class VideoCall {
       peerId,
       polite: isPolite(this.options.selfId, peerId),
       iceServers: this.options.iceServers,
+      iceTransportPolicy: this.options.iceTransportPolicy,
       localTracks: () => this.localTracks(),
       localStream: () => this.camera,
       sendSignal: (kind, data) => this.options.sendSignal(peerId, kind, data),

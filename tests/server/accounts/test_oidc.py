@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urljoin, urlsplit
 
 import aiohttp
 import pytest
@@ -185,11 +185,46 @@ async def test_provider_down_is_503(client: Client, provider: OidcProvider) -> N
     assert await error_code(response) == "oidc_provider_unavailable"
 
 
-async def test_open_redirects_are_refused(client: Client, provider: OidcProvider) -> None:
-    callback = await start_login(client, next_path="//evil.example/x")
+@pytest.mark.parametrize(
+    "next_path",
+    [
+        "//evil.example/x",
+        "/%09/evil.example",  # a tab: browsers drop it and go to //evil.example
+        "/\\evil.example",  # browsers read a backslash as a slash
+        "/%5Cevil.example",
+        "https://evil.example/",
+        "/x/../%2F%2Fevil.example",
+        "javascript:alert(1)",
+    ],
+)
+async def test_open_redirects_are_refused(
+    client: Client, provider: OidcProvider, next_path: str
+) -> None:
+    response = await client.get(f"/api/auth/oidc/testidp/login?next={next_path}")
+    if response.status_code == 400:
+        assert await error_code(response) == "invalid_next"
+        return
+    callback = await start_login(client, next_path=next_path)
     response = await client.get(callback)
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    location = response.headers["Location"]
+    assert "\\" not in location and not any(ord(c) < 0x20 for c in location), location
+    assert urlsplit(urljoin("https://onsite.example/", location)).netloc == "onsite.example"
+
+
+@pytest.mark.parametrize("next_path", ["/x%0Ay", "/x%0D%0ASet-Cookie:%20a=b", "/%00"])
+async def test_a_next_with_control_characters_is_a_400_at_login(
+    client: Client, provider: OidcProvider, next_path: str
+) -> None:
+    response = await client.get(f"/api/auth/oidc/testidp/login?next={next_path}")
+    assert response.status_code == 400
+    assert await error_code(response) in {"invalid_next", "validation_error"}
+
+
+async def test_a_same_site_next_is_kept(client: Client, provider: OidcProvider) -> None:
+    callback = await start_login(client, next_path=quote("/interviews/abc?tab=notes", safe=""))
+    response = await client.get(callback)
+    assert response.headers["Location"] == "/interviews/abc?tab=notes"
 
 
 async def test_verify_id_token_directly(provider: OidcProvider) -> None:

@@ -53,7 +53,10 @@ async def test_presence_lists_roles_names_and_colours(
     assert roles["interviewer"]["name"] == "Ada Interviewer"
     assert roles["candidate"]["name"] == "Grace Candidate"
     assert roles["interviewer"]["colour"] != roles["candidate"]["colour"]
-    assert welcome["ice_servers"] == [{"urls": ["stun:stun.l.google.com:19302"]}]
+    # the installation's own STUN/TURN (no third party), with a TURN credential of its own
+    stun, turn = welcome["ice_servers"]
+    assert stun == {"urls": ["stun:127.0.0.1:3478"]}
+    assert turn["username"].endswith(":" + welcome["self"]["participant_id"])
     joined = await ada.wait_for("presence:joined")
     assert joined["participant"]["role"] == "candidate"
 

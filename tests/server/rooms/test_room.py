@@ -20,7 +20,16 @@ from server.rooms.protocol import get_protocol
 from server.rooms.room import Identity, Room, RoomSeed, RoomSettings, RoomState
 from server.rooms.run import RoomRun, RunState, Starter
 from server.rooms.update_log import LoggedUpdate
-from server.rooms.wire import SYNC_STEP1, SYNC_STEP2, SYNC_UPDATE, encode_sync, parse_message
+from server.rooms.wire import (
+    SYNC_STEP1,
+    SYNC_STEP2,
+    SYNC_UPDATE,
+    AwarenessEntry,
+    AwarenessMessage,
+    encode_awareness,
+    encode_sync,
+    parse_message,
+)
 from tests.support.fake_engine import FakeEngine
 
 PROTOCOL = get_protocol()
@@ -283,3 +292,43 @@ def test_a_run_only_moves_forward() -> None:
     )
     with pytest.raises(RuntimeError):
         run.running()
+
+
+async def test_awareness_is_relayed_as_the_room_knows_the_sender(harness: Harness) -> None:
+    """A candidate cannot restyle the interviewer's page through its cursor colour, nor show up
+    under another name or claim another participant's camera."""
+    room, emitter = harness.room, harness.emitter
+    await room.join(ADA, "s-ada")
+    await room.join(GRACE, "s-grace")
+    forged = {
+        "user": {
+            "name": "Interviewer",
+            "color": "red;position:fixed;inset:0;background:url(//x/p)",
+            "colorLight": "rgba(1, 2, 3, 0.25);}*{display:none",
+        },
+        "media": {"pid": "iada", "camera": "yes", "screen": True},
+        "cursor": {"anchor": 1, "head": 2},
+    }
+    await room.handle_code("s-grace", encode_awareness([AwarenessEntry(7, 1, forged)]))
+    relayed = parse_message(emitter.to("s-ada", EVENTS.code)[-1])
+    assert isinstance(relayed, AwarenessMessage)
+    [entry] = relayed.entries
+    assert entry.state is not None
+    grace = next(p for p in room.participants.values() if p.identity.name == "Grace")
+    assert entry.state["user"] == {
+        "name": "Grace",
+        "color": grace.colour,
+        "colorLight": grace.colour + "40",
+    }
+    assert entry.state["media"] == {"pid": grace.id, "camera": False, "screen": True}
+    assert entry.state["cursor"] == {"anchor": 1, "head": 2}
+    # what a newcomer gets is the checked state too
+    assert room.awareness.snapshot()[0].state == entry.state
+    # an honest state passes unchanged
+    honest = {
+        "user": {"name": "Grace", "color": "#3cb44b", "colorLight": "rgba(60, 180, 75, 0.25)"}
+    }
+    await room.handle_code("s-grace", encode_awareness([AwarenessEntry(7, 2, honest)]))
+    again = parse_message(emitter.to("s-ada", EVENTS.code)[-1])
+    assert isinstance(again, AwarenessMessage)
+    assert again.entries[0].state == honest

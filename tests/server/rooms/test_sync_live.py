@@ -83,7 +83,10 @@ async def test_awareness_is_relayed_and_sent_whole_to_newcomers(
     live: LiveServer, connect: ClientFactory
 ) -> None:
     interview, ada, grace = await interviewer_and_candidate(live, connect)
-    state = {"user": {"name": "Ada", "color": "#e6194b"}, "cursor": {"anchor": 3, "head": 5}}
+    # (as the browser sends it: the name is the one the room knows, colours are plain colours;
+    # anything else is rewritten by the server, see test_room's awareness test)
+    user = {"name": "Ada Interviewer", "color": "#e6194b", "colorLight": "rgba(230, 25, 75, 0.25)"}
+    state = {"user": user, "cursor": {"anchor": 3, "head": 5}}
     await ada.set_awareness(1, state)
     await grace.wait_for("sync:message", lambda _: grace.awareness.get(ada.doc.client_id) == state)
     late = await connect({"token": await live.candidate_token(interview, "Late Larry")})
