@@ -39,6 +39,7 @@ SLICE_API_MODULES = (
     "server.interviews.api",
     "server.schedules.api",
     "server.rooms.api",
+    "server.questions.api",
 )
 NO_CLIENT_PAGE = (
     "<!doctype html><html><head><meta charset='utf-8'><title>Onsite</title></head>"

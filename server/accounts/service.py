@@ -315,3 +315,8 @@ async def create_api_key(session: AsyncSession, user: User, name: str) -> tuple[
     )
     await repository.add(session, key)
     return key, secret
+
+
+async def user_by_email(session: AsyncSession, email: str) -> User | None:
+    """The account with this address (for the command line, which names people by e-mail)."""
+    return await repository.get_user_by_email(session, normalise_email(email))
