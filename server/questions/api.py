@@ -19,11 +19,11 @@ from quart_schema import (
     validate_response,
 )
 
-from server.app import get_state
+from server.accounts.auth import require_user
 from server.kit.db import current_session, unit_of_work
 from server.kit.errors import BadRequestError, PayloadTooLargeError, documents_errors
 from server.kit.openapi import NoContent
-from server.kit.security import require_user
+from server.kit.state import get_state
 from server.questions import bundle, service
 from server.questions.models import Question
 from server.questions.schemas import (
@@ -66,7 +66,7 @@ def catalogue_extensions() -> Mapping[str, str]:
 async def _load_examples() -> None:
     """The shipped examples go into an empty bank on first start (after the database opened:
     the app's own serving hook runs before any blueprint's)."""
-    async with unit_of_work(current_app) as session:
+    async with unit_of_work(get_state(current_app).sessions) as session:
         added = await service.load_examples(session, catalogue_extensions())
     if added:
         log.info("questions: loaded %d example questions", added)

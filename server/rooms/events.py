@@ -21,17 +21,17 @@ from typing import Any
 import socketio
 from quart import Quart
 
-from server.app import get_state
 from server.kit.db import unit_of_work
+from server.kit.ratelimit import TokenBucket
+from server.kit.state import get_state
+from server.rooms.errors import PayloadError, RoomAuthError, RoomError
 from server.rooms.fanout import SocketEmitter
 from server.rooms.ice import ice_config
 from server.rooms.packets import MALFORMED_EVENT, RoomPacket
-from server.rooms.protocol import PayloadError, Protocol, get_protocol
-from server.rooms.ratelimit import TokenBucket
+from server.rooms.protocol import Protocol, get_protocol
 from server.rooms.registry import RoomRegistry
-from server.rooms.room import Identity, Room, RoomError, RoomSettings
+from server.rooms.room import Identity, Room, RoomSettings
 from server.rooms.service import (
-    RoomAuthError,
     SqlRoomStore,
     authorise_socket,
     load_seed,
@@ -75,10 +75,10 @@ def create_socket_server(app: Quart) -> socketio.AsyncServer:
     emitter = SocketEmitter(sio)
     connections: dict[str, Connection] = {}
 
-    store = SqlRoomStore(lambda: unit_of_work(app))
+    store = SqlRoomStore(lambda: unit_of_work(state.sessions))
 
     async def build_room(room_id: str) -> Room:
-        async with unit_of_work(app) as session:
+        async with unit_of_work(state.sessions) as session:
             seed = await load_seed(session, room_id, state.run_engine.languages())
             if seed is not None:
                 await open_room_record(session, room_id)  # the first join: in_progress
@@ -109,7 +109,7 @@ def create_socket_server(app: Quart) -> socketio.AsyncServer:
         if not isinstance(auth, dict):
             auth = {}
         try:
-            async with unit_of_work(app) as session:
+            async with unit_of_work(state.sessions) as session:
                 room_id, identity = await authorise_socket(
                     session, auth, _cookie(environ, ACCESS_COOKIE), state.settings
                 )

@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from server.rooms.errors import PayloadError
+
 PROTOCOL_PATH = Path(__file__).resolve().parents[2] / "config" / "protocol.json"
 
 SERIALIZERS = frozenset({"msgpack"})
@@ -26,15 +28,6 @@ EVENT_KEYS = frozenset({"from", "who", "payload", "description"})
 
 class ProtocolFileError(Exception):
     """``config/protocol.json`` is itself malformed; raised at start-up, never per event."""
-
-
-class PayloadError(Exception):
-    """A client event does not match its spec. ``code`` is the wire error code."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,11 +19,12 @@ from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
 from runners.contract import Engine, EngineError, RunRequest
+from server.kit.ratelimit import TokenBucket
 from server.rooms.awareness import AwarenessStates
-from server.rooms.documents import SyncedDoc, UpdateRejectedError
+from server.rooms.documents import SyncedDoc
+from server.rooms.errors import RoomError, UpdateRejectedError
 from server.rooms.ice import IceConfig, no_ice
 from server.rooms.protocol import Limits, get_protocol
-from server.rooms.ratelimit import TokenBucket
 from server.rooms.update_log import LoggedUpdate, UpdateLog
 from server.rooms.wire import (
     SYNC_STEP1,
@@ -44,15 +45,6 @@ Role = Literal["interviewer", "candidate"]
 COLOURS = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324")
 CODE_EVENT = "sync:message"
 NOTES_EVENT = "notes:message"
-
-
-class RoomError(Exception):
-    """A refused event: sent back to its sender as the ``error`` event, the room unharmed."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 class Emitter(Protocol):

@@ -148,6 +148,7 @@ async def serve(
     from server.kit.db import unit_of_work
     from server.kit.runtime import tune_garbage_collector
     from server.kit.security import create_access_token
+    from server.kit.state import get_state
     from server.rooms.tokens import create_candidate_token
     from server.settings import Settings
     from tests.support.fake_engine import FakeEngine
@@ -174,7 +175,7 @@ async def serve(
         except OSError:
             await asyncio.sleep(0.05)
     plan: list[list[dict[str, Any]]] = []
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         for index in range(rooms):
             user = User(email=f"bench{index}@example.com", name=f"Interviewer {index}")
             session.add(user)

@@ -31,6 +31,7 @@ from server.interviews.schemas import InterviewCreate
 from server.kit.db import unit_of_work
 from server.kit.runtime import uvicorn_config
 from server.kit.security import create_access_token
+from server.kit.state import get_state
 from server.rooms.protocol import get_protocol
 from server.rooms.wire import (
     SYNC_STEP1,
@@ -60,7 +61,7 @@ class LiveServer:
     url: str
 
     async def interviewer(self, name: str = "Ada Interviewer") -> tuple[User, str]:
-        async with unit_of_work(self.app) as session:
+        async with unit_of_work(get_state(self.app).sessions) as session:
             # A uuid, not a free port: ports are reused, and two examples of a property test
             # drawing the same one failed on the unique e-mail (the convergence flake).
             email = f"{name.split()[0].lower()}-{uuid.uuid4().hex}@example.com"
@@ -75,7 +76,7 @@ class LiveServer:
             candidate_name=fields.pop("candidate_name", "Grace"),
             **fields,
         )
-        async with unit_of_work(self.app) as session:
+        async with unit_of_work(get_state(self.app).sessions) as session:
             interview = await interviews.create_interview(session, owner.id, data)
         return interview
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from pycrdt import Doc, Text
 
-from server.rooms.documents import SyncedDoc, UpdateRejectedError
+from server.rooms.documents import SyncedDoc
+from server.rooms.errors import UpdateRejectedError
 
 # Made by yjs 13.6 (client/node_modules) for a Y.Doc with clientID 12345 after
 # getText('code').insert(0, 'hi ✓'): Y.encodeStateAsUpdate and Y.encodeStateAsUpdateV2.

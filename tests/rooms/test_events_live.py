@@ -13,10 +13,10 @@ import qrcode
 from pycrdt import Doc, Text
 
 from server.accounts import repository as accounts
-from server.app import get_state
 from server.interviews import service as interviews
 from server.kit.db import unit_of_work
 from server.kit.security import ACCESS_COOKIE
+from server.kit.state import get_state
 from server.rooms.events import registry_of
 from server.rooms.wire import SYNC_UPDATE, encode_sync
 from tests.rooms.conftest import STUB, ClientFactory, interviewer_and_candidate
@@ -25,7 +25,7 @@ from tests.support.fake_engine import FakeEngine
 
 
 async def record_of(live: LiveServer, interview_id: str) -> Any:
-    async with unit_of_work(live.app) as session:
+    async with unit_of_work(get_state(live.app).sessions) as session:
         interview = await interviews.get_interview_for_room(session, interview_id)
         record = await interviews.get_interview(session, interview.owner_id, interview_id)  # type: ignore[union-attr]
     return record
@@ -408,7 +408,7 @@ async def test_signing_out_over_rest_refuses_new_sockets_with_the_old_token(
         assert response.status == 201, await response.text()
         user_id = (await response.json())["user"]["id"]
         access = response.cookies[ACCESS_COOKIE].value
-    async with unit_of_work(live.app) as session:
+    async with unit_of_work(get_state(live.app).sessions) as session:
         owner = await accounts.get_user(session, user_id)
     assert owner is not None
     interview = await live.interview(owner)

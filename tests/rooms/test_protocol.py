@@ -7,13 +7,8 @@ from typing import Any
 
 import pytest
 
-from server.rooms.protocol import (
-    PROTOCOL_PATH,
-    PayloadError,
-    ProtocolFileError,
-    get_protocol,
-    parse_protocol,
-)
+from server.rooms.errors import PayloadError
+from server.rooms.protocol import PROTOCOL_PATH, ProtocolFileError, get_protocol, parse_protocol
 
 
 def raw_protocol() -> dict[str, Any]:

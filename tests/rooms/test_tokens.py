@@ -8,13 +8,10 @@ from pathlib import Path
 import jwt
 import pytest
 
+from server.kit.jwt import ISSUER
 from server.kit.security import create_access_token
-from server.rooms.tokens import (
-    ISSUER,
-    RoomTokenError,
-    create_candidate_token,
-    decode_candidate_token,
-)
+from server.rooms.errors import RoomTokenError
+from server.rooms.tokens import create_candidate_token, decode_candidate_token
 from server.settings import Settings
 
 

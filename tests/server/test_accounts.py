@@ -9,8 +9,8 @@ import pytest
 from quart import Quart
 from quart.typing import TestClientProtocol as Client
 
-from server.app import get_state
 from server.kit.security import create_access_token
+from server.kit.state import get_state
 from tests.support.auth import DEFAULT_PASSWORD, SignedIn, register_and_login, unique_email
 
 

@@ -14,9 +14,9 @@ from quart.typing import TestClientProtocol as Client
 from sqlalchemy import select, text, update
 
 from server.accounts.models import OneTimeToken
-from server.app import get_state
 from server.interviews import service as interviews
 from server.kit.db import Base, unit_of_work, utcnow
+from server.kit.state import get_state
 from tests.support.auth import SignedIn, register_and_login, unique_email
 from tests.support.mail import read_outbox, text_body, token_from_link
 from tests.support.smtp import SmtpServer
@@ -111,7 +111,7 @@ async def test_reset_refuses_forged_expired_and_weak(
     assert weak.status_code == 400
     assert await error_code(weak) == "invalid_password"
 
-    async with unit_of_work(app) as session:  # age the token past its expiry
+    async with unit_of_work(get_state(app).sessions) as session:  # age the token past its expiry
         await session.execute(
             update(OneTimeToken).values(expires_at=utcnow() - timedelta(seconds=1))
         )
@@ -128,7 +128,7 @@ async def test_tokens_are_stored_hashed(
     await forgot(client, signed_in.email)
     [mail] = await wait_for_mail(smtp_server, signed_in.email)
     token = token_from_link(mail, "/reset-password")
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         hashes = (await session.execute(select(OneTimeToken.token_hash))).scalars().all()
     assert hashes and token not in hashes
 
@@ -144,7 +144,8 @@ async def test_account_deletion_is_two_steps_and_cascades(
     )
     assert created.status_code == 201, await created.get_data()
     interview_id = (await created.get_json())["id"]
-    async with unit_of_work(app) as session:  # what a room would have added to the record
+    # what a room would have added to the record
+    async with unit_of_work(get_state(app).sessions) as session:
         await interviews.append_chat_message(
             session, interview_id, "Grace", "candidate", "hello", utcnow()
         )
@@ -180,7 +181,7 @@ async def test_account_deletion_is_two_steps_and_cascades(
 
     owned = {"users": user_id, "interviews": interview_id}
     checked = []
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         for table in Base.metadata.sorted_tables:
             for column in table.columns:
                 for fk in column.foreign_keys:

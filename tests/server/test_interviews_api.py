@@ -12,6 +12,7 @@ from quart.typing import TestClientProtocol as Client
 
 from server.interviews import service
 from server.kit.db import unit_of_work
+from server.kit.state import get_state
 from tests.support.auth import SignedIn, register_and_login
 
 
@@ -85,7 +86,7 @@ async def test_record_shows_what_the_room_stored(
 ) -> None:
     created = await create(client, signed_in)
     result = {"status": "ok", "language": "python", "compile": None, "run": None}
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         await service.mark_in_progress(session, created["id"])
         await service.append_chat_message(
             session, created["id"], "Ada", "candidate", "hello", datetime(2030, 1, 1, tzinfo=UTC)

@@ -20,12 +20,13 @@ from server.interviews import service
 from server.interviews.models import InterviewMessage, InterviewRun
 from server.interviews.schemas import InterviewCreate, InterviewListQuery, InterviewUpdate
 from server.kit.db import unit_of_work
+from server.kit.state import get_state
 
 
 @pytest.fixture
 async def owners(app: Quart) -> tuple[str, str]:
     """Two users inserted directly (no auth flow needed for service tests)."""
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         first = User(email="first@example.com", name="First Owner", password_hash=None)
         second = User(email="second@example.com", name="Second Owner", password_hash=None)
         session.add_all([first, second])
@@ -35,7 +36,7 @@ async def owners(app: Quart) -> tuple[str, str]:
 
 @pytest.fixture
 async def session(app: Quart) -> AsyncIterator[AsyncSession]:
-    async with unit_of_work(app) as opened:
+    async with unit_of_work(get_state(app).sessions) as opened:
         yield opened
 
 
@@ -43,13 +44,13 @@ async def new_interview(app: Quart, owner_id: str, **fields: Any) -> str:
     data = InterviewCreate.model_validate(
         {"title": "Backend", "candidate_name": "Ada Lovelace", **fields}
     )
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         interview = await service.create_interview(session, owner_id, data)
         return interview.id
 
 
 async def titles(app: Quart, owner_id: str, **query: Any) -> list[str]:
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         page = await service.list_interviews(
             session, owner_id, InterviewListQuery.model_validate(query)
         )
@@ -63,7 +64,7 @@ async def test_room_lifecycle_is_recorded(app: Quart, owners: tuple[str, str]) -
     interview_id = await new_interview(app, owners[0])
     sent = datetime(2030, 1, 1, 10, 0, tzinfo=UTC)
     result = {"status": "ok", "language": "python", "compile": None, "run": {"stdout": "hi\n"}}
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         interview = await service.get_interview_for_room(session, interview_id)
         assert interview is not None
         code = interview.join_code
@@ -77,9 +78,9 @@ async def test_room_lifecycle_is_recorded(app: Quart, owners: tuple[str, str]) -
         )
         await service.append_run(session, interview_id, "Ada", "python", "in", result)
         await service.save_room_state(session, interview_id, "print(1)", "python", "good")
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         await service.complete_interview(session, interview_id, "print(2)", None, None)
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         record = await service.get_interview(session, owners[0], interview_id)
     interview = record.interview
     assert interview.status == "completed"
@@ -96,13 +97,13 @@ async def test_room_lifecycle_is_recorded(app: Quart, owners: tuple[str, str]) -
 
 async def test_completed_interview_is_not_reopened(app: Quart, owners: tuple[str, str]) -> None:
     interview_id = await new_interview(app, owners[0])
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         first = await service.complete_interview(session, interview_id, "x", "python", "n")
         ended_at = first.ended_at
     with pytest.raises(service.InterviewEndedError):
-        async with unit_of_work(app) as session:
+        async with unit_of_work(get_state(app).sessions) as session:
             await service.mark_in_progress(session, interview_id)
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         again = await service.complete_interview(session, interview_id, "y", None, None)
         assert again.ended_at == ended_at
         assert again.final_code == "y"
@@ -112,14 +113,14 @@ async def test_room_lookups_answer_none_for_unknown_malformed_or_binned(
     app: Quart, owners: tuple[str, str]
 ) -> None:
     interview_id = await new_interview(app, owners[0])
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         assert await service.get_interview_for_room(session, "0" * 32) is None
         assert await service.get_interview_for_room(session, "not-an-id'; drop") is None
         assert await service.get_interview_by_join_code(session, "nope") is None
         assert await service.get_interview_by_join_code(session, "") is None
         interview = await service.move_to_bin(session, owners[0], interview_id)
         code = interview.join_code
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         assert await service.get_interview_for_room(session, interview_id) is None
         assert await service.get_interview_by_join_code(session, code) is None
 
@@ -143,7 +144,7 @@ async def test_room_mutations_on_unknown_interview_raise_not_found(
 
 async def test_chat_refuses_bad_role_and_naive_time(app: Quart, owners: tuple[str, str]) -> None:
     interview_id = await new_interview(app, owners[0])
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         with pytest.raises(ValueError, match="author_role"):
             await service.append_chat_message(
                 session, interview_id, "A", "admin", "x", datetime.now(UTC)
@@ -162,7 +163,7 @@ async def test_another_owner_cannot_see_or_change_a_record(
 ) -> None:
     mine, theirs = owners
     interview_id = await new_interview(app, mine)
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         with pytest.raises(service.InterviewNotFoundError):
             await service.get_interview(session, theirs, interview_id)
         with pytest.raises(service.InterviewNotFoundError):
@@ -202,7 +203,7 @@ async def test_search_finds_notes_and_code_saved_by_the_room(
     owner = owners[0]
     interview_id = await new_interview(app, owner, title="Plain")
     await new_interview(app, owner, title="Other")
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         await service.save_room_state(
             session, interview_id, "def QuickSort(xs):\n    pass", "python", "Strong on RECURSION"
         )
@@ -229,23 +230,23 @@ async def test_sort_by_title_both_ways_and_nulls_last(app: Quart, owners: tuple[
 async def test_bin_restore_and_purge(app: Quart, owners: tuple[str, str]) -> None:
     owner = owners[0]
     interview_id = await new_interview(app, owner)
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         with pytest.raises(service.InterviewNotInBinError):
             await service.purge_interview(session, owner, interview_id)
         await service.append_run(session, interview_id, "A", "python", "", {"status": "ok"})
         await service.move_to_bin(session, owner, interview_id)
     assert await titles(app, owner) == []
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         binned = await service.list_bin(session, owner, page=1, per_page=20)
         assert [i.id for i in binned.items] == [interview_id]
         with pytest.raises(service.InterviewInBinError):
             await service.move_to_bin(session, owner, interview_id)
         await service.restore_interview(session, owner, interview_id)
     assert await titles(app, owner) == ["Backend"]
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         await service.move_to_bin(session, owner, interview_id)
         await service.purge_interview(session, owner, interview_id)
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         with pytest.raises(service.InterviewNotFoundError):
             await service.get_interview(session, owner, interview_id)
         assert (await service.list_bin(session, owner, page=1, per_page=20)).total == 0
@@ -257,13 +258,13 @@ async def test_room_text_with_nul_or_overlong_names_is_stored_not_refused(
     """Browsers and programs can send NUL; PostgreSQL cannot store it in text."""
     interview_id = await new_interview(app, owners[0])
     result = {"status": "ok", "run": {"stdout": "a\x00b"}}
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         await service.append_chat_message(
             session, interview_id, "N" * 300, "candidate", "x\x00y", datetime.now(UTC)
         )
         await service.append_run(session, interview_id, "A\x00", "python", "in\x00", result)
         await service.save_room_state(session, interview_id, "code\x00", "python", "n\x00")
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         record = await service.get_interview(session, owners[0], interview_id)
     assert record.chat[0].text == "x\ufffdy"
     assert record.chat[0].author_name == "N" * 200
@@ -279,13 +280,13 @@ async def test_deleting_the_owner_deletes_their_records(
     mine, theirs = owners
     kept = await new_interview(app, theirs, title="Theirs")
     gone = await new_interview(app, mine)
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         await service.append_run(session, gone, "A", "python", "", {"status": "ok"})
         await service.append_chat_message(session, gone, "A", "candidate", "x", datetime.now(UTC))
         user = await session.get(User, mine)
         assert user is not None
         await session.delete(user)
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         assert await service.get_interview_for_room(session, gone) is None
         assert await service.get_interview_for_room(session, kept) is not None
         counts = [
@@ -332,14 +333,14 @@ async def test_search_matches_casefolded_substring_oracle(
     if take_slice:
         needle = stored[start : start + length] or needle
     assume(needle.strip())
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         interview = await service.create_interview(
             session,
             owners[1],
             InterviewCreate(title=title, candidate_name="Q"),
         )
         interview_id = interview.id
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         page = await service.list_interviews(
             session, owners[1], InterviewListQuery(q=needle, per_page=100)
         )

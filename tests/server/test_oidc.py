@@ -14,7 +14,7 @@ from quart import Quart
 from quart.typing import TestClientProtocol as Client
 
 from server.accounts.oidc import OidcError, verify_id_token
-from server.app import get_state
+from server.kit.state import get_state
 from tests.support.auth import register_and_login
 from tests.support.mail import read_outbox, token_from_link
 from tests.support.oidc_provider import TAMPER_MODES, OidcProvider, PendingCode

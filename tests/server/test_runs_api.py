@@ -9,7 +9,7 @@ from quart import Quart
 from quart.typing import TestClientProtocol as Client
 
 from runners.contract import LimitAboveMaximumError, RunRequest, RunResult
-from server.app import get_state
+from server.kit.state import get_state
 from tests.support.auth import SignedIn, register_and_login
 from tests.support.fake_engine import FAKE_LANGUAGES, FakeEngine
 

@@ -15,6 +15,7 @@ from quart.typing import TestClientProtocol as Client
 
 from server.interviews import service as interviews
 from server.kit.db import unit_of_work
+from server.kit.state import get_state
 from tests.support.auth import SignedIn, register_and_login
 from tests.support.mail import text_body
 from tests.support.smtp import SmtpServer
@@ -249,7 +250,7 @@ async def test_started_interview_cannot_be_moved_or_cancelled(
     app: Quart, client: Client, signed_in: SignedIn
 ) -> None:
     created = await schedule(client, signed_in)
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         await interviews.mark_in_progress(session, created["interview_id"])
     url = f"/api/schedules/{created['id']}"
     response = await client.patch(

@@ -15,6 +15,7 @@ from quart.typing import TestClientProtocol as Client
 
 from server.interviews import service as interviews
 from server.kit.db import unit_of_work
+from server.kit.state import get_state
 from tests.support.auth import SignedIn
 from tests.support.smtp import SmtpServer, free_port
 
@@ -125,7 +126,8 @@ class TestWithMail:
         self, app: Quart, client: Client, signed_in: SignedIn, smtp_server: SmtpServer
     ) -> None:
         created = await schedule(client, signed_in)
-        async with unit_of_work(app) as session:  # what the room does when someone joins
+        # what the room does when someone joins
+        async with unit_of_work(get_state(app).sessions) as session:
             await interviews.mark_in_progress(session, created["interview_id"])
         deleted = await client.delete(
             f"/api/interviews/{created['interview_id']}", headers=signed_in.csrf

@@ -10,9 +10,9 @@ from quart import Quart
 from quart.typing import TestClientProtocol as Client
 
 from server.accounts import service
-from server.app import get_state
 from server.kit.db import new_id, unit_of_work
 from server.kit.security import create_access_token, decode_access_claims
+from server.kit.state import get_state
 from tests.support.auth import SignedIn, register_and_login
 
 
@@ -112,7 +112,7 @@ async def test_password_reset_ends_every_session_at_once(
         )
     ).status_code == 200
     second_access = cookie(second, "onsite_access")
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         found = await service.start_password_reset(session, settings, signed_in.email)
     assert found is not None
     reset = await app.test_client().post(
@@ -129,7 +129,7 @@ async def test_account_deletion_refuses_its_access_tokens(
 ) -> None:
     settings = get_state(app).settings
     access = cookie(client, "onsite_access")
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         user = await service.authenticate(session, settings, signed_in.email, signed_in.password)
         secret = await service.request_account_deletion(session, settings, user, signed_in.password)
     confirm = await app.test_client().post(

@@ -11,8 +11,8 @@ from quart import Quart
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
-from server.app import get_state
 from server.kit.db import Base, downgrade, migrate
+from server.kit.state import get_state
 
 TABLES = {"questions", "question_revisions"}
 
