@@ -35,6 +35,7 @@ from server.questions import api as questions_api
 from server.rooms import api as rooms_api
 from server.runs import api as runs_api
 from server.schedules import api as schedules_api
+from server.scorecards import api as scorecards_api
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ SLICE_BLUEPRINTS: tuple[Blueprint, ...] = (
     schedules_api.blueprint,
     rooms_api.blueprint,
     questions_api.blueprint,
+    scorecards_api.blueprint,
 )
 NO_CLIENT_PAGE = (
     "<!doctype html><html><head><meta charset='utf-8'><title>Onsite</title></head>"

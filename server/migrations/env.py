@@ -27,6 +27,7 @@ MODEL_MODULES = (
     "server.schedules.models",
     "server.rooms.models",
     "server.questions.models",
+    "server.scorecards.models",
     "server.runs.models",
 )
 for _name in MODEL_MODULES:

@@ -1,5 +1,5 @@
-"""The question bank's migration (0040) builds exactly what the models describe, on SQLite and
-PostgreSQL, and goes down and up again cleanly."""
+"""The question bank's and the scorecards' migrations (0040, 0041) build exactly what the models
+describe, on SQLite and PostgreSQL, and go down and up again cleanly."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from server.kit.db import Base, downgrade, migrate
 from server.kit.state import get_state
 
-TABLES = {"questions", "question_revisions"}
+TABLES = {"questions", "question_revisions", "scorecard_templates", "scorecards"}
 
 
 def _differences(connection: Connection) -> list[Any]:
