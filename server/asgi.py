@@ -28,7 +28,7 @@ def build_asgi(settings: Settings, engine: Engine | None = None) -> Any:
 
 
 def _from_environment() -> Any:
-    """For ``uvicorn server.asgi:app`` (or hypercorn): settings from defaults and ``ONSITE_*``."""
+    """For ``uvicorn server.asgi:app``: settings from defaults and ``ONSITE_*``."""
     return build_asgi(Settings.load())
 
 

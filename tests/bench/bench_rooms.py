@@ -23,7 +23,6 @@ import json
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,19 +31,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.support.net import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 KEYSTROKES_PER_S = 5.0
 CLIENTS_PER_ROOM = 3
 SERVER_PREFIX: list[str] = [s for s in os.environ.get("BENCH_SERVER_PREFIX", "").split() if s]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 # ---- server process ----------------------------------------------------------------------------

@@ -7,20 +7,21 @@ matters here is what the page shows) and saves screenshots at 1440×900 and 390�
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, Request, expect
+from playwright.sync_api import Locator, Page, Request, ViewportSize, expect
 
 from tests.browser.conftest import ConsoleErrors, PageFactory
-from tests.browser.helpers import register, wait_editable
+from tests.browser.helpers import assert_controls_named, register, wait_editable
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-DESKTOP = {"width": 1440, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1440, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 PEER_CONNECTED = """() => {
   const tile = document.querySelector('.tile[data-peer]');
@@ -102,6 +103,12 @@ def look(page: Page, selector: str) -> dict[str, Any]:
     return result
 
 
+def height(locator: Locator) -> float:
+    box = locator.bounding_box()
+    assert box is not None, "not on the page"
+    return box["height"]
+
+
 def shoot(page: Page, path: Path, full_page: bool = False) -> None:
     page.wait_for_timeout(300)  # let transitions settle
     page.screenshot(path=str(path), full_page=full_page)
@@ -142,6 +149,7 @@ def test_the_candidate_gets_a_closing_screen_and_the_room_goes_quiet(
     expect(closing).to_contain_text("Ada Lovelace reviews the session")
     expect(candidate.locator(".conn")).to_have_text("Interview ended")
     ended_at = len(socket_requests)
+    assert_controls_named(candidate)
     shoot(candidate, ux_dir / "end-candidate-1440.png")
     candidate.set_viewport_size(PHONE)
     shoot(candidate, ux_dir / "end-candidate-390.png")
@@ -223,12 +231,12 @@ def test_a_shared_screen_takes_the_stage_and_a_camera_off_shows_initials(
     assert look(candidate, "video.local")["visibility"] == "visible"
     shoot(interviewer, ux_dir / "stage-interviewer-1440.png")
     shoot(candidate, ux_dir / "stage-sharer-1440.png")
+    assert_controls_named(interviewer)
+    assert_controls_named(candidate)
 
     # Fullscreen, and back.
     interviewer.get_by_role("button", name="Fullscreen").click()
-    interviewer.wait_for_function(
-        "() => document.fullscreenElement?.classList.contains('stage')"
-    )
+    interviewer.wait_for_function("() => document.fullscreenElement?.classList.contains('stage')")
     expect(interviewer.get_by_role("button", name="Exit fullscreen")).to_be_visible()
     fullscreen = look(interviewer, ".stage-video")
     assert fullscreen["width"] >= 1400, fullscreen
@@ -257,6 +265,11 @@ def test_a_shared_screen_takes_the_stage_and_a_camera_off_shows_initials(
     expect(remote.locator(".tile-initials")).to_have_text("AL")
     expect(remote.locator(".tile-initials")).to_be_visible()
     shoot(candidate, ux_dir / "camera-off-candidate-1440.png")
+    candidate.set_viewport_size(PHONE)
+    expect(remote.locator(".tile-initials")).to_be_visible()
+    no_sideways_scroll(candidate)
+    shoot(candidate, ux_dir / "camera-off-candidate-390.png")
+    candidate.set_viewport_size(DESKTOP)
     interviewer.get_by_role("button", name="Start camera").click()
     expect(remote).not_to_have_class("tile camera-off")
     assert console_errors.items == []
@@ -270,16 +283,19 @@ def test_the_output_has_a_resizable_split_and_a_copy_button(
 ) -> None:
     interviewer, _ = open_room(open_page, "Output")
     stdin = interviewer.get_by_label("Standard input")
-    assert stdin.bounding_box()["height"] >= 60  # type: ignore[index]  # not squeezed to a line
+    assert height(stdin) >= 60  # not squeezed to one line
 
     # A long output (the fake engine echoes stdin) scrolls inside the panel, all of it there.
     lines = [f"line {n}: {'x' * 30}" for n in range(1, 121)]
     stdin.fill("\n".join(lines))
     interviewer.get_by_role("button", name="Run").click()
-    expect(interviewer.locator(".run-output [data-verdict]")).to_have_attribute("data-verdict", "ok")
+    expect(interviewer.locator(".run-output [data-verdict]")).to_have_attribute(
+        "data-verdict", "ok"
+    )
     scroll = interviewer.locator(".run-scroll")
     overflow = scroll.evaluate(
-        "(el) => ({ style: getComputedStyle(el).overflowY, scroll: el.scrollHeight, client: el.clientHeight })"
+        "(el) => ({ style: getComputedStyle(el).overflowY,"
+        " scroll: el.scrollHeight, client: el.clientHeight })"
     )
     assert overflow["style"] == "auto" and overflow["scroll"] > overflow["client"], overflow
     expect(interviewer.locator(".out-text")).to_contain_text("line 120:")
@@ -291,6 +307,7 @@ def test_the_output_has_a_resizable_split_and_a_copy_button(
     expect(interviewer.locator(".copy-state")).to_have_text("Copied.")
     assert interviewer.evaluate("() => navigator.clipboard.readText()") == "\n".join(lines)
     shoot(interviewer, ux_dir / "output-1440.png")
+    assert_controls_named(interviewer)
 
     # The handle: a keyboard-reachable separator; Up grows the output, and it is remembered.
     panel = interviewer.locator(".run-panel")
@@ -324,7 +341,7 @@ def test_the_output_has_a_resizable_split_and_a_copy_button(
 
     interviewer.set_viewport_size(PHONE)
     no_sideways_scroll(interviewer)
-    assert stdin.bounding_box()["height"] >= 60  # type: ignore[index]
+    assert height(stdin) >= 60
     shoot(interviewer, ux_dir / "output-390.png", full_page=True)
     assert console_errors.items == []
 
@@ -348,7 +365,7 @@ def test_notes_wrap_in_a_proportional_font_with_a_safe_markdown_preview(
     )
     interviewer.keyboard.insert_text(
         "# Summary\n" + sentence + "\n\n- **Strong** on *testing*\n- `O(n)` solution\n\n"
-        "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\">\n"
+        '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">\n'
         "[docs](javascript:window.__pwned=3)"
     )
     scroller = notes.locator(".cm-scroller").evaluate(
@@ -370,6 +387,7 @@ def test_notes_wrap_in_a_proportional_font_with_a_safe_markdown_preview(
     expect(preview.locator("script, img, a")).to_have_count(0)
     assert interviewer.evaluate("() => window.__pwned") is None
     shoot(interviewer, ux_dir / "notes-preview-1440.png")
+    assert_controls_named(interviewer)
     interviewer.set_viewport_size(PHONE)
     no_sideways_scroll(interviewer)
     interviewer.get_by_label("Notes preview").scroll_into_view_if_needed()
@@ -399,6 +417,10 @@ def test_cursor_names_flash_and_empty_states_say_what_to_do(
     expect(hint).to_be_visible()
     expect(interviewer.locator(".chat-empty")).to_contain_text("No messages yet")
     shoot(interviewer, ux_dir / "lone-interviewer-1440.png")
+    interviewer.set_viewport_size(PHONE)
+    expect(hint).to_be_in_viewport()
+    shoot(interviewer, ux_dir / "lone-interviewer-390.png")
+    interviewer.set_viewport_size(DESKTOP)
     hint.get_by_role("button", name="Open the Invite tab").click()
     expect(interviewer.get_by_role("tab", name="Invite")).to_have_attribute("aria-selected", "true")
     expect(interviewer.locator("#invite-link")).to_be_visible()
@@ -423,4 +445,124 @@ def test_cursor_names_flash_and_empty_states_say_what_to_do(
     expect(candidate.locator(".cm-ySelectionInfo")).to_have_text("Ada Lovelace")
     shoot(candidate, ux_dir / "cursor-name-1440.png")
     candidate.wait_for_function(f"() => !({CARET_NAME_SHOWN})()", timeout=4000)
+    assert console_errors.items == []
+
+
+# ---- 6. interviewer pages on a phone ------------------------------------------------------------
+
+
+def in_viewport(page: Page, name: str) -> None:
+    """The control is on screen and fully inside the viewport's width (reachable, not cut)."""
+    box = page.get_by_role("button", name=name).or_(page.get_by_role("link", name=name)).first
+    expect(box).to_be_visible()
+    rect = box.bounding_box()
+    assert rect is not None
+    assert rect["x"] >= 0 and rect["x"] + rect["width"] <= 390, f"{name} is cut off: {rect}"
+
+
+def test_interviewer_pages_work_at_390_px(
+    open_page: PageFactory, console_errors: ConsoleErrors, ux_dir: Path
+) -> None:
+    page = open_page("interviewer", **PHONE)
+    register(page, "Barbara Liskov")
+    interview_id, _ = create_interview(page, "Distributed systems deep dive", "Leslie Lamport")
+    create_interview(page, "Frontend pairing", "Grace Hopper")
+    binned, _ = create_interview(page, "Binned one", "Alan Kay")
+    assert page.request.delete(f"/api/interviews/{binned}", headers=csrf_headers(page)).ok
+    pages = {
+        "dashboard": "/",
+        "schedule": "/schedule",
+        "bin": "/bin",
+        "account": "/account",
+        "record": f"/interviews/{interview_id}",
+    }
+    for name, path in pages.items():
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1).first).to_be_visible()
+        page.wait_for_load_state("networkidle")
+        no_sideways_scroll(page)
+        in_viewport(page, "Log out")
+        shoot(page, ux_dir / f"phone-{name}-390.png", full_page=True)
+    page.goto("/bin")
+    for action in ("Restore", "Delete for good"):
+        in_viewport(page, action)
+    page.goto("/")
+    row = page.locator("tbody tr").filter(has_text="Frontend pairing")
+    expect(row).to_be_visible()
+    for action in ("Open room",):
+        target = row.get_by_role("link", name=action)
+        expect(target).to_be_visible()
+        rect = target.bounding_box()
+        assert rect is not None and rect["x"] + rect["width"] <= 390, rect
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(re.compile(r".*/login(\?.*)?$"))
+    assert console_errors.items == []
+
+
+# ---- 7. destructive actions confirm or undo; the first interview is obvious ------------------
+
+
+def test_destructive_actions_confirm_or_undo_and_the_first_interview_is_obvious(
+    open_page: PageFactory, console_errors: ConsoleErrors, ux_dir: Path
+) -> None:
+    page = open_page("interviewer", **DESKTOP)
+    register(page, "Frances Allen")
+
+    # A new account's dashboard says what to do, and the button leads straight to the form.
+    empty = page.locator(".empty-first")
+    expect(empty).to_contain_text("No interviews yet")
+    shoot(page, ux_dir / "dashboard-empty-1440.png")
+    page.set_viewport_size(PHONE)
+    no_sideways_scroll(page)
+    shoot(page, ux_dir / "dashboard-empty-390.png", full_page=True)
+    page.set_viewport_size(DESKTOP)
+    page.get_by_role("button", name="Create your first interview").click()
+    expect(page.get_by_label("Title")).to_be_focused()
+    page.get_by_label("Title").fill("Compilers chat")
+    page.get_by_label("Candidate name").fill("John Backus")
+    expect(page.get_by_label("Language")).to_have_value("python")
+    page.get_by_label("Language").select_option("c")
+    page.get_by_role("button", name="Create interview").click()
+    expect(page.get_by_role("heading", name="Compilers chat")).to_be_visible()
+    record_url = page.url
+    interview_id = record_url.rsplit("/", 1)[-1]
+    created = page.request.get(f"/api/interviews/{interview_id}").json()
+    assert created["language"] == "c", created
+
+    # Move to bin acts at once and offers to undo it; undo brings the record back.
+    page.get_by_role("button", name="Move to bin").click()
+    expect(page.get_by_role("heading", name="Bin")).to_be_visible()
+    notice = page.get_by_role("alert")
+    expect(notice).to_contain_text("Moved “Compilers chat” to the bin.")
+    shoot(page, ux_dir / "bin-undo-1440.png")
+    notice.get_by_role("button", name="Undo").click()
+    expect(page.get_by_role("heading", name="Compilers chat")).to_be_visible()
+    expect(page).to_have_url(record_url)
+    page.goto("/")
+    expect(page.locator("tbody tr").filter(has_text="Compilers chat")).to_have_count(1)
+
+    # A new API key has a copy button; revoking asks first, in the page.
+    page.goto("/account")
+    page.get_by_label("New key name").fill("CI")
+    page.get_by_role("button", name="Create key").click()
+    secret = page.locator(".api-secret").inner_text()
+    page.get_by_role("button", name="Copy key").click()
+    expect(page.get_by_text("Copied.")).to_be_visible()
+    assert page.evaluate("() => navigator.clipboard.readText()") == secret
+    shoot(page, ux_dir / "account-key-1440.png", full_page=True)
+    bearer = {"Authorization": f"Bearer {secret}"}
+    page.get_by_role("button", name="Revoke").click()
+    dialog = page.get_by_role("dialog", name="Revoke the key “CI”?")
+    expect(dialog).to_be_visible()
+    shoot(page, ux_dir / "revoke-confirm-1440.png")
+    page.set_viewport_size(PHONE)
+    shoot(page, ux_dir / "revoke-confirm-390.png")
+    page.set_viewport_size(DESKTOP)
+    page.keyboard.press("Escape")  # the same as Cancel
+    expect(dialog).to_have_count(0)
+    assert page.request.get("/api/auth/me", headers=bearer).status == 200
+    page.get_by_role("button", name="Revoke").click()
+    page.get_by_role("dialog").get_by_role("button", name="Revoke key").click()
+    expect(page.get_by_text("No API keys yet.")).to_be_visible()
+    assert page.request.get("/api/auth/me", headers=bearer).status == 401
     assert console_errors.items == []

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from server.rooms.ice import coturn_config
 from server.settings import Settings
-from tests.support.smtp import free_port
+from tests.support.net import free_port
 
 MAGIC_COOKIE = 0x2112A442
 BINDING_REQUEST, BINDING_SUCCESS = 0x0001, 0x0101

@@ -311,7 +311,6 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   socket.on('disconnect', () => {
     if (ended) return; // hung up on purpose: the badge says the interview ended
     renderLoneHint();
-    chat.setEnabled(true);
     connection.textContent = 'Reconnecting…';
     connection.className = 'conn conn-connecting';
     // The peers will see us leave and come back: their new connections replace these.
@@ -336,7 +335,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
       return;
     }
     if (code === 'interview_ended') {
-      markEnded(null);
+      markEnded();
       return;
     }
     if (!isInterviewer && code !== 'internal_error') dropGrant(sessionStorage, interviewId);
@@ -364,7 +363,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     for (const m of w.chat) chat.add(m);
     candidateCanRun = w.settings.candidate_can_run !== false;
     invite?.setCandidateCanRun(candidateCanRun);
-    if (w.read_only) markEnded(null);
+    if (w.read_only) markEnded();
     else void codeSync.whenSynced().then(() => { if (!ended) pane.setEditable(true); });
     applyRunPermission();
     if (w.last_run) runPanel.finished(w.last_run);
@@ -454,7 +453,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
    * here: the editor, runs, chat and the call. The candidate's connection hangs up for good (the
    * server refuses their token from now on) and they get a closing screen.
    */
-  const markEnded = (_finalInfo: { ended_at?: string } | null): void => {
+  const markEnded = (): void => {
     if (ended) return;
     ended = true;
     pane.setEditable(false);
@@ -487,7 +486,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   const showClosingScreen = (): void => {
     const interviewer = [...participants.values()].find((p) => p.role === 'interviewer')?.name;
     const first = selfName.trim().split(/\s+/)[0] ?? '';
-    const body_ = h('div', { class: 'closing', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'closing-title' },
+    const screen = h('div', { class: 'closing', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'closing-title' },
       h('div', { class: 'closing-card card' },
         h('p', { class: 'closing-mark', 'aria-hidden': 'true' }, '✓'),
         h('h1', { id: 'closing-title', tabindex: -1 }, first ? `Thank you, ${first}` : 'Thank you'),
@@ -507,13 +506,13 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
             body.inert = false;
           },
         }, 'See the final code')));
-    replaceChildren(closing, body_);
+    replaceChildren(closing, screen);
     layout.classList.add('closed');
     header.inert = true;
     body.inert = true;
-    body_.querySelector<HTMLElement>('h1')?.focus();
+    screen.querySelector<HTMLElement>('h1')?.focus();
   };
-  socket.on(EV.roomEnded, (info: { ended_at?: string }) => markEnded(info));
+  socket.on(EV.roomEnded, () => markEnded());
 
   socket.on(EV.error, (e: RoomError) => {
     if (e.event === EV.runStart) runPanel.failed(sentence(e.message));

@@ -83,11 +83,12 @@ export function flashCursorNames(view: EditorView, awareness: Awareness, text: Y
 
   const onChange = (): void => {
     const names = movedCursors(seen, awareness.getStates(), awareness.clientID, place);
-    if (names.length === 0) return;
-    const end = Date.now() + SHOW_NAME_MS;
-    for (const name of names) until.set(name, end);
-    // The carets are redrawn in the same update: mark them once the view has drawn it.
-    if (!frame) frame = window.requestAnimationFrame(paint);
+    const now = Date.now();
+    for (const name of names) until.set(name, now + SHOW_NAME_MS);
+    // The carets are redrawn in the same update (and a redrawn caret loses its mark): mark
+    // them once the view has drawn it, while any name is still to be shown.
+    const showing = [...until.values()].some((end) => end > now);
+    if (showing && !frame) frame = window.requestAnimationFrame(paint);
   };
   const onEdit = (event: Y.YTextEvent): void => {
     if (!event.transaction.local) onChange();
