@@ -41,7 +41,7 @@ async def test_import_a_folder_then_export_it(
     assert sorted(q["title"] for q in listing["items"]) == [
         "Balanced Brackets", "LRU Cache", "Two Sum"
     ]  # fmt: skip
-    assert all(len(q["languages"]) >= 13 for q in listing["items"])
+    assert all(len(q["languages"]) >= 14 for q in listing["items"])
     target = tmp_path / "exported"
     code, out = await onsite(settings, "export", str(target), "--owner", signed_in.email)
     assert code == 0, out
