@@ -20,7 +20,7 @@ EXAMPLES = Path(__file__).resolve().parents[3] / "config" / "questions"
 SOLUTIONS = Path(__file__).resolve().parent / "solutions"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 async def engine() -> AsyncIterator[DockerEngine]:
     engine = DockerEngine(EngineSettings.load(pool_enabled=False))
     await engine.start()
