@@ -32,9 +32,11 @@ from server.kit.openapi import OnsiteOpenAPIProvider
 from server.kit.ratelimit import SlidingWindowLimiter
 from server.kit.state import STATE_KEY, AppState, get_state
 from server.kit.text import register_nul_guard
+from server.questions import api as questions_api
 from server.rooms import api as rooms_api
 from server.runs import api as runs_api
 from server.schedules import api as schedules_api
+from server.scorecards import api as scorecards_api
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,8 @@ SLICE_BLUEPRINTS: tuple[Blueprint, ...] = (
     interviews_api.blueprint,
     schedules_api.blueprint,
     rooms_api.blueprint,
+    questions_api.blueprint,
+    scorecards_api.blueprint,
 )
 CONTENT_SECURITY_POLICY = "; ".join(
     [

@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     turn.add_argument("--log-file", help="coturn's log file (default: <data_dir>/coturn/)")
     turn.set_defaults(func=_turn_config)
     engine_cli.register(sub)
+    from server.questions import commands as questions_commands
+
+    questions_commands.register(sub)
     return parser
 
 

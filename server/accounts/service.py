@@ -383,3 +383,8 @@ async def delete_api_key(session: AsyncSession, user: User, key_id: str) -> None
     """Revokes one of ``user``'s keys; another user's key id is a 404 like an unknown one."""
     if not await repository.delete_api_key(session, user.id, key_id):
         raise NotFoundError("There is no such API key.")
+
+
+async def user_by_email(session: AsyncSession, email: str) -> User | None:
+    """The account with this address (for the command line, which names people by e-mail)."""
+    return await repository.get_user_by_email(session, normalise_email(email))

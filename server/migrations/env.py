@@ -26,6 +26,8 @@ MODEL_MODULES = (
     "server.interviews.models",
     "server.schedules.models",
     "server.rooms.models",
+    "server.questions.models",
+    "server.scorecards.models",
     "server.runs.models",
 )
 for _name in MODEL_MODULES:

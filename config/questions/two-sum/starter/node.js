@@ -1,0 +1,10 @@
+const data = require("fs").readFileSync(0, "utf8").split(/\s+/).filter(Boolean).map(Number);
+
+function twoSum(nums, target) {
+  // TODO: the indices [i, j] (i < j) of the two numbers adding up to target
+  return [-1, -1];
+}
+
+const [n, target] = data;
+const [i, j] = twoSum(data.slice(2, 2 + n), target);
+console.log(`${i} ${j}`);
