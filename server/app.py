@@ -39,6 +39,8 @@ SLICE_API_MODULES = (
     "server.interviews.api",
     "server.schedules.api",
     "server.rooms.api",
+    "server.judge0.api",
+    "server.piston.api",
 )
 NO_CLIENT_PAGE = (
     "<!doctype html><html><head><meta charset='utf-8'><title>Onsite</title></head>"
