@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import os
 import platform
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from quart import Blueprint, Response, current_app, g, request
 from quart_schema import document_querystring, document_request, document_response
@@ -53,6 +54,7 @@ from server.kit.openapi import NoContent
 from server.kit.security import bearer_token, hash_secret
 
 blueprint = Blueprint("judge0", __name__, url_prefix="/api/judge0")
+F = TypeVar("F", bound=Callable[..., Any])
 
 AUTH_HEADER = "X-Auth-Token"
 AUTHZ_HEADER = "X-Auth-User"
@@ -148,10 +150,10 @@ async def _http_error(exc: HTTPException) -> Response:
     return _error(status, messages.get(status, exc.description or "bad request"))
 
 
-def documents(*statuses: int) -> Any:
+def documents(*statuses: int) -> Callable[[F], F]:
     """Judge0's error responses for OpenAPI: 401 bare, 422 field errors, the rest ``{error}``."""
 
-    def decorator(func: Any) -> Any:
+    def decorator(func: F) -> F:
         func = document_response(NoContent, 401)(func)
         for status in statuses:
             model: Any = FieldErrorsOut if status == 422 else Judge0ErrorOut
@@ -539,4 +541,3 @@ async def authenticate() -> Response:
 async def authorize() -> Response:
     """200: a valid key is authorised for its own account's submissions."""
     return current_app.response_class(b"", status=200)
-

@@ -136,9 +136,7 @@ def render(
         "number_of_runs": row.number_of_runs,
         "cpu_time_limit": _decimal(_default_or(row.cpu_time_limit, config.default_time_limit_s)),
         "cpu_extra_time": _decimal(_default_or(row.cpu_extra_time, DEFAULT_CPU_EXTRA_TIME)),
-        "wall_time_limit": _decimal(
-            _default_or(row.wall_time_limit, config.default_time_limit_s)
-        ),
+        "wall_time_limit": _decimal(_default_or(row.wall_time_limit, config.default_time_limit_s)),
         "memory_limit": _default_or(row.memory_limit, config.default_memory_kb),
         "stack_limit": _default_or(row.stack_limit, DEFAULT_STACK_LIMIT_KB),
         "max_processes_and_or_threads": _default_or(

@@ -50,9 +50,7 @@ class Judge0Submission(Base):
     stack_limit: Mapped[int | None] = mapped_column(Integer, nullable=True)
     max_processes_and_or_threads: Mapped[int | None] = mapped_column(Integer, nullable=True)
     enable_per_process_and_thread_time_limit: Mapped[bool] = mapped_column(Boolean, default=False)
-    enable_per_process_and_thread_memory_limit: Mapped[bool] = mapped_column(
-        Boolean, default=False
-    )
+    enable_per_process_and_thread_memory_limit: Mapped[bool] = mapped_column(Boolean, default=False)
     max_file_size: Mapped[int | None] = mapped_column(Integer, nullable=True)
     redirect_stderr_to_stdout: Mapped[bool] = mapped_column(Boolean, default=False)
     enable_network: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -167,9 +167,7 @@ def parse_submission(
         minimum=cfg.MIN_PROCESSES,
         integer=True,
     )
-    file_size = check.number(
-        "max_file_size", maximum=limits.max_output_kb, minimum=1, integer=True
-    )
+    file_size = check.number("max_file_size", maximum=limits.max_output_kb, minimum=1, integer=True)
     runs = check.number("number_of_runs", maximum=1, minimum=1, integer=True)
     per_process_time = check.flag("enable_per_process_and_thread_time_limit", allowed=False)
     per_process_memory = check.flag("enable_per_process_and_thread_memory_limit", allowed=False)

@@ -47,9 +47,9 @@ async def page(
     session: AsyncSession, user_id: str, *, offset: int, limit: int
 ) -> tuple[Sequence[Judge0Submission], int]:
     total = await session.scalar(
-        select(func.count()).select_from(Judge0Submission).where(
-            Judge0Submission.user_id == user_id
-        )
+        select(func.count())
+        .select_from(Judge0Submission)
+        .where(Judge0Submission.user_id == user_id)
     )
     result = await session.execute(
         select(Judge0Submission)
@@ -70,17 +70,17 @@ async def delete_one(session: AsyncSession, user_id: str, token: str) -> None:
 
 
 async def count_since(session: AsyncSession, user_id: str, since: datetime | None) -> int:
-    query = select(func.count()).select_from(Judge0Submission).where(
-        Judge0Submission.user_id == user_id
+    query = (
+        select(func.count())
+        .select_from(Judge0Submission)
+        .where(Judge0Submission.user_id == user_id)
     )
     if since is not None:
         query = query.where(Judge0Submission.created_at >= since)
     return int(await session.scalar(query) or 0)
 
 
-async def counts_by(
-    session: AsyncSession, user_id: str, column: str
-) -> Sequence[tuple[int, int]]:
+async def counts_by(session: AsyncSession, user_id: str, column: str) -> Sequence[tuple[int, int]]:
     """``(value, count)`` for ``language_id`` or ``status_id``, most frequent first."""
     target = getattr(Judge0Submission, column)
     result = await session.execute(

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, StrictBool, StrictInt, StrictStr
 
-PositiveNumber = Annotated[float, Field(gt=0, strict=True)] | Annotated[
-    int, Field(gt=0, strict=True)
-]
+PositiveNumber = (
+    Annotated[float, Field(gt=0, strict=True)] | Annotated[int, Field(gt=0, strict=True)]
+)
 PositiveInt = Annotated[int, Field(gt=0, strict=True)]
 
 

@@ -50,3 +50,14 @@ async def make_key(app: Quart) -> Key:
 @pytest.fixture
 async def key(app: Quart) -> Key:
     return await make_key(app)
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("fake", id="fake-engine"),
+        pytest.param("docker", id="docker-engine", marks=pytest.mark.docker),
+    ]
+)
+def engine_kind(request: pytest.FixtureRequest) -> str:
+    kind: str = request.param
+    return kind
