@@ -9,6 +9,7 @@ that does not validate. Paths also answer with a trailing slash (some clients ad
 from __future__ import annotations
 
 import json
+import logging
 import os
 import platform
 from collections.abc import Callable
@@ -50,9 +51,11 @@ from server.judge0.schemas import (
 from server.judge0.service import QueueFullError, SubmissionQueue
 from server.judge0.statuses import DESCRIPTIONS, Status
 from server.kit.db import current_session, utcnow
+from server.kit.errors import AppError
 from server.kit.openapi import NoContent
 from server.kit.security import bearer_token, hash_secret
 
+log = logging.getLogger(__name__)
 blueprint = Blueprint("judge0", __name__, url_prefix="/api/judge0")
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -143,11 +146,28 @@ async def _engine_error(exc: EngineError) -> Response:
     return _error(exc.http_status, exc.message)
 
 
+@blueprint.errorhandler(AppError)
+async def _app_error(exc: AppError) -> Response:
+    # Raised by app-wide guards (e.g. NUL characters in the query string).
+    return _error(exc.status, exc.message)
+
+
 @blueprint.errorhandler(HTTPException)
 async def _http_error(exc: HTTPException) -> Response:
     status = exc.code or 500
     messages = {413: "request body is too large", 404: "not found", 405: "method not allowed"}
     return _error(status, messages.get(status, exc.description or "bad request"))
+
+
+@blueprint.errorhandler(UnicodeDecodeError)
+async def _not_utf8(exc: UnicodeDecodeError) -> Response:
+    return _error(400, "request body is not valid JSON")
+
+
+@blueprint.errorhandler(Exception)
+async def _unexpected(exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return _error(500, "something went wrong on our side")
 
 
 def documents(*statuses: int) -> Callable[[F], F]:
@@ -315,7 +335,8 @@ def _positive(name: str, default: int) -> int:
 @document_querystring(ReadQuery)
 @document_request(BatchIn)
 @document_response(BatchCreatedOut, 201)
-@documents(400, 413, 422, 503)
+@document_response(BatchCreatedOut, 422)
+@documents(400, 413, 503)
 async def create_batch() -> Response:
     """Create several submissions; each answers its token or its field errors."""
     state = _state()
@@ -431,12 +452,12 @@ async def all_languages() -> Response:
     return _json([lang.detail() for lang in _languages(_state())])
 
 
-@blueprint.get("/languages/<int:language_id>", strict_slashes=False)
+@blueprint.get("/languages/<language_id>", strict_slashes=False)
 @document_response(LanguageDetailOut, 200)
 @documents(404)
-async def read_language(language_id: int) -> Response:
+async def read_language(language_id: str) -> Response:
     """One language by its Judge0 id."""
-    found = next((lang for lang in _languages(_state()) if lang.id == language_id), None)
+    found = next((lang for lang in _languages(_state()) if str(lang.id) == language_id), None)
     if found is None:
         raise Judge0Error(404, f"language with id {language_id} doesn't exist")
     return _json(found.detail())

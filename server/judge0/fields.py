@@ -100,6 +100,10 @@ def _decimal(value: float | None) -> str | None:
     return text + "0" if text.endswith(".") else text
 
 
+def _text(value: bytes | None) -> str | None:
+    return None if value is None else value.decode("utf-8", errors="replace")
+
+
 def _default_or(value: Any, default: Any) -> Any:
     return default if value is None else value
 
@@ -120,9 +124,9 @@ def render(
         "language": {"id": row.language_id, "name": language_name},
         "stdin": row.stdin,
         "expected_output": row.expected_output,
-        "stdout": row.stdout,
-        "stderr": row.stderr,
-        "compile_output": row.compile_output,
+        "stdout": _text(row.stdout),
+        "stderr": _text(row.stderr),
+        "compile_output": _text(row.compile_output),
         "message": row.message,
         "status_id": row.status_id,
         "status": status_json(row.status_id),

@@ -57,9 +57,11 @@ class Judge0Submission(Base):
     callback_url: Mapped[str | None] = mapped_column(String(2048), nullable=True)
 
     status_id: Mapped[int] = mapped_column(Integer, default=1)
-    stdout: Mapped[str | None] = mapped_column(Text, nullable=True)
-    stderr: Mapped[str | None] = mapped_column(Text, nullable=True)
-    compile_output: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The program's outputs as UTF-8 bytes: a program may print U+0000, which PostgreSQL text
+    # cannot hold, and Judge0 hands outputs back byte for byte (base64).
+    stdout: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    stderr: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    compile_output: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     message: Mapped[str | None] = mapped_column(Text, nullable=True)
     exit_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     exit_signal: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -76,7 +76,7 @@ class _Checker:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.add(name, "is not a number")
             return None
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             self.add(name, "is not a number")
             return None
         if integer and value != int(value):

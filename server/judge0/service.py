@@ -102,6 +102,7 @@ class SubmissionQueue:
                     self.running -= 1
         except Exception:
             log.exception("the background run of Judge0 submission %s failed", token)
+            await mark_failed(self._app, token)
         finally:
             self.pending -= 1
 
@@ -210,12 +211,16 @@ async def judge(
     )
 
 
+def _utf8(text: str | None) -> bytes | None:
+    return None if text is None else text.encode("utf-8", errors="replace")
+
+
 def apply_outcome(row: Judge0Submission, outcome: Outcome) -> None:
     row.status_id = int(outcome.status)
-    row.stdout = outcome.stdout
-    row.stderr = outcome.stderr
-    row.compile_output = outcome.compile_output
-    row.message = outcome.message
+    row.stdout = _utf8(outcome.stdout)
+    row.stderr = _utf8(outcome.stderr)
+    row.compile_output = _utf8(outcome.compile_output)
+    row.message = outcome.message.replace("\x00", "") if outcome.message else None
     row.exit_code = outcome.exit_code
     row.exit_signal = outcome.exit_signal
     row.time = outcome.time
@@ -251,6 +256,19 @@ async def run_stored(app: Quart, engine: Engine, config: Judge0Config, token: st
         callback_url = stored.callback_url
     if callback_url:
         await send_callback(callback_url, body, config.settings)
+
+
+async def mark_failed(app: Quart, token: str) -> None:
+    """Never leave a submission In Queue or Processing because storing its result failed."""
+    try:
+        async with unit_of_work(app) as session:
+            row = await repository.get_any(session, token)
+            if row is not None and not is_finished(row):
+                apply_outcome(
+                    row, Outcome(Status.INTERNAL_ERROR, message="The result could not be stored.")
+                )
+    except Exception:
+        log.exception("Judge0 submission %s could not be marked as failed", token)
 
 
 # ---- reading ------------------------------------------------------------------------------------

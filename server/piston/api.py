@@ -9,6 +9,7 @@ Piston's ``{"message": …}``.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -21,6 +22,7 @@ from server.accounts import repository as accounts
 from server.accounts.models import User
 from server.app import get_state
 from server.kit.db import current_session, utcnow
+from server.kit.errors import AppError
 from server.kit.limits import EngineLimits, engine_limits
 from server.kit.security import hash_secret
 from server.piston import service
@@ -28,6 +30,7 @@ from server.piston.languages import runtimes
 from server.piston.schemas import ExecuteIn, ExecuteOut, PistonErrorOut, RuntimeOut
 from server.piston.service import PistonError
 
+log = logging.getLogger(__name__)
 blueprint = Blueprint("piston", __name__, url_prefix="/piston/api/v2")
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -61,11 +64,28 @@ async def _engine_error(exc: EngineError) -> Response:
     return _message(exc.message, exc.http_status)
 
 
+@blueprint.errorhandler(AppError)
+async def _app_error(exc: AppError) -> Response:
+    # Raised by app-wide guards (e.g. NUL characters in the body).
+    return _message(exc.message, exc.status)
+
+
 @blueprint.errorhandler(HTTPException)
 async def _http_error(exc: HTTPException) -> Response:
     status = exc.code or 500
     messages = {413: "request body is too large", 404: "not found", 405: "method not allowed"}
     return _message(messages.get(status, exc.description or "bad request"), status)
+
+
+@blueprint.errorhandler(UnicodeDecodeError)
+async def _not_utf8(exc: UnicodeDecodeError) -> Response:
+    return _message("the body is not valid JSON", 400)
+
+
+@blueprint.errorhandler(Exception)
+async def _unexpected(exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return _message("something went wrong on our side", 500)
 
 
 def documents(*statuses: int) -> Callable[[F], F]:

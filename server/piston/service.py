@@ -86,7 +86,9 @@ def _number(data: Mapping[str, Any], key: str, maximum: int, minimum: int) -> in
     value = data.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise PistonError(f"{key} is required as a number")
+    if isinstance(value, float) and not math.isfinite(value):
         raise PistonError(f"{key} is required as a number")
     if value == -1 and key.endswith("memory_limit"):
         return None
