@@ -115,6 +115,8 @@ class Judge0Settings(_Section):
     callbacks_max_tries: int = Field(default=3, ge=1, le=10)
     callbacks_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     callbacks_retry_delay_seconds: float = Field(default=1.0, ge=0, le=60)
+    read_hold_ms: int = Field(default=100, ge=0, le=5000)
+    """A read of a submission still running here waits up to this long for it (0: never)."""
 
 
 class OidcProviderSettings(_Section):

@@ -27,6 +27,7 @@ from server.judge0 import repository, service
 from server.judge0.config import JUDGE0_VERSION, Judge0Config
 from server.judge0.fields import InvalidFieldsError, render, requested_fields
 from server.judge0.languages import Judge0Language
+from server.judge0.models import Judge0Submission
 from server.judge0.parsing import FieldErrors, SubmissionValues, parse_submission
 from server.judge0.schemas import (
     AboutOut,
@@ -383,7 +384,9 @@ async def read_batch() -> Response:
     fields = requested_fields(request.args.get("fields"))
     tokens = [t.strip() for t in request.args.get("tokens", "").split(",") if t.strip()]
     _batch_bound(len(tokens), _config(state))
-    rows = await repository.get_many(current_session(), _caller().id, tokens)
+    session = current_session()
+    rows = await repository.get_many(session, _caller().id, tokens)
+    await _hold_until_finished(state, list(rows.values()))
     base64 = _flag("base64_encoded")
     return _json(
         {
@@ -392,6 +395,20 @@ async def read_batch() -> Response:
             ]
         }
     )
+
+
+async def _hold_until_finished(state: AppState, rows: list[Judge0Submission]) -> None:
+    """Give runs in progress here a moment to finish before answering (``read_hold_ms``)."""
+    running = [row for row in rows if not service.is_finished(row)]
+    queue = state.extras.get("judge0_queue")
+    if not running or not isinstance(queue, SubmissionQueue):
+        return
+    hold_s = _config(state).settings.read_hold_ms / 1000
+    if await queue.wait_finished([row.token for row in running], hold_s):
+        session = current_session()
+        await session.commit()  # a new transaction sees the run's result (SQLite snapshots)
+        for row in running:
+            await session.refresh(row)
 
 
 async def _own(token: str) -> Any:
@@ -410,6 +427,7 @@ async def read_submission(token: str) -> Response:
     state = _state()
     fields = requested_fields(request.args.get("fields"))
     row = await _own(token)
+    await _hold_until_finished(state, [row])
     return _json(_render(state, row, fields, _flag("base64_encoded")))
 
 

@@ -3,7 +3,11 @@
 A submission is stored first (status 1, In Queue). With ``wait=true`` it runs in the request,
 as Judge0 runs it; otherwise one background task per submission runs it, at most as many at
 once as the engine runs (``max_concurrent_runs``), and at most ``[judge0] max_queue_size``
-submissions wait or run at any moment: one more answers 503 "queue is full" at once. A
+submissions wait or run at any moment: one more answers 503 "queue is full" at once. A read of
+a submission still running in this process waits up to ``[judge0] read_hold_ms`` for it to
+finish (a short long-poll: a client polling every 100 ms, as the official SDK does, gets its
+result when it is ready instead of one polling period later; the answer is one Judge0 could
+have given a moment later). A
 submission's run maps to one ``RunRequest``: with ``expected_output`` it is a one-test
 submission the engine judges (Accepted / Wrong Answer), otherwise a plain run.
 """
@@ -11,6 +15,7 @@ submission the engine judges (Accepted / Wrong Answer), otherwise a plain run.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import shlex
@@ -80,6 +85,7 @@ class SubmissionQueue:
         self.pending = 0
         self.running = 0
         self._slots = asyncio.Semaphore(self.concurrency)
+        self._finished: dict[str, asyncio.Event] = {}
 
     def reserve(self, count: int) -> None:
         if self.pending + count > self.max_size:
@@ -90,7 +96,18 @@ class SubmissionQueue:
         self.pending -= count
 
     def start(self, token: str, engine: Engine, config: Judge0Config) -> None:
+        self._finished[token] = asyncio.Event()
         self._app.add_background_task(self._run, token, engine, config)
+
+    async def wait_finished(self, tokens: Sequence[str], timeout_s: float) -> bool:
+        """Wait (at most ``timeout_s``) for these submissions' runs in this process to end;
+        False when none of them is running here (nothing to wait for)."""
+        events = [self._finished[t] for t in tokens if t in self._finished]
+        if not events or timeout_s <= 0:
+            return False
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.gather(*(e.wait() for e in events)), timeout_s)
+        return True
 
     async def _run(self, token: str, engine: Engine, config: Judge0Config) -> None:
         try:
@@ -105,6 +122,9 @@ class SubmissionQueue:
             await mark_failed(self._app, token)
         finally:
             self.pending -= 1
+            finished = self._finished.pop(token, None)
+            if finished is not None:
+                finished.set()
 
 
 # ---- creating -----------------------------------------------------------------------------------

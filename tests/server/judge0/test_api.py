@@ -418,3 +418,24 @@ async def test_callbacks_to_private_hosts_are_refused_unless_allowed(
     for url in ("http://127.0.0.1:9/hook", "http://10.1.2.3/hook", "http://evil.example/hook"):
         status, answer = await submit(client, key, {**PY, "callback_url": url})
         assert status == 422 and "callback_url" in answer, url
+
+
+@pytest.mark.parametrize(
+    ("settings_overrides", "finished"),
+    [({"judge0": {"read_hold_ms": 2000}}, True), ({"judge0": {"read_hold_ms": 0}}, False)],
+)
+async def test_a_read_holds_briefly_for_a_running_submission(
+    client: Client, key: Key, fake_engine: FakeEngine, finished: bool
+) -> None:
+    fake_engine.delay_s = 0.3
+    _, created = await submit(client, key, PY, "")
+    response = await client.get(f"{API}/submissions/{created['token']}", headers=key.headers)
+    status = (await response.get_json())["status"]["id"]
+    assert (status == 3) is finished
+    if not finished:
+        return
+    _, second = await submit(client, key, PY, "")
+    batch = await client.get(
+        f"{API}/submissions/batch?tokens={second['token']}", headers=key.headers
+    )
+    assert (await batch.get_json())["submissions"][0]["status"]["id"] == 3
