@@ -30,24 +30,24 @@ from server.judge0.languages import Judge0Language
 from server.judge0.models import Judge0Submission
 from server.judge0.parsing import FieldErrors, SubmissionValues, parse_submission
 from server.judge0.schemas import (
-    AboutOut,
-    AnyJson,
-    BatchCreatedOut,
-    BatchIn,
-    BatchOut,
-    BatchQuery,
-    ConfigInfoOut,
-    CreateQuery,
-    FieldErrorsOut,
+    Judge0AboutOut,
+    Judge0AnyJson,
+    Judge0BatchCreatedOut,
+    Judge0BatchIn,
+    Judge0BatchOut,
+    Judge0BatchQuery,
+    Judge0ConfigInfoOut,
+    Judge0CreateQuery,
     Judge0ErrorOut,
-    LanguageDetailOut,
-    LanguageOut,
-    PageQuery,
-    ReadQuery,
-    StatusListItem,
-    SubmissionIn,
-    SubmissionOut,
-    SubmissionPage,
+    Judge0FieldErrorsOut,
+    Judge0LanguageDetailOut,
+    Judge0LanguageOut,
+    Judge0PageQuery,
+    Judge0ReadQuery,
+    Judge0StatusListItem,
+    Judge0SubmissionIn,
+    Judge0SubmissionOut,
+    Judge0SubmissionPage,
 )
 from server.judge0.service import QueueFullError, SubmissionQueue
 from server.judge0.statuses import DESCRIPTIONS, Status
@@ -177,7 +177,7 @@ def documents(*statuses: int) -> Callable[[F], F]:
     def decorator(func: F) -> F:
         func = document_response(NoContent, 401)(func)
         for status in statuses:
-            model: Any = FieldErrorsOut if status == 422 else Judge0ErrorOut
+            model: Any = Judge0FieldErrorsOut if status == 422 else Judge0ErrorOut
             func = document_response(model, status)(func)
         return func
 
@@ -263,9 +263,9 @@ def _batch_bound(count: int, config: Judge0Config) -> None:
 
 
 @blueprint.post("/submissions", strict_slashes=False)
-@document_querystring(CreateQuery)
-@document_request(SubmissionIn)
-@document_response(SubmissionOut, 201)
+@document_querystring(Judge0CreateQuery)
+@document_request(Judge0SubmissionIn)
+@document_response(Judge0SubmissionOut, 201)
 @documents(400, 413, 422, 503)
 async def create_submission() -> Response:
     """Create a submission; ``wait=true`` answers its result, otherwise its token at once."""
@@ -292,8 +292,8 @@ async def create_submission() -> Response:
 
 
 @blueprint.get("/submissions", strict_slashes=False)
-@document_querystring(PageQuery)
-@document_response(SubmissionPage, 200)
+@document_querystring(Judge0PageQuery)
+@document_response(Judge0SubmissionPage, 200)
 @documents(400)
 async def list_submissions() -> Response:
     """The caller's submissions, newest first, ``page``/``per_page`` with Judge0's ``meta``."""
@@ -333,10 +333,10 @@ def _positive(name: str, default: int) -> int:
 
 
 @blueprint.post("/submissions/batch", strict_slashes=False)
-@document_querystring(ReadQuery)
-@document_request(BatchIn)
-@document_response(BatchCreatedOut, 201)
-@document_response(BatchCreatedOut, 422)
+@document_querystring(Judge0ReadQuery)
+@document_request(Judge0BatchIn)
+@document_response(Judge0BatchCreatedOut, 201)
+@document_response(Judge0BatchCreatedOut, 422)
 @documents(400, 413, 503)
 async def create_batch() -> Response:
     """Create several submissions; each answers its token or its field errors."""
@@ -375,8 +375,8 @@ async def create_batch() -> Response:
 
 
 @blueprint.get("/submissions/batch", strict_slashes=False)
-@document_querystring(BatchQuery)
-@document_response(BatchOut, 200)
+@document_querystring(Judge0BatchQuery)
+@document_response(Judge0BatchOut, 200)
 @documents(400)
 async def read_batch() -> Response:
     """Several of the caller's submissions by token (``null`` for one that is not theirs)."""
@@ -419,8 +419,8 @@ async def _own(token: str) -> Any:
 
 
 @blueprint.get("/submissions/<token>", strict_slashes=False)
-@document_querystring(ReadQuery)
-@document_response(SubmissionOut, 200)
+@document_querystring(Judge0ReadQuery)
+@document_response(Judge0SubmissionOut, 200)
 @documents(400, 404)
 async def read_submission(token: str) -> Response:
     """One of the caller's submissions; another account's token answers 404."""
@@ -432,8 +432,8 @@ async def read_submission(token: str) -> Response:
 
 
 @blueprint.delete("/submissions/<token>", strict_slashes=False)
-@document_querystring(ReadQuery)
-@document_response(SubmissionOut, 200)
+@document_querystring(Judge0ReadQuery)
+@document_response(Judge0SubmissionOut, 200)
 @documents(400, 404)
 async def delete_submission(token: str) -> Response:
     """Delete a finished submission; answers it (base64, as Judge0 forces on delete)."""
@@ -455,7 +455,7 @@ async def delete_submission(token: str) -> Response:
 
 
 @blueprint.get("/languages", strict_slashes=False)
-@document_response(list[LanguageOut], 200)
+@document_response(list[Judge0LanguageOut], 200)
 @documents()
 async def list_languages() -> Response:
     """Languages with Judge0 ids; names carry the versions the sandbox really runs."""
@@ -463,7 +463,7 @@ async def list_languages() -> Response:
 
 
 @blueprint.get("/languages/all", strict_slashes=False)
-@document_response(list[LanguageDetailOut], 200)
+@document_response(list[Judge0LanguageDetailOut], 200)
 @documents()
 async def all_languages() -> Response:
     """Every language, archived or not (none is archived here)."""
@@ -471,7 +471,7 @@ async def all_languages() -> Response:
 
 
 @blueprint.get("/languages/<language_id>", strict_slashes=False)
-@document_response(LanguageDetailOut, 200)
+@document_response(Judge0LanguageDetailOut, 200)
 @documents(404)
 async def read_language(language_id: str) -> Response:
     """One language by its Judge0 id."""
@@ -482,7 +482,7 @@ async def read_language(language_id: str) -> Response:
 
 
 @blueprint.get("/statuses", strict_slashes=False)
-@document_response(list[StatusListItem], 200)
+@document_response(list[Judge0StatusListItem], 200)
 @documents()
 async def statuses() -> Response:
     """Judge0's fourteen statuses."""
@@ -490,7 +490,7 @@ async def statuses() -> Response:
 
 
 @blueprint.get("/about", strict_slashes=False)
-@document_response(AboutOut, 200)
+@document_response(Judge0AboutOut, 200)
 @documents()
 async def about() -> Response:
     """The Judge0 version this API follows (clients pick their language table by it)."""
@@ -514,7 +514,7 @@ async def version() -> Response:
 
 
 @blueprint.get("/config_info", strict_slashes=False)
-@document_response(ConfigInfoOut, 200)
+@document_response(Judge0ConfigInfoOut, 200)
 @documents()
 async def config_info() -> Response:
     """Limits and options, in Judge0's units and keys."""
@@ -522,7 +522,7 @@ async def config_info() -> Response:
 
 
 @blueprint.get("/system_info", strict_slashes=False)
-@document_response(AnyJson, 200)
+@document_response(Judge0AnyJson, 200)
 @documents()
 async def system_info() -> Response:
     """The host, as Judge0 reports it (``lscpu``-style keys)."""
@@ -537,7 +537,7 @@ async def system_info() -> Response:
 
 
 @blueprint.get("/statistics", strict_slashes=False)
-@document_response(AnyJson, 200)
+@document_response(Judge0AnyJson, 200)
 @documents()
 async def statistics() -> Response:
     """The caller's submissions counted (total, today, 30 days, by language and status)."""
@@ -546,7 +546,7 @@ async def statistics() -> Response:
 
 
 @blueprint.get("/workers", strict_slashes=False)
-@document_response(AnyJson, 200)
+@document_response(Judge0AnyJson, 200)
 @documents()
 async def workers() -> Response:
     """The background runs: queued, running, and how many may run at once."""

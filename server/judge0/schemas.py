@@ -14,7 +14,7 @@ PositiveNumber = (
 PositiveInt = Annotated[int, Field(gt=0, strict=True)]
 
 
-class SubmissionIn(BaseModel):
+class Judge0SubmissionIn(BaseModel):
     """Judge0's request fields. Text fields are base64 when ``base64_encoded=true``;
     ``additional_files`` is always a base64 zip archive."""
 
@@ -43,28 +43,28 @@ class SubmissionIn(BaseModel):
     additional_files: StrictStr | None = None
 
 
-class BatchIn(BaseModel):
+class Judge0BatchIn(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     submissions: list[dict[str, Any]]
 
 
-class StatusOut(BaseModel):
+class Judge0StatusOut(BaseModel):
     id: int
     description: str
 
 
-class LanguageRef(BaseModel):
+class Judge0LanguageRef(BaseModel):
     id: int
     name: str | None
 
 
-class SubmissionOut(BaseModel):
+class Judge0SubmissionOut(BaseModel):
     """Only the fields asked for (``fields``) are present."""
 
     token: str | None = None
     source_code: str | None = None
-    language: LanguageRef | None = None
+    language: Judge0LanguageRef | None = None
     language_id: int | None = None
     stdin: str | None = None
     expected_output: str | None = None
@@ -72,7 +72,7 @@ class SubmissionOut(BaseModel):
     stderr: str | None = None
     compile_output: str | None = None
     message: str | None = None
-    status: StatusOut | None = None
+    status: Judge0StatusOut | None = None
     status_id: int | None = None
     created_at: str | None = None
     finished_at: str | None = None
@@ -83,20 +83,20 @@ class SubmissionOut(BaseModel):
     exit_signal: int | None = None
 
 
-class TokenOut(BaseModel):
+class Judge0TokenOut(BaseModel):
     token: str
 
 
-class SubmissionPage(BaseModel):
-    submissions: list[SubmissionOut]
+class Judge0SubmissionPage(BaseModel):
+    submissions: list[Judge0SubmissionOut]
     meta: dict[str, int | None]
 
 
-class BatchOut(BaseModel):
-    submissions: list[SubmissionOut | None]
+class Judge0BatchOut(BaseModel):
+    submissions: list[Judge0SubmissionOut | None]
 
 
-class BatchCreatedOut(RootModel[list[dict[str, Any]]]):
+class Judge0BatchCreatedOut(RootModel[list[dict[str, Any]]]):
     """One ``{"token"}`` per valid submission, its field errors for an invalid one."""
 
 
@@ -104,16 +104,16 @@ class Judge0ErrorOut(BaseModel):
     error: str
 
 
-class FieldErrorsOut(RootModel[dict[str, list[str]]]):
+class Judge0FieldErrorsOut(RootModel[dict[str, list[str]]]):
     """Judge0's validation errors: each field with its messages."""
 
 
-class LanguageOut(BaseModel):
+class Judge0LanguageOut(BaseModel):
     id: int
     name: str
 
 
-class LanguageDetailOut(BaseModel):
+class Judge0LanguageDetailOut(BaseModel):
     id: int
     name: str
     is_archived: bool
@@ -122,45 +122,45 @@ class LanguageDetailOut(BaseModel):
     run_cmd: str | None
 
 
-class StatusListItem(BaseModel):
+class Judge0StatusListItem(BaseModel):
     id: int
     description: str
 
 
-class AboutOut(BaseModel):
+class Judge0AboutOut(BaseModel):
     version: str
     homepage: str
     source_code: str
     maintainer: str
 
 
-class ConfigInfoOut(RootModel[dict[str, Any]]):
+class Judge0ConfigInfoOut(RootModel[dict[str, Any]]):
     """Every key Judge0 CE 1.13 reports."""
 
 
-class AnyJson(RootModel[Any]):
+class Judge0AnyJson(RootModel[Any]):
     """Free-form JSON (``/statistics``, ``/system_info``, ``/workers``)."""
 
 
-class PageQuery(BaseModel):
+class Judge0PageQuery(BaseModel):
     base64_encoded: str | None = None
     fields: str | None = None
     page: Annotated[int, Field(ge=1)] | None = None
     per_page: Annotated[int, Field(ge=1)] | None = None
 
 
-class ReadQuery(BaseModel):
+class Judge0ReadQuery(BaseModel):
     base64_encoded: str | None = None
     fields: str | None = None
 
 
-class CreateQuery(BaseModel):
+class Judge0CreateQuery(BaseModel):
     base64_encoded: str | None = None
     wait: str | None = None
     fields: str | None = None
 
 
-class BatchQuery(BaseModel):
+class Judge0BatchQuery(BaseModel):
     tokens: str
     base64_encoded: str | None = None
     fields: str | None = None

@@ -27,7 +27,12 @@ from server.kit.limits import EngineLimits, engine_limits
 from server.kit.security import hash_secret
 from server.piston import service
 from server.piston.languages import runtimes
-from server.piston.schemas import ExecuteIn, ExecuteOut, PistonErrorOut, RuntimeOut
+from server.piston.schemas import (
+    PistonErrorOut,
+    PistonExecuteIn,
+    PistonExecuteOut,
+    PistonRuntimeOut,
+)
 from server.piston.service import PistonError
 
 log = logging.getLogger(__name__)
@@ -114,7 +119,7 @@ async def _authenticate() -> User:
 
 
 @blueprint.get("/runtimes", strict_slashes=False)
-@document_response(list[RuntimeOut], 200)
+@document_response(list[PistonRuntimeOut], 200)
 async def list_runtimes() -> Response:
     """The languages, Piston-named, with semver versions and aliases."""
     body = [rt.to_dict() for rt in runtimes(get_state().run_engine.languages())]
@@ -122,8 +127,8 @@ async def list_runtimes() -> Response:
 
 
 @blueprint.post("/execute", strict_slashes=False)
-@document_request(ExecuteIn)
-@document_response(ExecuteOut, 200)
+@document_request(PistonExecuteIn)
+@document_response(PistonExecuteOut, 200)
 @documents(400, 401, 413, 503)
 async def execute() -> Response:
     """Run a program and answer its stages, as Piston does."""

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, StrictFloat, StrictInt, StrictStr
 
 
-class FileIn(BaseModel):
+class PistonFileIn(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     name: StrictStr | None = None
@@ -15,14 +15,14 @@ class FileIn(BaseModel):
     encoding: Literal["utf8", "base64", "hex"] = "utf8"
 
 
-class ExecuteIn(BaseModel):
+class PistonExecuteIn(BaseModel):
     """The first file is the program; the others are placed beside it."""
 
     model_config = ConfigDict(extra="allow")
 
     language: StrictStr
     version: StrictStr
-    files: list[FileIn]
+    files: list[PistonFileIn]
     stdin: StrictStr | None = None
     args: list[StrictStr] | None = None
     compile_timeout: StrictInt | StrictFloat | None = None
@@ -33,7 +33,7 @@ class ExecuteIn(BaseModel):
     run_memory_limit: StrictInt | None = None
 
 
-class StageOut(BaseModel):
+class PistonStageOut(BaseModel):
     stdout: str
     stderr: str
     output: str
@@ -46,14 +46,14 @@ class StageOut(BaseModel):
     memory: int | None
 
 
-class ExecuteOut(BaseModel):
+class PistonExecuteOut(BaseModel):
     language: str
     version: str
-    run: StageOut
-    compile: StageOut | None = None
+    run: PistonStageOut
+    compile: PistonStageOut | None = None
 
 
-class RuntimeOut(BaseModel):
+class PistonRuntimeOut(BaseModel):
     language: str
     version: str
     aliases: list[str]
