@@ -8,7 +8,7 @@ ONSITE := $(VENV)/bin/onsite
 STAMPS := .stamps
 CLIENT_SRC := $(shell find client -path client/node_modules -prune -o -path client/dist -prune -o -type f -print 2>/dev/null)
 
-.PHONY: help setup system venv client docker images postgres run test test-fast lint bench clean
+.PHONY: help setup system venv client docker images postgres coturn run test test-fast lint bench clean
 
 help:
 	@echo "make run    set up what is missing, build images and the client, serve on http://127.0.0.1:8000"
@@ -50,7 +50,10 @@ postgres: system
 
 setup: system venv client docker images
 
-run: setup
+coturn: system venv
+	@bash scripts/ensure-coturn.sh $(ONSITE)
+
+run: setup coturn
 	@$(ONSITE) serve
 
 test: setup postgres

@@ -8,6 +8,7 @@ command -v debootstrap >/dev/null || need+=(debootstrap)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v node >/dev/null || need+=(nodejs npm)
+command -v turnserver >/dev/null || need+=(coturn)
 if [ ${#need[@]} -gt 0 ]; then
   echo "==> installing Debian packages: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

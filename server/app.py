@@ -2,45 +2,53 @@
 
 Nothing connects at import: the database (with retries, then migrations), the run engine and the
 mailer open in ``before_serving`` and close in ``after_serving``. Slices reach them through
-``get_state(app)`` (settings, session factory, engine, mailer, limiters).
+``server.kit.state.get_state(app)`` (settings, session factory, engine, mailer, limiters).
 
-A slice plugs in by exposing ``blueprint: quart.Blueprint`` in its ``api`` module; the modules in
-``SLICE_API_MODULES`` that exist are registered (so slices can land in any order).
+A slice plugs in with one line in ``SLICE_BLUEPRINTS``: its ``api`` module's ``blueprint``,
+imported here by name, so a typo or a missing module stops the import of this module (and
+``onsite serve``) instead of shipping a server without that API. The room's Socket.IO server is
+wired by ``server.asgi``.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from quart import Blueprint, Quart, Response, current_app, request, send_from_directory
+from quart import Blueprint, Quart, Response, request, send_from_directory
 from quart_schema import APIKeySecurityScheme, HttpSecurityScheme, Info, QuartSchema, hide
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from runners.contract import Engine
+from runners.engine import DockerEngine
+from runners.settings import EngineSettings
+from server.accounts import api as accounts_api
+from server.accounts import keys_api
+from server.interviews import api as interviews_api
+from server.judge0 import api as judge0_api
 from server.kit.db import finish_request_session, open_database
 from server.kit.errors import NotFoundError, register_error_handlers
 from server.kit.mail import Mailer
 from server.kit.openapi import OnsiteOpenAPIProvider
 from server.kit.ratelimit import SlidingWindowLimiter
+from server.kit.state import STATE_KEY, AppState
 from server.kit.text import register_nul_guard
+from server.piston import api as piston_api
+from server.rooms import api as rooms_api
+from server.runs import api as runs_api
+from server.schedules import api as schedules_api
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
 
-STATE_KEY = "onsite"
-SLICE_API_MODULES = (
-    "server.accounts.api",
-    "server.accounts.keys_api",
-    "server.runs.api",
-    "server.interviews.api",
-    "server.schedules.api",
-    "server.rooms.api",
-    "server.judge0.api",
-    "server.piston.api",
+SLICE_BLUEPRINTS: tuple[Blueprint, ...] = (
+    accounts_api.blueprint,
+    keys_api.blueprint,
+    runs_api.blueprint,
+    interviews_api.blueprint,
+    schedules_api.blueprint,
+    rooms_api.blueprint,
+    judge0_api.blueprint,
+    piston_api.blueprint,
 )
 NO_CLIENT_PAGE = (
     "<!doctype html><html><head><meta charset='utf-8'><title>Onsite</title></head>"
@@ -49,51 +57,10 @@ NO_CLIENT_PAGE = (
 )
 
 
-@dataclass
-class AppState:
-    """What the slices share; one per app, built by ``create_app``."""
-
-    settings: Settings
-    engine: Engine | None
-    mailer: Mailer
-    login_ip_limiter: SlidingWindowLimiter
-    """Every sign-in attempt per IP."""
-    login_account_ip_limiter: SlidingWindowLimiter
-    """Failed sign-ins per (account, IP): the strict per-account limit."""
-    login_account_limiter: SlidingWindowLimiter
-    """Failed sign-ins per account from every IP: a loose bound (see ``AuthSettings``)."""
-    reset_mail_limiter: SlidingWindowLimiter
-    db_engine: AsyncEngine | None = None
-    session_factory: async_sessionmaker[AsyncSession] | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
-    """Room for other slices' objects (e.g. the room registry, the socket server)."""
-
-    @property
-    def run_engine(self) -> Engine:
-        if self.engine is None:
-            raise RuntimeError("the run engine is not open yet (before_serving has not run)")
-        return self.engine
-
-
-def get_state(app: Quart | None = None) -> AppState:
-    target = app if app is not None else current_app
-    state: AppState = target.extensions[STATE_KEY]
-    return state
-
-
 def _default_engine() -> Engine:
-    """The Docker engine, or a stand-in that answers 503 when ``runners.engine`` is missing."""
-    try:
-        from runners.engine import DockerEngine
-        from runners.settings import EngineSettings
-    except ImportError as exc:
-        log.warning("runners.engine is not importable (%s): runs will answer 503", exc)
-        from server.runs.unavailable import UnavailableEngine
-
-        return UnavailableEngine(f"the run engine could not be loaded: {exc}")
-    # A broken catalogue or [engine] section stops start-up here, with the engine's message.
-    engine: Engine = DockerEngine(EngineSettings.load())
-    return engine
+    """The Docker engine; a broken catalogue or ``[engine]`` section stops start-up here, with
+    the engine's message."""
+    return DockerEngine(EngineSettings.load())
 
 
 def create_app(settings: Settings, engine: Engine | None = None) -> Quart:
@@ -136,23 +103,10 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Quart:
     register_nul_guard(app)
     _register_unit_of_work(app)
     _register_lifecycle(app, state, engine_given=engine is not None)
-    for module_name in SLICE_API_MODULES:
-        _register_slice(app, module_name)
+    for blueprint in SLICE_BLUEPRINTS:
+        app.register_blueprint(blueprint)
     app.register_blueprint(_client_blueprint(settings.server.client_dist))
     return app
-
-
-def _register_slice(app: Quart, module_name: str) -> None:
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name == module_name:
-            return
-        raise
-    blueprint = getattr(module, "blueprint", None)
-    if not isinstance(blueprint, Blueprint):
-        raise RuntimeError(f"{module_name} must define `blueprint: quart.Blueprint`")
-    app.register_blueprint(blueprint)
 
 
 def _register_unit_of_work(app: Quart) -> None:

@@ -2,38 +2,24 @@
 
 ``socketio.ASGIApp`` is built WITHOUT ``on_startup``/``on_shutdown``: with them it swallows the
 lifespan events and Quart's ``before_serving`` (database, engine, mail) never runs.
-
-The room slice provides ``server.rooms.events.create_socket_server(app) -> socketio.AsyncServer``;
-until that module exists the app is served without Socket.IO.
 """
 
 from __future__ import annotations
 
-import importlib
-import logging
 from typing import Any
 
 import socketio
 from quart import Quart
 
 from runners.contract import Engine
-from server.app import create_app, get_state
+from server.app import create_app
+from server.rooms.events import create_socket_server
 from server.settings import Settings
-
-log = logging.getLogger(__name__)
 
 
 def attach_socket_server(app: Quart) -> Any:
-    """Wrap ``app`` with the room's Socket.IO server, or return ``app`` if there is none yet."""
-    try:
-        events = importlib.import_module("server.rooms.events")
-    except ModuleNotFoundError as exc:
-        if exc.name != "server.rooms.events":
-            raise
-        log.warning("server.rooms.events is missing: serving without Socket.IO")
-        return app
-    sio = events.create_socket_server(app)
-    get_state(app).extras["sio"] = sio
+    """Wrap ``app`` with the room's Socket.IO server."""
+    sio = create_socket_server(app)
     return socketio.ASGIApp(sio, other_asgi_app=app, socketio_path="socket.io")
 
 
@@ -42,7 +28,7 @@ def build_asgi(settings: Settings, engine: Engine | None = None) -> Any:
 
 
 def _from_environment() -> Any:
-    """For ``uvicorn server.asgi:app`` (or hypercorn): settings from defaults and ``ONSITE_*``."""
+    """For ``uvicorn server.asgi:app``: settings from defaults and ``ONSITE_*``."""
     return build_asgi(Settings.load())
 
 

@@ -52,6 +52,40 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _turn_config(args: argparse.Namespace) -> int:
+    """Writes coturn's configuration from the settings (generating the shared secret once), so
+    coturn and the server that hands out its credentials can never disagree."""
+    import os
+    from pathlib import Path
+
+    from server.rooms.ice import coturn_config
+    from server.settings import Settings, SettingsError
+
+    try:
+        settings = Settings.load()
+    except SettingsError as exc:
+        print(f"onsite turn-config: {exc}", file=sys.stderr)
+        return 2
+    if not settings.turn.enabled:
+        print("onsite turn-config: [turn] enabled is false; nothing to configure", file=sys.stderr)
+        return 1
+    data = settings.data_dir / "coturn"
+    text = coturn_config(
+        settings,
+        pidfile=args.pidfile or str((data / "turnserver.pid").resolve()),
+        log_file=args.log_file or str((data / "turnserver.log").resolve()),
+    )
+    if not args.output:
+        sys.stdout.write(text)
+        return 0
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # it holds the secret
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from runners import cli as engine_cli
 
@@ -62,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port (default: settings server.port)")
     serve.add_argument("--access-log", action="store_true", help="log every request")
     serve.set_defaults(func=_serve)
+    turn = sub.add_parser("turn-config", help="write coturn's configuration from the settings")
+    turn.add_argument("--output", help="file to write (mode 0600); default: standard output")
+    turn.add_argument("--pidfile", help="coturn's pidfile (default: <data_dir>/coturn/)")
+    turn.add_argument("--log-file", help="coturn's log file (default: <data_dir>/coturn/)")
+    turn.set_defaults(func=_turn_config)
     engine_cli.register(sub)
     return parser
 

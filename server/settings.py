@@ -95,11 +95,38 @@ class MailSettings(_Section):
 
 class RoomsSettings(_Section):
     reconnect_grace_seconds: int = Field(default=30, ge=0)
-    stun_urls: list[str] = Field(default_factory=lambda: ["stun:stun.l.google.com:19302"])
+    stun_urls: list[str] = Field(default_factory=list)
+    """Extra STUN servers; none by default (the installation's own TURN server answers STUN)."""
     turn_urls: list[str] = Field(default_factory=list)
-    """TURN servers (``turn:host:3478``) handed to clients with the credentials below."""
-    turn_username: str = ""
-    turn_credential: str = ""
+    """Extra TURN servers (``turn:host:3478``) that share ``[turn] secret`` (coturn's
+    ``static-auth-secret``): clients get the same short-lived credentials for them."""
+
+
+class TurnSettings(_Section):
+    """The installation's own TURN/STUN server (coturn), and the credentials clients get for it.
+
+    Clients never see the shared secret: each join gets a username ``<expiry>:<participant>``
+    and an HMAC of it (the TURN REST API scheme coturn implements), valid until the expiry.
+    """
+
+    enabled: bool = True
+    host: str = ""
+    """The address browsers reach coturn at; empty: the host of ``[server] public_url``."""
+    port: int = Field(default=3478, ge=1, le=65535)
+    listen_ip: str = "127.0.0.1"
+    """Where ``onsite turn-config`` makes coturn listen (``0.0.0.0`` behind a public address)."""
+    realm: str = Field(default="onsite", pattern=r"^[A-Za-z0-9.-]{1,64}$")
+    secret: str = ""
+    """Shared with coturn; empty: generated once into ``<data_dir>/secrets/turn_secret``."""
+    credential_ttl_seconds: int = Field(default=4 * 3600, ge=60, le=7 * 24 * 3600)
+    """How long one join's TURN credential is valid: long enough for an interview (coturn
+    checks it again on every allocation refresh), short enough that a leaked one soon dies."""
+    relay_only: bool = False
+    """Clients use relayed candidates only, so no participant learns another's IP addresses."""
+    relay_min_port: int = Field(default=49160, ge=1024, le=65535)
+    relay_max_port: int = Field(default=49200, ge=1024, le=65535)
+    allow_loopback_peers: bool = False
+    """Tests only: both browsers on one machine relay to each other over loopback."""
 
 
 class Judge0Settings(_Section):
@@ -145,6 +172,7 @@ class Settings(BaseModel):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     mail: MailSettings = Field(default_factory=MailSettings)
     rooms: RoomsSettings = Field(default_factory=RoomsSettings)
+    turn: TurnSettings = Field(default_factory=TurnSettings)
     judge0: Judge0Settings = Field(default_factory=Judge0Settings)
     oidc: dict[str, Any] = Field(default_factory=dict)
     """Raw ``[oidc]`` table; use ``oidc_providers``."""
@@ -207,7 +235,8 @@ class Settings(BaseModel):
     # ---- derived values -----------------------------------------------------------------------
 
     def resolve_secrets(self) -> None:
-        """Fill a missing signing key from (or generate it into) the data directory."""
+        """Fill missing secrets (the signing key, the TURN secret) from, or generate them once
+        into, the data directory."""
         secret = self.auth.jwt_secret
         if secret:
             if self.environment == "production" and (
@@ -218,20 +247,25 @@ class Settings(BaseModel):
                     f"of at least {MIN_SECRET_LENGTH} characters, or leave it empty to have one "
                     "generated into the data directory"
                 )
-            return
-        path = self.data_dir / "secrets" / "jwt_secret"
+        else:
+            self.auth.jwt_secret = self._stored_secret("jwt_secret", "a JWT signing key")
+        if self.turn.enabled and not self.turn.secret:
+            self.turn.secret = self._stored_secret("turn_secret", "a TURN shared secret")
+
+    def _stored_secret(self, name: str, what: str) -> str:
+        path = self.data_dir / "secrets" / name
         if path.exists():
-            self.auth.jwt_secret = path.read_text().strip()
+            value = path.read_text().strip()
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             value = secrets.token_urlsafe(48)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as handle:
                 handle.write(value + "\n")
-            log.info("generated a JWT signing key into %s", path)
-            self.auth.jwt_secret = value
-        if len(self.auth.jwt_secret) < MIN_SECRET_LENGTH:
-            raise SettingsError(f"the signing key in {path} is too short; delete it to regenerate")
+            log.info("generated %s into %s", what, path)
+        if len(value) < MIN_SECRET_LENGTH:
+            raise SettingsError(f"the secret in {path} is too short; delete it to regenerate")
+        return value
 
     def sqlalchemy_url(self) -> str:
         if self.database_url:
@@ -341,4 +375,4 @@ def _env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
     return out
 
 
-_SECTIONS = frozenset({"server", "engine", "auth", "mail", "rooms", "oidc", "judge0"})
+_SECTIONS = frozenset({"server", "engine", "auth", "mail", "rooms", "turn", "oidc", "judge0"})

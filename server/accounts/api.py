@@ -9,6 +9,7 @@ from quart import Blueprint, Response, current_app, request
 from quart_schema import document_response, validate_request, validate_response
 
 from server.accounts import mails, oidc, service
+from server.accounts.auth import bearer_token, is_api_key, require_user
 from server.accounts.schemas import (
     AcceptedResponse,
     ConfirmDeleteRequest,
@@ -21,7 +22,6 @@ from server.accounts.schemas import (
     UserOut,
     UserResponse,
 )
-from server.app import get_state
 from server.kit.db import current_session
 from server.kit.errors import (
     RateLimitedError,
@@ -35,15 +35,13 @@ from server.kit.ratelimit import SlidingWindowLimiter
 from server.kit.responses import empty_response, json_response, redirect_response
 from server.kit.security import (
     ACCESS_COOKIE,
-    API_KEY_PREFIX,
     CSRF_COOKIE,
     REFRESH_COOKIE,
-    bearer_token,
     check_csrf,
     clear_session_cookies,
-    require_user,
     set_session_cookies,
 )
+from server.kit.state import get_state
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +135,7 @@ async def logout() -> Response:
         check_csrf()
     bearer = bearer_token()
     access = request.cookies.get(ACCESS_COOKIE) or (
-        bearer if bearer and not bearer.startswith(API_KEY_PREFIX) else None
+        bearer if bearer and not is_api_key(bearer) else None
     )
     await service.end_session(
         current_session(), get_state().settings, request.cookies.get(REFRESH_COOKIE), access

@@ -5,13 +5,13 @@ from __future__ import annotations
 from quart import Blueprint, Response
 from quart_schema import document_response, validate_request, validate_response
 
-from server.accounts import repository, service
+from server.accounts import service
+from server.accounts.auth import require_user
 from server.accounts.schemas import ApiKeyCreated, ApiKeyCreateRequest, ApiKeyList, ApiKeyOut
 from server.kit.db import current_session
-from server.kit.errors import NotFoundError, documents_errors
+from server.kit.errors import documents_errors
 from server.kit.openapi import NoContent
 from server.kit.responses import empty_response
-from server.kit.security import require_user
 
 blueprint = Blueprint("api_keys", __name__, url_prefix="/api/keys")
 
@@ -22,7 +22,7 @@ blueprint = Blueprint("api_keys", __name__, url_prefix="/api/keys")
 async def list_keys() -> ApiKeyList:
     """The caller's keys (never their secrets)."""
     user = await require_user()
-    keys = await repository.list_api_keys(current_session(), user.id)
+    keys = await service.list_api_keys(current_session(), user)
     return ApiKeyList(items=[ApiKeyOut.model_validate(k, from_attributes=True) for k in keys])
 
 
@@ -44,6 +44,5 @@ async def create_key(data: ApiKeyCreateRequest) -> tuple[ApiKeyCreated, int]:
 async def delete_key(key_id: str) -> Response:
     """Revoke a key at once."""
     user = await require_user()
-    if not await repository.delete_api_key(current_session(), user.id, key_id):
-        raise NotFoundError("There is no such API key.")
+    await service.delete_api_key(current_session(), user, key_id)
     return empty_response(204)

@@ -16,6 +16,7 @@ import hmac
 import logging
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,7 +25,7 @@ import jwt
 from quart import Response, request
 
 from server.accounts import service
-from server.app import get_state
+from server.kit import jwt as tokens
 from server.kit.db import current_session
 from server.kit.errors import (
     BadRequestError,
@@ -33,7 +34,8 @@ from server.kit.errors import (
     UnauthorizedError,
 )
 from server.kit.responses import redirect_response
-from server.kit.security import JWT_ALGORITHM, new_secret
+from server.kit.security import new_secret
+from server.kit.state import get_state
 from server.settings import OidcProviderSettings, Settings
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,7 @@ log = logging.getLogger(__name__)
 FLOW_COOKIE = "onsite_oidc"
 FLOW_COOKIE_PATH = "/api/auth/oidc"
 FLOW_SECONDS = 600
+FLOW_KIND = "oidc_flow"
 DISCOVERY_TTL_SECONDS = 3600
 CLOCK_LEEWAY_SECONDS = 30
 ID_TOKEN_ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "PS256"]
@@ -226,20 +229,17 @@ async def begin_login(provider_id: str) -> Response:
     provider = _provider(provider_id)
     meta = await metadata(provider)
     state, nonce, verifier = new_secret(24), new_secret(24), new_secret(48)
-    now = int(time.time())
-    flow = jwt.encode(
+    flow = tokens.encode(
+        FLOW_KIND,
         {
-            "typ": "oidc_flow",
             "prv": provider.id,
             "state": state,
             "nonce": nonce,
             "pkce": verifier,
             "next": _safe_next(request.args.get("next")),
-            "iat": now,
-            "exp": now + FLOW_SECONDS,
         },
-        settings.auth.jwt_secret,
-        algorithm=JWT_ALGORITHM,
+        timedelta(seconds=FLOW_SECONDS),
+        secret=settings.auth.jwt_secret,
     )
     query = urlencode(
         {
@@ -275,12 +275,12 @@ def _read_flow(settings: Settings, provider_id: str) -> dict[str, Any]:
             code="oidc_state_missing",
         )
     try:
-        flow: dict[str, Any] = jwt.decode(raw, settings.auth.jwt_secret, algorithms=[JWT_ALGORITHM])
-    except jwt.PyJWTError as exc:
+        flow = tokens.decode(raw, FLOW_KIND, secret=settings.auth.jwt_secret)
+    except tokens.TokenError as exc:
         raise BadRequestError(
             "The sign-in took too long; try again.", code="oidc_state_missing"
         ) from exc
-    if flow.get("typ") != "oidc_flow" or flow.get("prv") != provider_id:
+    if flow.get("prv") != provider_id:
         raise BadRequestError(
             "The sign-in was started for another provider; try again.", code="oidc_state_mismatch"
         )

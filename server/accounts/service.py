@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,9 +20,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from server.accounts import repository
 from server.accounts.models import ApiKey, OidcIdentity, OneTimeToken, RefreshToken, User
 from server.kit.db import new_id, utcnow
-from server.kit.errors import BadRequestError, ConflictError, ForbiddenError, UnauthorizedError
+from server.kit.errors import (
+    BadRequestError,
+    ConflictError,
+    ForbiddenError,
+    NotFoundError,
+    UnauthorizedError,
+)
 from server.kit.security import (
     API_KEY_PREFIX,
+    AccessClaims,
     create_access_token,
     create_refresh_token,
     decode_access_claims,
@@ -52,6 +60,11 @@ class SessionTokens:
     user: User
     access_token: str
     refresh_token: str
+
+
+async def get_user(session: AsyncSession, user_id: str) -> User | None:
+    """A user by id; ``None`` for an unknown or malformed id."""
+    return await repository.get_user(session, user_id)
 
 
 def normalise_email(email: str) -> str:
@@ -122,6 +135,19 @@ async def _issue(
     )
     access = create_access_token(user.id, settings, session_id=family_id)
     return SessionTokens(user, access, refresh)
+
+
+async def user_of_live_session(session: AsyncSession, claims: AccessClaims) -> User | None:
+    """The token's user, after checking its session was not signed out (401
+    ``session_revoked``). Shared by REST requests and Socket.IO connections, so signing out
+    ends both at once."""
+    if claims.session_id is not None and not await repository.session_is_live(
+        session, claims.user_id, claims.session_id
+    ):
+        raise UnauthorizedError(
+            "This session was signed out; sign in again.", code="session_revoked"
+        )
+    return await repository.get_user(session, claims.user_id)
 
 
 async def start_session(session: AsyncSession, settings: Settings, user: User) -> SessionTokens:
@@ -315,3 +341,27 @@ async def create_api_key(session: AsyncSession, user: User, name: str) -> tuple[
     )
     await repository.add(session, key)
     return key, secret
+
+
+async def authenticate_api_key(session: AsyncSession, secret: str) -> User:
+    """The owner of the API key ``secret`` (the whole ``onsk_…`` string), its ``last_used_at``
+    stamped; 401 ``invalid_api_key`` for an unknown key, ``invalid_token`` if its account is
+    gone."""
+    key = await repository.get_api_key_by_hash(session, hash_secret(secret))
+    if key is None:
+        raise UnauthorizedError("The API key is not valid.", code="invalid_api_key")
+    key.last_used_at = utcnow()
+    user = await repository.get_user(session, key.user_id)
+    if user is None:
+        raise UnauthorizedError("The account no longer exists.", code="invalid_token")
+    return user
+
+
+async def list_api_keys(session: AsyncSession, user: User) -> Sequence[ApiKey]:
+    return await repository.list_api_keys(session, user.id)
+
+
+async def delete_api_key(session: AsyncSession, user: User, key_id: str) -> None:
+    """Revokes one of ``user``'s keys; another user's key id is a 404 like an unknown one."""
+    if not await repository.delete_api_key(session, user.id, key_id):
+        raise NotFoundError("There is no such API key.")

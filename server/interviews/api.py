@@ -16,7 +16,7 @@ from quart_schema import (
     validate_response,
 )
 
-from server.app import get_state
+from server.accounts.auth import require_user
 from server.interviews import service
 from server.interviews.models import Interview, InterviewMessage, InterviewRun
 from server.interviews.repository import Page
@@ -34,39 +34,16 @@ from server.interviews.schemas import (
     RunOut,
 )
 from server.kit.db import current_session
-from server.kit.errors import BadRequestError, ConflictError, documents_errors
+from server.kit.errors import documents_errors
 from server.kit.openapi import NoContent
-from server.kit.security import require_user
+from server.kit.state import get_state
 from server.schedules import service as schedules
-from server.schedules.calendar import InviteMethod
-from server.schedules.invitations import Organizer, links_for, send_invitations
 
 blueprint = Blueprint("interviews", __name__, url_prefix="/api/interviews")
 
 
-def join_url(join_code: str) -> str:
-    """The link a candidate opens (also what the QR code and the invitation carry)."""
-    return links_for(get_state().settings.server.public_url, join_code, "").join_url
-
-
-class UnknownLanguageError(BadRequestError):
-    code = "unknown_language"
-
-
-class RescheduleInsteadError(ConflictError):
-    code = "reschedule_instead"
-
-
 def check_language(language: str | None) -> None:
-    """A record's language must be one the engine can run (see ``GET /api/languages``); with no
-    engine catalogue to ask (engine unavailable) any well-formed id is kept."""
-    if language is None:
-        return
-    known = {info.id for info in get_state().run_engine.languages()}
-    if known and language not in known:
-        raise UnknownLanguageError(
-            f"Unknown language {language!r}; choose one of: {', '.join(sorted(known))}."
-        )
+    service.check_language(language, get_state().run_engine.languages())
 
 
 def summary_of(interview: Interview) -> InterviewSummary:
@@ -84,7 +61,7 @@ def summary_of(interview: Interview) -> InterviewSummary:
         language=interview.language,
         tags=list(interview.tags or []),
         join_code=interview.join_code,
-        join_url=join_url(interview.join_code),
+        join_url=service.join_url(get_state().settings.server.public_url, interview.join_code),
         created_at=interview.created_at,
         updated_at=interview.updated_at,
         deleted_at=interview.deleted_at,
@@ -188,16 +165,7 @@ async def update_interview(interview_id: str, data: InterviewUpdate) -> Intervie
     """Change some fields; only the keys sent change, ``null`` clears an optional one."""
     user = await require_user()
     check_language(data.language)
-    session = current_session()
-    await service.update_interview(session, user.id, interview_id, data)
-    # After the owner check (a stranger gets 404 first); the error rolls the change back.
-    if "scheduled_at" in data.model_fields_set and await schedules.has_active_slot(
-        session, interview_id
-    ):
-        raise RescheduleInsteadError(
-            "The interview has a slot with invitations out; reschedule it through "
-            "/api/schedules so the calendars are updated too."
-        )
+    await schedules.update_interview(current_session(), user.id, interview_id, data)
     return await _detail(user.id, interview_id)
 
 
@@ -209,19 +177,10 @@ async def move_to_bin(interview_id: str) -> tuple[str, int]:
     METHOD:CANCEL mailed, so the candidate is not left with a live invitation; restoring sends
     nothing. A mail failure is logged and does not undo the delete."""
     user = await require_user()
-    session = current_session()
-    await service.move_to_bin(session, user.id, interview_id)
-    slot = await schedules.cancel_slot_of_binned(session, user.id, interview_id)
-    if slot is not None:
-        await session.commit()  # the bin and the cancellation stand whatever the mail does
-        links = links_for(
-            get_state().settings.server.public_url, slot.interview.join_code, slot.interview.id
-        )
-        organizer = Organizer(email=user.email, name=user.name)
-        sent = await send_invitations(
-            get_state().mailer, slot, organizer, InviteMethod.CANCEL, links
-        )
-        await schedules.record_invitation_result(session, slot, sent)
+    state = get_state()
+    await schedules.move_interview_to_bin(
+        current_session(), state.mailer, state.settings.server.public_url, user, interview_id
+    )
     return "", 204
 
 

@@ -18,9 +18,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from server.interviews.schemas import InterviewStatus
 from server.kit.db import Base, UTCDateTime, new_id, utcnow
 
-STATUS_VALUES = tuple(s.value for s in InterviewStatus)
-RECOMMENDATION_VALUES = ("strong_hire", "hire", "no_hire", "strong_no_hire")
-
 
 def new_join_code() -> str:
     """Unguessable (128 bits): the link alone lets a candidate into the room."""

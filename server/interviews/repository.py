@@ -9,19 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func, select
+from sqlalchemy import Select, SQLColumnExpression, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.interviews.models import Interview, InterviewMessage, InterviewRun, fold
 from server.interviews.schemas import SortField
-from server.kit.db import is_valid_id
+from server.kit.db import BinFilter, bin_filter, is_valid_id
 
 LIKE_ESCAPE = "\\"
-
-BinFilter = Literal["live", "bin", "any"]
-
 
 def like_pattern(text: str) -> str:
     """``%text%`` with LIKE's own wildcards escaped, so "100%" and "a_b" match literally."""
@@ -39,23 +36,16 @@ class Page:
     total: int
 
 
-def _bin_clause(which: BinFilter) -> ColumnElement[bool] | None:
-    if which == "live":
-        return Interview.deleted_at.is_(None)
-    if which == "bin":
-        return Interview.deleted_at.is_not(None)
-    return None
-
-
 async def get_owned(
     session: AsyncSession, owner_id: str, interview_id: str, *, which: BinFilter = "any"
 ) -> Interview | None:
     if not is_valid_id(interview_id):
         return None
-    query = select(Interview).where(Interview.id == interview_id, Interview.owner_id == owner_id)
-    clause = _bin_clause(which)
-    if clause is not None:
-        query = query.where(clause)
+    query = select(Interview).where(
+        Interview.id == interview_id,
+        Interview.owner_id == owner_id,
+        bin_filter(Interview.deleted_at, which),
+    )
     result: Interview | None = await session.scalar(query)
     return result
 
@@ -66,10 +56,9 @@ async def get_by_id(
     """Unscoped: for the room only."""
     if not is_valid_id(interview_id):
         return None
-    query = select(Interview).where(Interview.id == interview_id)
-    clause = _bin_clause(which)
-    if clause is not None:
-        query = query.where(clause)
+    query = select(Interview).where(
+        Interview.id == interview_id, bin_filter(Interview.deleted_at, which)
+    )
     result: Interview | None = await session.scalar(query)
     return result
 
@@ -79,7 +68,9 @@ async def get_by_join_code(session: AsyncSession, join_code: str) -> Interview |
     if not join_code or len(join_code) > 64:
         return None
     result: Interview | None = await session.scalar(
-        select(Interview).where(Interview.join_code == join_code, Interview.deleted_at.is_(None))
+        select(Interview).where(
+            Interview.join_code == join_code, bin_filter(Interview.deleted_at, "live")
+        )
     )
     return result
 
@@ -131,7 +122,9 @@ async def list_owned(
     offset: int,
     limit: int,
 ) -> Page:
-    query = select(Interview).where(Interview.owner_id == owner_id, Interview.deleted_at.is_(None))
+    query = select(Interview).where(
+        Interview.owner_id == owner_id, bin_filter(Interview.deleted_at, "live")
+    )
     if status is not None:
         query = query.where(Interview.status == status)
     if search:
@@ -151,7 +144,7 @@ async def list_owned(
 async def list_bin(session: AsyncSession, owner_id: str, *, offset: int, limit: int) -> Page:
     query = (
         select(Interview)
-        .where(Interview.owner_id == owner_id, Interview.deleted_at.is_not(None))
+        .where(Interview.owner_id == owner_id, bin_filter(Interview.deleted_at, "bin"))
         .order_by(Interview.deleted_at.desc(), Interview.id.desc())
     )
     return await _page(session, query, offset, limit)
@@ -175,6 +168,17 @@ async def runs_of(session: AsyncSession, interview_id: str) -> Sequence[Intervie
             .order_by(InterviewRun.id)
         )
     ).all()
+
+
+async def last_run(session: AsyncSession, interview_id: str) -> InterviewRun | None:
+    """The newest recorded run, which a reloaded room shows in its welcome."""
+    result: InterviewRun | None = await session.scalar(
+        select(InterviewRun)
+        .where(InterviewRun.interview_id == interview_id)
+        .order_by(InterviewRun.id.desc())
+        .limit(1)
+    )
+    return result
 
 
 async def add(session: AsyncSession, row: Interview | InterviewMessage | InterviewRun) -> None:

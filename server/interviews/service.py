@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from runners.contract import LanguageInfo
 from server.interviews import repository
 from server.interviews.models import Interview, InterviewMessage, InterviewRun
 from server.interviews.schemas import (
@@ -26,8 +27,8 @@ from server.interviews.schemas import (
     InterviewStatus,
     InterviewUpdate,
 )
-from server.kit.db import utcnow
-from server.kit.errors import ConflictError, NotFoundError
+from server.kit.db import BinFilter, utcnow
+from server.kit.errors import BadRequestError, ConflictError, NotFoundError
 
 SEARCHABLE = frozenset(
     {"title", "candidate_name", "candidate_email", "position", "tags", "notes", "final_code"}
@@ -54,6 +55,37 @@ class InterviewNotInBinError(ConflictError):
 
 class InterviewEndedError(ConflictError):
     code = "interview_ended"
+
+
+class UnknownLanguageError(BadRequestError):
+    code = "unknown_language"
+
+
+def join_url(public_url: str, join_code: str) -> str:
+    """The link a candidate opens (also what the QR code and the invitation carry); the one
+    place it is built."""
+    return f"{public_url.rstrip('/')}/join/{join_code}"
+
+
+def room_url(public_url: str, interview_id: str) -> str:
+    """The interviewer's way into the room (never the join link: that joins as a candidate)."""
+    return f"{public_url.rstrip('/')}/rooms/{interview_id}"
+
+
+def record_url(public_url: str, interview_id: str) -> str:
+    return f"{public_url.rstrip('/')}/interviews/{interview_id}"
+
+
+def check_language(language: str | None, languages: Sequence[LanguageInfo]) -> None:
+    """A record's language must be one the engine can run (see ``GET /api/languages``); with no
+    catalogue to ask (an engine that lists nothing) any well-formed id is kept."""
+    if language is None:
+        return
+    known = {info.id for info in languages}
+    if known and language not in known:
+        raise UnknownLanguageError(
+            f"Unknown language {language!r}; choose one of: {', '.join(sorted(known))}."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +139,34 @@ async def create_interview(
     return interview
 
 
+async def add_interview(
+    session: AsyncSession,
+    owner_id: str,
+    *,
+    title: str,
+    candidate_name: str,
+    candidate_email: str,
+    position: str | None,
+    language: str | None,
+) -> Interview:
+    """A new ``scheduled`` record for a slot being booked (``schedules.schedule_interview``)."""
+    interview = Interview(
+        owner_id=owner_id,
+        title=title,
+        candidate_name=candidate_name,
+        candidate_email=candidate_email,
+        position=position,
+        language=language,
+        status=InterviewStatus.SCHEDULED.value,
+        tags=[],
+        final_code="",
+        notes="",
+    )
+    interview.refresh_search_text()
+    await repository.add(session, interview)
+    return interview
+
+
 async def list_interviews(
     session: AsyncSession, owner_id: str, query: InterviewListQuery
 ) -> repository.Page:
@@ -122,9 +182,10 @@ async def list_interviews(
     )
 
 
-async def _owned(
-    session: AsyncSession, owner_id: str, interview_id: str, which: repository.BinFilter = "any"
+async def owned_interview(
+    session: AsyncSession, owner_id: str, interview_id: str, which: BinFilter = "any"
 ) -> Interview:
+    """``owner_id``'s record (``which``: live, binned or any), else ``InterviewNotFoundError``."""
     interview = await repository.get_owned(session, owner_id, interview_id, which=which)
     if interview is None:
         raise InterviewNotFoundError()
@@ -133,7 +194,7 @@ async def _owned(
 
 async def get_interview(session: AsyncSession, owner_id: str, interview_id: str) -> InterviewRecord:
     """The full record; a binned record can still be read (its ``deleted_at`` says so)."""
-    interview = await _owned(session, owner_id, interview_id)
+    interview = await owned_interview(session, owner_id, interview_id)
     return InterviewRecord(
         interview=interview,
         chat=await repository.chat_of(session, interview.id),
@@ -144,7 +205,7 @@ async def get_interview(session: AsyncSession, owner_id: str, interview_id: str)
 async def update_interview(
     session: AsyncSession, owner_id: str, interview_id: str, update: InterviewUpdate
 ) -> Interview:
-    interview = await _owned(session, owner_id, interview_id)
+    interview = await owned_interview(session, owner_id, interview_id)
     if interview.deleted_at is not None:
         raise InterviewInBinError("Restore the interview from the bin before changing it.")
     changes: dict[str, Any] = update.changes()
@@ -176,7 +237,7 @@ def _stamp_status_times(interview: Interview) -> None:
 
 
 async def move_to_bin(session: AsyncSession, owner_id: str, interview_id: str) -> Interview:
-    interview = await _owned(session, owner_id, interview_id)
+    interview = await owned_interview(session, owner_id, interview_id)
     if interview.deleted_at is not None:
         raise InterviewInBinError("The interview is already in the bin.")
     interview.deleted_at = utcnow()
@@ -193,7 +254,7 @@ async def list_bin(
 
 
 async def restore_interview(session: AsyncSession, owner_id: str, interview_id: str) -> Interview:
-    interview = await _owned(session, owner_id, interview_id)
+    interview = await owned_interview(session, owner_id, interview_id)
     if interview.deleted_at is None:
         raise InterviewNotInBinError("The interview is not in the bin.")
     interview.deleted_at = None
@@ -204,7 +265,7 @@ async def restore_interview(session: AsyncSession, owner_id: str, interview_id: 
 
 async def purge_interview(session: AsyncSession, owner_id: str, interview_id: str) -> None:
     """Deletes for good, and only from the bin: one mis-click cannot destroy a record."""
-    interview = await _owned(session, owner_id, interview_id)
+    interview = await owned_interview(session, owner_id, interview_id)
     if interview.deleted_at is None:
         raise InterviewNotInBinError("Move the interview to the bin before deleting it for good.")
     await repository.delete(session, interview)
@@ -221,6 +282,16 @@ async def get_interview_by_join_code(session: AsyncSession, code: str) -> Interv
 async def get_interview_for_room(session: AsyncSession, interview_id: str) -> Interview | None:
     """Unscoped by owner; ``None`` for an unknown, malformed or binned id."""
     return await repository.get_by_id(session, interview_id)
+
+
+async def chat_of(session: AsyncSession, interview_id: str) -> Sequence[InterviewMessage]:
+    """The transcript, oldest first, which a reloaded room replays."""
+    return await repository.chat_of(session, interview_id)
+
+
+async def last_run(session: AsyncSession, interview_id: str) -> InterviewRun | None:
+    """The newest recorded run, which a reloaded room shows in its welcome."""
+    return await repository.last_run(session, interview_id)
 
 
 async def _for_room(session: AsyncSession, interview_id: str) -> Interview:

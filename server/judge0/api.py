@@ -20,9 +20,8 @@ from quart_schema import document_querystring, document_request, document_respon
 from werkzeug.exceptions import HTTPException
 
 from runners.contract import EngineBusyError, EngineError
-from server.accounts import repository as accounts
+from server.accounts import auth
 from server.accounts.models import User
-from server.app import AppState, get_state
 from server.judge0 import repository, service
 from server.judge0.config import JUDGE0_VERSION, Judge0Config
 from server.judge0.fields import InvalidFieldsError, render, requested_fields
@@ -51,10 +50,10 @@ from server.judge0.schemas import (
 )
 from server.judge0.service import QueueFullError, SubmissionQueue
 from server.judge0.statuses import DESCRIPTIONS, Status
-from server.kit.db import current_session, utcnow
-from server.kit.errors import AppError
+from server.kit.db import current_session
+from server.kit.errors import AppError, UnauthorizedError
 from server.kit.openapi import NoContent
-from server.kit.security import bearer_token, hash_secret
+from server.kit.state import AppState, get_state
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("judge0", __name__, url_prefix="/api/judge0")
@@ -78,14 +77,12 @@ class Judge0Error(Exception):
 
 
 async def api_key_user(secret: str) -> User | None:
-    """The owner of an Onsite API key (marked used), or None. The one place this slice asks;
-    it becomes ``server.accounts.auth.user_for_api_key`` once that lands."""
-    session = current_session()
-    key = await accounts.get_api_key_by_hash(session, hash_secret(secret))
-    if key is None:
+    """The owner of an Onsite API key (marked used), or None: the one place this slice asks
+    "who is calling" (``server.accounts.auth``)."""
+    try:
+        return await auth.user_for_api_key(secret)
+    except UnauthorizedError:
         return None
-    key.last_used_at = utcnow()
-    return await accounts.get_user(session, key.user_id)
 
 
 def _caller() -> User:
@@ -98,7 +95,7 @@ async def _authenticate() -> Response | None:
     secret = (
         request.headers.get(AUTH_HEADER, "").strip()
         or request.headers.get(AUTHZ_HEADER, "").strip()
-        or bearer_token()
+        or auth.bearer_token()
     )
     user = await api_key_user(secret) if secret else None
     if user is None:

@@ -47,6 +47,7 @@ from server.judge0.parsing import SubmissionValues, additional_files
 from server.judge0.statuses import DESCRIPTIONS, FINISHED, Outcome, Status, outcome_of
 from server.kit.db import unit_of_work, utcnow
 from server.kit.limits import engine_limits
+from server.kit.state import get_state
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -251,7 +252,7 @@ def apply_outcome(row: Judge0Submission, outcome: Outcome) -> None:
 
 async def run_stored(app: Quart, engine: Engine, config: Judge0Config, token: str) -> None:
     """The background run of one stored submission, then its callback."""
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         row = await repository.get_any(session, token)
         if row is None:
             return
@@ -261,7 +262,7 @@ async def run_stored(app: Quart, engine: Engine, config: Judge0Config, token: st
     except Exception:
         log.exception("Judge0 submission %s: the run failed", token)
         outcome = Outcome(Status.INTERNAL_ERROR, message="The run failed on our side.")
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         stored = await repository.get_any(session, token)
         if stored is None:
             return
@@ -281,7 +282,7 @@ async def run_stored(app: Quart, engine: Engine, config: Judge0Config, token: st
 async def mark_failed(app: Quart, token: str) -> None:
     """Never leave a submission In Queue or Processing because storing its result failed."""
     try:
-        async with unit_of_work(app) as session:
+        async with unit_of_work(get_state(app).sessions) as session:
             row = await repository.get_any(session, token)
             if row is not None and not is_finished(row):
                 apply_outcome(

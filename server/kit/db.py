@@ -6,8 +6,9 @@ How a slice uses it:
   SQLite and PostgreSQL); relationships use ``lazy="raise"`` so a hidden query fails in tests;
 * a request handler calls ``current_session()``: the session is opened on first use and the
   request boundary commits it when the response is < 400, rolls it back otherwise;
-* a Socket.IO handler (no request) uses ``async with unit_of_work(app) as session:``, which
-  commits on success and rolls back on an exception;
+* a Socket.IO handler (no request) uses ``async with unit_of_work(sessions) as session:``
+  (``sessions`` is ``get_state(app).sessions``), which commits on success and rolls back on an
+  exception;
 * services only ``flush``; only repositories build queries.
 
 Start-up (``open_database``) connects with retries and backoff, names what it could not reach,
@@ -23,12 +24,21 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from alembic import command
 from alembic.config import Config
-from quart import Quart, current_app, g
-from sqlalchemy import DateTime, Dialect, MetaData, TypeDecorator, event, make_url
+from quart import current_app, g
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Dialect,
+    MetaData,
+    TypeDecorator,
+    event,
+    make_url,
+    true,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
@@ -37,8 +47,9 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, QueryableAttribute
 
+from server.kit.state import get_state
 from server.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -77,6 +88,22 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+BinFilter = Literal["live", "bin", "any"]
+"""Which records a query sees: not deleted, in the bin, or both."""
+
+
+def bin_filter(
+    deleted_at: QueryableAttribute[datetime | None], which: BinFilter
+) -> ColumnElement[bool]:
+    """The one soft-delete filter: records are binned by setting ``deleted_at``, and every query
+    that must skip (or list) the bin says so through this, never with its own ``IS NULL``."""
+    if which == "live":
+        return deleted_at.is_(None)
+    if which == "bin":
+        return deleted_at.is_not(None)
+    return true()
 
 
 def utcnow() -> datetime:
@@ -209,20 +236,11 @@ async def open_database(
 _G_SESSION = "onsite_db_session"
 
 
-def _session_factory(app: Quart) -> async_sessionmaker[AsyncSession]:
-    from server.app import get_state  # local import: app imports this module
-
-    factory = get_state(app).session_factory
-    if factory is None:
-        raise RuntimeError("the database is not open yet (before_serving has not run)")
-    return factory
-
-
 def current_session() -> AsyncSession:
     """The request's session, opened on first use; the request boundary commits it."""
     session: AsyncSession | None = g.get(_G_SESSION)
     if session is None:
-        session = _session_factory(current_app)()
+        session = get_state(current_app).sessions()
         setattr(g, _G_SESSION, session)
     return session
 
@@ -242,9 +260,10 @@ async def finish_request_session(status_code: int | None) -> None:
 
 
 @asynccontextmanager
-async def unit_of_work(app: Quart) -> AsyncIterator[AsyncSession]:
-    """For code outside a request (Socket.IO events, background tasks)."""
-    session = _session_factory(app)()
+async def unit_of_work(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """For code outside a request (Socket.IO events, background tasks): pass the session
+    factory (``get_state(app).sessions``), so the caller decides which database it works on."""
+    session = sessions()
     try:
         yield session
         await session.commit()

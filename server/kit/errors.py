@@ -1,7 +1,8 @@
 """Errors as classes with a status and a stable code; one place renders them as JSON.
 
 Every 4xx/5xx under the API answers ``{"error": {"code": "snake_case", "message": "…"}}``:
-our own ``AppError``s, the engine's ``EngineError``s, quart-schema's validation errors, malformed
+our own ``AppError``s, the engine's ``EngineError``s (mapped into ``AppError`` by
+``from_engine_error``), quart-schema's validation errors, malformed
 JSON, unknown routes, wrong methods and oversize bodies. Handlers document the error statuses
 they can answer with ``@documents_errors(401, 404)`` so OpenAPI (and schemathesis) know them.
 """
@@ -106,6 +107,13 @@ class ServiceUnavailableError(AppError):
     code = "service_unavailable"
 
 
+def from_engine_error(exc: EngineError) -> AppError:
+    """The engine's errors (``runners.contract``: busy, unavailable, invalid request, …) in this
+    hierarchy, at the boundary: the engine knows no HTTP framework, but its errors carry their
+    status and code, which stay exactly as they are."""
+    return AppError(exc.message, code=exc.code, status=exc.http_status)
+
+
 def error_response(
     status: int, code: str, message: str, headers: dict[str, str] | None = None
 ) -> Response:
@@ -185,9 +193,10 @@ def register_error_handlers(app: Quart) -> None:
 
     @app.errorhandler(EngineError)
     async def _engine_error(exc: EngineError) -> Response:
-        if exc.http_status >= 500:
-            log.warning("engine error %s: %s", exc.code, exc.message)
-        return error_response(exc.http_status, exc.code, exc.message)
+        error = from_engine_error(exc)
+        if error.status >= 500:
+            log.warning("engine error %s: %s", error.code, error.message)
+        return await _app_error(error)
 
     @app.errorhandler(RequestSchemaValidationError)
     async def _schema_error(exc: RequestSchemaValidationError) -> Response:

@@ -1,7 +1,12 @@
-"""Sliding-window rate limits kept in memory (one process).
+"""The server's rate limits, kept in memory (one process), in one module.
 
-Enough for a single-node install; several nodes would need a shared store, which this module's
-small interface (``hit``/``retry_after``/``reset``) leaves room for.
+* ``SlidingWindowLimiter``: counted attempts per key over a window, with a ``Retry-After``
+  (sign-ins, reset mails): a refused client is told when to come back.
+* ``TokenBucket``: one bucket per socket or participant, so a flood of room events is refused
+  one event at a time while the connection stays up and a normal burst passes.
+
+Enough for a single-node install; several nodes would need a shared store, which the sliding
+window's small interface (``hit``/``retry_after``/``reset``) leaves room for.
 """
 
 from __future__ import annotations
@@ -47,3 +52,25 @@ class SlidingWindowLimiter:
 
     def reset(self, key: str) -> None:
         self._hits.pop(key, None)
+
+
+class TokenBucket:
+    """``burst`` events at once, refilled at ``rate_per_s``; ``take()`` says whether one may go."""
+
+    def __init__(
+        self, rate_per_s: float, burst: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.rate = rate_per_s
+        self.burst = float(burst)
+        self.tokens = float(burst)
+        self._clock = clock
+        self.updated = clock()
+
+    def take(self) -> bool:
+        now = self._clock()
+        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return True
+        return False

@@ -1,21 +1,21 @@
-"""Passwords, tokens, cookies, CSRF and "who is calling": the security plumbing every slice uses.
+"""Passwords, tokens, cookies and CSRF: the security plumbing every slice uses.
 
 * Passwords: bcrypt, run in a thread (it is slow on purpose), length checked in bytes first
   (bcrypt 5 raises above 72 bytes).
-* Tokens: HS256 JWTs signed with ``settings.auth.jwt_secret``; ``sub`` is the user id (a string,
-  pyjwt rejects others), ``typ`` separates access from refresh tokens so one cannot stand in for
-  the other. An access token carries ``sid``, the refresh family (the session) it was issued in;
-  ``optional_user`` refuses it as soon as that family is revoked (logout, password reset, account
-  deletion), so signing out takes effect at once rather than when the token expires. The check
-  is one indexed query on ``refresh_tokens.family_id`` per request, with the database as the only
-  truth: an in-process cache would miss a revocation made by another worker, and the request
-  already holds a database session, so the lookup costs a round trip and no new moving part.
+* Tokens: JWTs through ``server.kit.jwt`` (one helper for every token the server signs); ``sub``
+  is the user id (a string, pyjwt rejects others), ``typ`` separates access from refresh tokens
+  so one cannot stand in for the other. An access token carries ``sid``, the refresh family (the
+  session) it was issued in; ``server.accounts.auth`` refuses it as soon as that family is
+  revoked (logout, password reset, account deletion), so signing out takes effect at once rather
+  than when the token expires. The check is one indexed query on ``refresh_tokens.family_id``
+  per request, with the database as the only truth: an in-process cache would miss a revocation
+  made by another worker, and the request already holds a database session, so the lookup costs
+  a round trip and no new moving part.
 * Cookies: ``onsite_access`` (httpOnly, path /), ``onsite_refresh`` (httpOnly, path
   /api/auth), ``onsite_csrf`` (readable by JS). A state-changing request authenticated by a
   cookie must echo the CSRF cookie in ``X-CSRF-Token`` (double submit).
-* ``require_user()`` resolves the caller from a bearer access token, a bearer API key or the
-  access cookie, and answers 401 ``unauthorized`` otherwise. ``decode_access_token`` is the same
-  check for Socket.IO, where there is no request.
+* Who is calling (which needs the accounts tables) is not here: see ``server.accounts.auth``.
+  This module needs no database and imports no slice.
 """
 
 from __future__ import annotations
@@ -25,21 +25,17 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import bcrypt
-import jwt
-from quart import Response, current_app, g, request
+from quart import Response, current_app, request
 
-from server.kit.db import current_session, utcnow
+from server.kit import jwt
+from server.kit.db import utcnow
 from server.kit.errors import BadRequestError, ForbiddenError, UnauthorizedError
+from server.kit.state import get_state
 from server.settings import Settings
-
-if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
-
-    from server.accounts.models import User
 
 ACCESS_COOKIE = "onsite_access"
 REFRESH_COOKIE = "onsite_refresh"
@@ -47,8 +43,6 @@ CSRF_COOKIE = "onsite_csrf"
 CSRF_HEADER = "X-CSRF-Token"
 REFRESH_COOKIE_PATH = "/api/auth"
 API_KEY_PREFIX = "onsk_"
-JWT_ALGORITHM = "HS256"
-JWT_ISSUER = "onsite"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PASSWORD_MIN_BYTES = 8
 PASSWORD_MAX_BYTES = 72
@@ -130,8 +124,6 @@ class RefreshClaims:
 def _settings(settings: Settings | None) -> Settings:
     if settings is not None:
         return settings
-    from server.app import get_state
-
     return get_state(current_app).settings
 
 
@@ -141,17 +133,11 @@ def create_access_token(
     """``session_id`` (the refresh family) binds the token to its session so revoking the
     session refuses the token at once; every token the server hands out has one."""
     s = _settings(settings)
-    now = utcnow()
-    claims: dict[str, Any] = {
-        "sub": user_id,
-        "typ": "access",
-        "iss": JWT_ISSUER,
-        "iat": now,
-        "exp": now + timedelta(minutes=s.auth.access_token_minutes),
-    }
+    claims: dict[str, Any] = {"sub": user_id}
     if session_id is not None:
         claims["sid"] = session_id
-    return jwt.encode(claims, s.auth.jwt_secret, algorithm=JWT_ALGORITHM)
+    ttl = timedelta(minutes=s.auth.access_token_minutes)
+    return jwt.encode("access", claims, ttl, secret=s.auth.jwt_secret)
 
 
 def create_refresh_token(
@@ -159,45 +145,23 @@ def create_refresh_token(
 ) -> tuple[str, datetime]:
     s = _settings(settings)
     now = utcnow()
-    expires_at = now + timedelta(days=s.auth.refresh_token_days)
-    claims = {
-        "sub": user_id,
-        "typ": "refresh",
-        "iss": JWT_ISSUER,
-        "iat": now,
-        "exp": expires_at,
-        "jti": jti,
-        "fam": family_id,
-    }
-    return jwt.encode(claims, s.auth.jwt_secret, algorithm=JWT_ALGORITHM), expires_at
+    ttl = timedelta(days=s.auth.refresh_token_days)
+    claims = {"sub": user_id, "jti": jti, "fam": family_id}
+    return jwt.encode("refresh", claims, ttl, secret=s.auth.jwt_secret, now=now), now + ttl
 
 
-def _decode(token: str, expected_type: str, settings: Settings) -> dict[str, Any]:
+def _decode(token: str, kind: str, settings: Settings) -> dict[str, Any]:
     try:
-        claims: dict[str, Any] = jwt.decode(
-            token,
-            settings.auth.jwt_secret,
-            algorithms=[JWT_ALGORITHM],
-            issuer=JWT_ISSUER,
-            options={"require": ["exp", "iat", "sub", "iss"]},
-        )
-    except jwt.ExpiredSignatureError as exc:
-        raise UnauthorizedError(
-            "Your session has expired; sign in again.", code="token_expired"
-        ) from exc
-    except jwt.PyJWTError as exc:
+        claims = jwt.decode(token, kind, secret=settings.auth.jwt_secret)
+    except jwt.TokenError as exc:
+        if exc.expired:
+            raise UnauthorizedError(
+                "Your session has expired; sign in again.", code="token_expired"
+            ) from exc
         raise UnauthorizedError("The token is not valid.", code="invalid_token") from exc
-    if claims.get("typ") != expected_type:
+    if not isinstance(claims.get("sub"), str):
         raise UnauthorizedError("The token is not valid.", code="invalid_token")
     return claims
-
-
-def decode_access_token(token: str, settings: Settings | None = None) -> str:
-    """The user id in a valid access token; ``UnauthorizedError`` otherwise.
-
-    Socket.IO handlers have no Quart context: pass ``settings`` (``get_state(app).settings``).
-    """
-    return decode_access_claims(token, settings).user_id
 
 
 def decode_access_claims(token: str, settings: Settings | None = None) -> AccessClaims:
@@ -219,7 +183,7 @@ def decode_refresh_token(token: str, settings: Settings | None = None) -> Refres
         user_id=str(claims["sub"]),
         jti=jti,
         family_id=family,
-        expires_at=datetime.fromtimestamp(int(claims["exp"]), tz=utcnow().tzinfo),
+        expires_at=datetime.fromtimestamp(int(claims["exp"]), tz=UTC),
     )
 
 
@@ -284,70 +248,3 @@ def check_csrf() -> None:
             f"Missing or wrong {CSRF_HEADER} header; send the value of the {CSRF_COOKIE} cookie.",
             code="csrf_failed",
         )
-
-
-# ---- who is calling ----------------------------------------------------------------------------
-
-_G_USER = "onsite_current_user"
-
-
-def bearer_token() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    return None
-
-
-async def user_of_live_session(session: AsyncSession, claims: AccessClaims) -> User | None:
-    """The token's user, after checking its session was not signed out (401
-    ``session_revoked``). Shared by REST requests and Socket.IO connections, so signing out
-    ends both at once."""
-    from server.accounts import repository
-
-    if claims.session_id is not None and not await repository.session_is_live(
-        session, claims.user_id, claims.session_id
-    ):
-        raise UnauthorizedError(
-            "This session was signed out; sign in again.", code="session_revoked"
-        )
-    return await repository.get_user(session, claims.user_id)
-
-
-async def optional_user() -> User | None:
-    """The caller, or None when no credentials were sent. Bad credentials still answer 401."""
-    if hasattr(g, _G_USER):
-        cached: User | None = getattr(g, _G_USER)
-        return cached
-    from server.accounts import repository
-
-    session = current_session()
-    user: User | None = None
-    token = bearer_token()
-    if token is not None:
-        if token.startswith(API_KEY_PREFIX):
-            key = await repository.get_api_key_by_hash(session, hash_secret(token))
-            if key is None:
-                raise UnauthorizedError("The API key is not valid.", code="invalid_api_key")
-            key.last_used_at = utcnow()
-            user = await repository.get_user(session, key.user_id)
-        else:
-            user = await user_of_live_session(session, decode_access_claims(token))
-        if user is None:
-            raise UnauthorizedError("The account no longer exists.", code="invalid_token")
-    elif (cookie := request.cookies.get(ACCESS_COOKIE)) is not None:
-        claims = decode_access_claims(cookie)
-        check_csrf()
-        user = await user_of_live_session(session, claims)
-        if user is None:
-            raise UnauthorizedError("The account no longer exists.", code="invalid_token")
-    setattr(g, _G_USER, user)
-    return user
-
-
-async def require_user() -> User:
-    """The signed-in caller (cookie + CSRF, bearer token or API key), or 401 ``unauthorized``."""
-    user = await optional_user()
-    if user is None:
-        raise UnauthorizedError("Sign in first.")
-    return user

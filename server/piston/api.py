@@ -18,13 +18,11 @@ from quart_schema import document_request, document_response
 from werkzeug.exceptions import HTTPException
 
 from runners.contract import EngineBusyError, EngineError
-from server.accounts import repository as accounts
+from server.accounts import auth
 from server.accounts.models import User
-from server.app import get_state
-from server.kit.db import current_session, utcnow
-from server.kit.errors import AppError
+from server.kit.errors import AppError, UnauthorizedError
 from server.kit.limits import EngineLimits, engine_limits
-from server.kit.security import hash_secret
+from server.kit.state import get_state
 from server.piston import service
 from server.piston.languages import runtimes
 from server.piston.schemas import (
@@ -41,14 +39,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 async def api_key_user(secret: str) -> User | None:
-    """The owner of an Onsite API key (marked used), or None. The one place this slice asks;
-    it becomes ``server.accounts.auth.user_for_api_key`` once that lands."""
-    session = current_session()
-    key = await accounts.get_api_key_by_hash(session, hash_secret(secret))
-    if key is None:
+    """The owner of an Onsite API key (marked used), or None: the one place this slice asks
+    "who is calling" (``server.accounts.auth``)."""
+    try:
+        return await auth.user_for_api_key(secret)
+    except UnauthorizedError:
         return None
-    key.last_used_at = utcnow()
-    return await accounts.get_user(session, key.user_id)
 
 
 def _message(message: str, status: int) -> Response:

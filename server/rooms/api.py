@@ -14,10 +14,10 @@ import qrcode.image.svg
 from quart import Blueprint, Response
 from quart_schema import validate_querystring, validate_request, validate_response
 
-from server.app import get_state
+from server.accounts.auth import require_user
 from server.kit.db import current_session
 from server.kit.errors import documents_errors
-from server.kit.security import require_user
+from server.kit.state import get_state
 from server.rooms import service
 from server.rooms.schemas import (
     JoinInfo,
@@ -29,11 +29,6 @@ from server.rooms.schemas import (
 )
 
 blueprint = Blueprint("rooms", __name__, url_prefix="/api")
-
-
-def join_url(join_code: str) -> str:
-    public_url = get_state().settings.server.public_url.rstrip("/")
-    return f"{public_url}/join/{join_code}"
 
 
 @blueprint.get("/join/<code>")
@@ -62,8 +57,8 @@ async def join(code: str, data: JoinRequest) -> JoinToken:
 
 async def _owned_join_url(interview_id: str) -> str:
     user = await require_user()
-    interview = await service.owned_interview(current_session(), user.id, interview_id)
-    return join_url(interview.join_code)
+    public_url = get_state().settings.server.public_url
+    return await service.owned_join_url(current_session(), user.id, interview_id, public_url)
 
 
 @blueprint.get("/interviews/<interview_id>/qr.png")

@@ -11,14 +11,8 @@ from typing import Any
 
 from pycrdt import Doc, Map, Text, TransactionEvent
 
+from server.rooms.errors import UpdateRejectedError
 from server.rooms.wire import Reader, WireError, parse_state_vector
-
-
-class UpdateRejectedError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 class SyncedDoc:

@@ -1,35 +1,46 @@
 """Socket.IO handlers: authenticate at connect, validate every event, call the room, emit.
 
+``RoomGateway`` is the room's side of Socket.IO, one per app. It is entered in the app's
+``while_serving`` hook, which Quart runs after ``before_serving`` (the database is open) and
+leaves before ``after_serving`` (the database is disposed), so rooms flush their logs and save
+their code while they still can.
+
 Handlers stay thin. Every client event goes through one wrapper that rate-limits the socket,
 validates the payload against ``config/protocol.json``, refuses interviewer-only events from
 candidates, and turns any refusal into an ``error`` event ``{code, message, event}`` plus a log
 line, so a bad event never takes the connection or the room down. An event with an ack also gets
 ``{"ok": false, "error": {...}}`` back, or ``{"ok": true, ...}`` once it is done (for document
-updates: once the update is in the durable log).
+updates: once the update is in the durable log). The handlers are listed once, in
+``RoomGateway._handlers``, keyed by the protocol's client event names.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from http.cookies import CookieError, SimpleCookie
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 import socketio
 from quart import Quart
 
-from server.app import get_state
 from server.kit.db import unit_of_work
+from server.kit.ratelimit import TokenBucket
+from server.kit.security import ACCESS_COOKIE
+from server.kit.state import AppState, get_state
+from server.rooms.errors import PayloadError, RoomAuthError, RoomError
 from server.rooms.fanout import SocketEmitter
-from server.rooms.packets import MALFORMED_EVENT, RoomPacket
-from server.rooms.protocol import PayloadError, Protocol, get_protocol
-from server.rooms.ratelimit import TokenBucket
+from server.rooms.ice import ice_config
+from server.rooms.packets import MALFORMED_EVENT, NAMESPACE, RoomPacket
+from server.rooms.payloads import ChatSend, RunPermission, RunStart, SignalSend
+from server.rooms.protocol import Protocol, get_protocol
 from server.rooms.registry import RoomRegistry
-from server.rooms.room import Identity, Room, RoomError, RoomSettings
+from server.rooms.room import Identity, Room, RoomSettings
 from server.rooms.service import (
-    RoomAuthError,
     SqlRoomStore,
     authorise_socket,
     load_seed,
@@ -38,14 +49,15 @@ from server.rooms.service import (
 
 log = logging.getLogger(__name__)
 
-ACCESS_COOKIE = "onsite_access"
 JOIN_TIMEOUT_S = 10.0
 ENGINEIO_MAX_BYTES = 4 * 1024 * 1024
 """Bigger than any event we accept, so an oversized event gets a clean error, not a dropped link."""
 
-REGISTRY_KEY = "room_registry"
+GATEWAY_KEY = "room_gateway"
 PACKET_CLASSES = {"msgpack": RoomPacket}
 """protocol.json's ``serializer`` → the python-socketio packet class that speaks it."""
+SOCKET_EVENTS = frozenset({"connect", "disconnect", "*", MALFORMED_EVENT})
+"""Socket.IO's own events, registered besides the protocol's."""
 
 
 @dataclass(slots=True)
@@ -56,43 +68,76 @@ class Connection:
     joined: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-Handler = Callable[[Room, str, Connection, Any], Awaitable[dict[str, Any] | None]]
+Handler = Callable[[Room, str, Any], Awaitable[dict[str, Any] | None]]
 
 
-def ice_servers(app: Quart) -> tuple[dict[str, Any], ...]:
-    rooms = get_state(app).settings.rooms
-    servers: list[dict[str, Any]] = []
-    if rooms.stun_urls:
-        servers.append({"urls": list(rooms.stun_urls)})
-    if rooms.turn_urls:
-        servers.append(
-            {
-                "urls": list(rooms.turn_urls),
-                "username": rooms.turn_username,
-                "credential": rooms.turn_credential,
-            }
+class _ConnectedManager(socketio.AsyncManager):  # type: ignore[misc]
+    """Tells the gateway the moment a socket is fully connected.
+
+    python-socketio runs the ``connect`` handler, then sends the CONNECT packet, then calls
+    ``manager.connect``: from this call on, a welcome can no longer overtake the CONNECT packet,
+    so the join starts here instead of polling ``is_connected``.
+    """
+
+    def __init__(self, on_connected: Callable[[str], None]) -> None:
+        super().__init__()
+        self._on_connected = on_connected
+
+    async def connect(self, sid: str, namespace: str) -> Any:
+        result = await super().connect(sid, namespace)
+        if namespace == NAMESPACE:
+            self._on_connected(sid)
+        return result
+
+
+class RoomGateway:
+    """The room's Socket.IO server, sharing the app's lifecycle, database and engine."""
+
+    def __init__(self, state: AppState, protocol: Protocol) -> None:
+        self.state = state
+        self.protocol = protocol
+        self.sio = socketio.AsyncServer(
+            async_mode="asgi",
+            serializer=PACKET_CLASSES[protocol.serializer],
+            client_manager=_ConnectedManager(self._connected),
+            max_http_buffer_size=ENGINEIO_MAX_BYTES,
+            logger=False,
+            engineio_logger=False,
         )
-    return tuple(servers)
+        self.emitter = SocketEmitter(self.sio)
+        self.store = SqlRoomStore(lambda: unit_of_work(state.sessions))
+        self.registry = RoomRegistry(
+            self._build_room, evict_after_s=state.settings.rooms.reconnect_grace_seconds
+        )
+        self.connections: dict[str, Connection] = {}
+        self._joins: set[asyncio.Task[None]] = set()
+        self._register()
 
+    # ---- lifecycle -------------------------------------------------------------------------
 
-def create_socket_server(app: Quart) -> socketio.AsyncServer:
-    """The room's Socket.IO server, sharing ``app``'s lifecycle, database and engine."""
-    protocol = get_protocol()
-    state = get_state(app)
-    sio = socketio.AsyncServer(
-        async_mode="asgi",
-        serializer=PACKET_CLASSES[protocol.serializer],
-        max_http_buffer_size=ENGINEIO_MAX_BYTES,
-        logger=False,
-        engineio_logger=False,
-    )
-    emitter = SocketEmitter(sio)
-    connections: dict[str, Connection] = {}
+    async def __aenter__(self) -> Self:
+        return self
 
-    store = SqlRoomStore(lambda: unit_of_work(app))
+    async def __aexit__(
+        self,
+        _type: type[BaseException] | None,
+        _value: BaseException | None,
+        _traceback: TracebackType | None,
+    ) -> None:
+        """Closes every room (log flushed, state saved); joins still in flight are dropped."""
+        for task in self._joins:
+            task.cancel()
+        await asyncio.gather(*self._joins, return_exceptions=True)
+        await self.registry.close()
 
-    async def build_room(room_id: str) -> Room:
-        async with unit_of_work(app) as session:
+    async def serving(self) -> AsyncGenerator[None, None]:
+        """For ``app.while_serving``: the gateway is open while the app serves."""
+        async with self:
+            yield
+
+    async def _build_room(self, room_id: str) -> Room:
+        state = self.state
+        async with unit_of_work(state.sessions) as session:
             seed = await load_seed(session, room_id, state.run_engine.languages())
             if seed is not None:
                 await open_room_record(session, room_id)  # the first join: in_progress
@@ -100,32 +145,25 @@ def create_socket_server(app: Quart) -> socketio.AsyncServer:
             raise RoomAuthError("room_not_found", "no such interview")
         return Room(
             seed,
-            store=store,
+            store=self.store,
             engine=state.run_engine,
-            emitter=emitter,
-            limits=protocol.limits,
+            emitter=self.emitter,
+            protocol=self.protocol,
             settings=RoomSettings(
                 grace_seconds=state.settings.rooms.reconnect_grace_seconds,
-                ice_servers=ice_servers(app),
+                ice=partial(ice_config, state.settings),
             ),
         )
 
-    registry = RoomRegistry(build_room, evict_after_s=state.settings.rooms.reconnect_grace_seconds)
-    state.extras[REGISTRY_KEY] = registry
+    # ---- connecting ------------------------------------------------------------------------
 
-    async def close_rooms() -> None:
-        await registry.close()
-
-    # Close rooms (flush their logs, save their code) before the app disposes the database.
-    app.after_serving_funcs.insert(0, close_rooms)
-
-    async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
+    async def _connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
         if not isinstance(auth, dict):
             auth = {}
         try:
-            async with unit_of_work(app) as session:
+            async with unit_of_work(self.state.sessions) as session:
                 room_id, identity = await authorise_socket(
-                    session, auth, _cookie(environ, ACCESS_COOKIE), state.settings
+                    session, auth, _cookie(environ, ACCESS_COOKIE), self.state.settings
                 )
         except RoomAuthError as exc:
             log.info("room connect refused (%s): %s", exc.code, exc.message)
@@ -138,168 +176,181 @@ def create_socket_server(app: Quart) -> socketio.AsyncServer:
             raise socketio.exceptions.ConnectionRefusedError(
                 message, {"code": "internal_error", "message": message}
             ) from exc
-        limits = protocol.limits
-        connection = Connection(
+        limits = self.protocol.limits
+        self.connections[sid] = Connection(
             room_id, identity, TokenBucket(limits.events_per_second, limits.events_burst)
         )
-        connections[sid] = connection
-        task = asyncio.create_task(join_when_connected(sid, connection), name=f"join-{sid}")
-        pending_joins.add(task)
-        task.add_done_callback(pending_joins.discard)
         return True
 
-    pending_joins: set[asyncio.Task[None]] = set()
-
-    async def join_when_connected(sid: str, connection: Connection) -> None:
-        """Joins once the CONNECT packet is out, so the welcome can't overtake it."""
-        for _ in range(2000):
-            if sio.manager.is_connected(sid, "/") or sid not in connections:
-                break
-            await asyncio.sleep(0.001)
-        if sid not in connections:
+    def _connected(self, sid: str) -> None:
+        """The CONNECT packet is out (see ``_ConnectedManager``): join the room now."""
+        connection = self.connections.get(sid)
+        if connection is None:
             return
+        task = asyncio.create_task(self._join(sid, connection), name=f"join-{sid}")
+        self._joins.add(task)
+        task.add_done_callback(self._joins.discard)
+
+    async def _join(self, sid: str, connection: Connection) -> None:
+        error = self.protocol.emits.error
         try:
-            room = await registry.acquire(connection.room_id)
+            room = await self.registry.acquire(connection.room_id)
             await room.join(connection.identity, sid)
-        except (RoomError, RoomAuthError) as exc:
-            await sio.emit(
-                "error", {"code": exc.code, "message": exc.message, "event": None}, to=sid
+        except RoomError as exc:
+            await self.sio.emit(
+                error, {"code": exc.code, "message": exc.message, "event": None}, to=sid
             )
-            await sio.disconnect(sid)
+            await self.sio.disconnect(sid)
             return
         except Exception:
             log.exception("joining room %s failed", connection.room_id)
-            await sio.emit(
-                "error",
+            await self.sio.emit(
+                error,
                 {"code": "internal_error", "message": "joining the room failed", "event": None},
                 to=sid,
             )
-            await sio.disconnect(sid)
+            await self.sio.disconnect(sid)
             return
-        if sid not in connections:  # the socket left while it was joining
+        if sid not in self.connections:  # the socket left while it was joining
             await room.disconnect(sid)
-            registry.release_if_empty(connection.room_id)
+            self.registry.release_if_empty(connection.room_id)
             return
         connection.joined.set()
 
-    async def disconnect(sid: str, *_reason: Any) -> None:
-        connection = connections.pop(sid, None)
+    async def _disconnect(self, sid: str, *_reason: Any) -> None:
+        connection = self.connections.pop(sid, None)
         if connection is None:
             return
-        room = registry.get(connection.room_id)
+        room = self.registry.get(connection.room_id)
         if room is None:
             return
         try:
             await room.disconnect(sid)
         except Exception:
             log.exception("leaving room %s failed", connection.room_id)
-        registry.release_if_empty(connection.room_id)
+        self.registry.release_if_empty(connection.room_id)
 
-    def register(name: str, handler: Handler) -> None:
-        spec = protocol.client_event(name)
+    # ---- events ----------------------------------------------------------------------------
 
-        async def on_event(sid: str, *args: Any) -> dict[str, Any]:
-            try:
-                connection = connections.get(sid)
-                if connection is None:
-                    raise RoomError("not_in_room", "this connection is not in a room")
-                if not connection.bucket.take():
-                    raise RoomError("rate_limited", "too many events; slow down")
-                if len(args) > 1:
-                    raise PayloadError("invalid_payload", f"{name} takes one payload argument")
-                payload = protocol.validate(name, args[0] if args else None)
-                if spec.interviewer_only and connection.identity.role != "interviewer":
-                    raise RoomError("forbidden", f"only the interviewer may send {name}")
-                if not connection.joined.is_set():
-                    # No await before the room sees a joined socket's event: python-socketio
-                    # runs each event in its own task, and a suspension here could let a
-                    # later update overtake an earlier one.
-                    try:
-                        async with asyncio.timeout(JOIN_TIMEOUT_S):
-                            await connection.joined.wait()
-                    except TimeoutError:
-                        raise RoomError("not_in_room", "the room is not joined yet") from None
-                room = registry.get(connection.room_id)
-                if room is None:
-                    raise RoomError("not_in_room", "the room is closed")
-                result = await handler(room, sid, connection, payload)
-                return {"ok": True, **(result or {})}
-            except (PayloadError, RoomError) as exc:
-                return await refuse(sid, name, exc.code, exc.message)
-            except Exception:
-                log.exception("room event %s from %s failed", name, sid)
-                return await refuse(sid, name, "internal_error", "the server could not do that")
+    def _handlers(self) -> dict[str, Handler]:
+        """Every client event the server handles, once; the protocol checked at load time
+        that no client event lacks one."""
+        names = self.protocol.handles
+        return {
+            names.code: self._on_code,
+            names.notes: self._on_notes,
+            names.chat: self._on_chat,
+            names.run: self._on_run,
+            names.permission: self._on_permission,
+            names.signal: self._on_signal,
+            names.end: self._on_end,
+        }
 
-        sio.on(name, on_event)
+    def handled_events(self) -> frozenset[str]:
+        """The protocol events with a handler registered on the Socket.IO server."""
+        return frozenset(self.sio.handlers.get(NAMESPACE, {})) - SOCKET_EVENTS
 
-    async def refuse(sid: str, event: str | None, code: str, message: str) -> dict[str, Any]:
+    def _register(self) -> None:
+        self.sio.on("connect", self._connect)
+        self.sio.on(MALFORMED_EVENT, self._malformed)
+        self.sio.on("disconnect", self._disconnect)
+        self.sio.on("*", self._unknown)
+        for name, handler in self._handlers().items():
+            self.sio.on(name, partial(self._on_event, name, handler))
+
+    async def _on_event(self, name: str, handler: Handler, sid: str, *args: Any) -> dict[str, Any]:
+        spec = self.protocol.client_event(name)
+        try:
+            connection = self.connections.get(sid)
+            if connection is None:
+                raise RoomError("not_in_room", "this connection is not in a room")
+            if not connection.bucket.take():
+                raise RoomError("rate_limited", "too many events; slow down")
+            if len(args) > 1:
+                raise PayloadError("invalid_payload", f"{name} takes one payload argument")
+            payload = self.protocol.validate(name, args[0] if args else None)
+            if spec.interviewer_only and connection.identity.role != "interviewer":
+                raise RoomError("forbidden", f"only the interviewer may send {name}")
+            if not connection.joined.is_set():
+                # No await before the room sees a joined socket's event: python-socketio
+                # runs each event in its own task, and a suspension here could let a
+                # later update overtake an earlier one.
+                try:
+                    async with asyncio.timeout(JOIN_TIMEOUT_S):
+                        await connection.joined.wait()
+                except TimeoutError:
+                    raise RoomError("not_in_room", "the room is not joined yet") from None
+            room = self.registry.get(connection.room_id)
+            if room is None:
+                raise RoomError("not_in_room", "the room is closed")
+            result = await handler(room, sid, payload)
+            return {"ok": True, **(result or {})}
+        except RoomError as exc:
+            return await self._refuse(sid, name, exc.code, exc.message)
+        except Exception:
+            log.exception("room event %s from %s failed", name, sid)
+            return await self._refuse(sid, name, "internal_error", "the server could not do that")
+
+    async def _refuse(self, sid: str, event: str | None, code: str, message: str) -> dict[str, Any]:
         log.warning("refused %s from %s: %s (%s)", event, sid, code, message)
         error = {"code": code, "message": message, "event": event}
-        await sio.emit("error", error, to=sid)
+        await self.sio.emit(self.protocol.emits.error, error, to=sid)
         return {"ok": False, "error": error}
 
-    async def unknown(event: str, sid: str, *_args: Any) -> dict[str, Any]:
-        return await refuse(
+    async def _unknown(self, event: str, sid: str, *_args: Any) -> dict[str, Any]:
+        return await self._refuse(
             sid, str(event), "unknown_event", f"{event!r} is not an event of this room"
         )
 
-    async def malformed(sid: str, reason: Any = None) -> None:
+    async def _malformed(self, sid: str, reason: Any = None) -> None:
         message = f"not a Socket.IO packet of this room: {reason}"
-        await refuse(sid, None, "malformed_packet", message)
+        await self._refuse(sid, None, "malformed_packet", message)
 
-    sio.on("connect", connect)
-    sio.on(MALFORMED_EVENT, malformed)
-    sio.on("disconnect", disconnect)
-    sio.on("*", unknown)
-    _register_handlers(register, protocol)
-    return sio
+    # ---- the handlers ----------------------------------------------------------------------
 
-
-def _register_handlers(register: Callable[[str, Handler], None], protocol: Protocol) -> None:
-    async def on_sync(room: Room, sid: str, _c: Connection, data: bytes) -> dict[str, Any]:
+    async def _on_code(self, room: Room, sid: str, data: bytes) -> dict[str, Any]:
         seq = await room.handle_code(sid, data)
         await room.log.wait_flushed(seq)
         return {}
 
-    async def on_notes(room: Room, sid: str, _c: Connection, data: bytes) -> dict[str, Any]:
+    async def _on_notes(self, room: Room, sid: str, data: bytes) -> dict[str, Any]:
         seq = await room.handle_notes(sid, data)
         await room.log.wait_flushed(seq)
         return {}
 
-    async def on_chat(room: Room, sid: str, _c: Connection, data: dict[str, Any]) -> None:
-        await room.send_chat(sid, data["text"])
+    async def _on_chat(self, room: Room, sid: str, data: dict[str, Any]) -> None:
+        await room.send_chat(sid, ChatSend.of(data).text)
 
-    async def on_run(room: Room, sid: str, _c: Connection, data: dict[str, Any]) -> dict[str, Any]:
-        run_id = await room.start_run(sid, data.get("stdin", ""))
+    async def _on_run(self, room: Room, sid: str, data: dict[str, Any]) -> dict[str, Any]:
+        run_id = await room.start_run(sid, RunStart.of(data).stdin)
         return {"run_id": run_id}
 
-    async def on_permission(room: Room, sid: str, _c: Connection, data: dict[str, Any]) -> None:
-        await room.set_candidate_can_run(sid, data["candidate_can_run"])
+    async def _on_permission(self, room: Room, sid: str, data: dict[str, Any]) -> None:
+        await room.set_candidate_can_run(sid, RunPermission.of(data).candidate_can_run)
 
-    async def on_signal(room: Room, sid: str, _c: Connection, data: dict[str, Any]) -> None:
-        await room.relay_signal(sid, data["to"], data["kind"], data.get("data"))
+    async def _on_signal(self, room: Room, sid: str, data: dict[str, Any]) -> None:
+        signal = SignalSend.of(data)
+        await room.relay_signal(sid, signal.to, signal.kind, signal.data)
 
-    async def on_end(room: Room, sid: str, _c: Connection, _data: dict[str, Any]) -> None:
+    async def _on_end(self, room: Room, sid: str, _data: dict[str, Any]) -> None:
         await room.end(sid)
 
-    register("sync:message", on_sync)
-    register("notes:message", on_notes)
-    register("chat:send", on_chat)
-    register("run:start", on_run)
-    register("run:permission", on_permission)
-    register("signal:send", on_signal)
-    register("room:end", on_end)
-    missing = {n for n, s in protocol.events.items() if s.from_client} - {
-        "sync:message",
-        "notes:message",
-        "chat:send",
-        "run:start",
-        "run:permission",
-        "signal:send",
-        "room:end",
-    }
-    if missing:
-        raise RuntimeError(f"protocol.json has client events without a handler: {sorted(missing)}")
+
+def create_socket_server(app: Quart) -> socketio.AsyncServer:
+    """The room's Socket.IO server for ``app``; its gateway opens and closes with the app."""
+    gateway = RoomGateway(get_state(app), get_protocol())
+    app.while_serving(gateway.serving)
+    get_state(app).extras[GATEWAY_KEY] = gateway
+    return gateway.sio
+
+
+def gateway_of(app: Quart) -> RoomGateway:
+    gateway: RoomGateway = get_state(app).extras[GATEWAY_KEY]
+    return gateway
+
+
+def registry_of(app: Quart) -> RoomRegistry:
+    return gateway_of(app).registry
 
 
 def _cookie(environ: dict[str, Any], name: str) -> str | None:
@@ -311,8 +362,3 @@ def _cookie(environ: dict[str, Any], name: str) -> str | None:
     except CookieError:
         return None
     return morsel.value if morsel is not None else None
-
-
-def registry_of(app: Quart) -> RoomRegistry:
-    registry: RoomRegistry = get_state(app).extras[REGISTRY_KEY]
-    return registry

@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from server.rooms.errors import PayloadError
+
 PROTOCOL_PATH = Path(__file__).resolve().parents[2] / "config" / "protocol.json"
 
 SERIALIZERS = frozenset({"msgpack"})
@@ -26,15 +28,6 @@ EVENT_KEYS = frozenset({"from", "who", "payload", "description"})
 
 class ProtocolFileError(Exception):
     """``config/protocol.json`` is itself malformed; raised at start-up, never per event."""
-
-
-class PayloadError(Exception):
-    """A client event does not match its spec. ``code`` is the wire error code."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +75,86 @@ class Limits:
 
 
 @dataclass(frozen=True, slots=True)
+class DocSpec:
+    """One shared document of the room (protocol.json's ``docs``): its Y.Text, its optional
+    Y.Map of metadata, who may see it and the event that carries its y-protocols messages."""
+
+    name: str
+    text: str
+    meta_map: str | None
+    event: str
+    interviewer_only: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ServerEvents:
+    """The name of every event the server emits, each resolved through the loaded protocol:
+    a name the protocol lacks, or one only a client may send, stops start-up. The room and its
+    gateway emit through these fields and never type an event name themselves."""
+
+    code: str
+    notes: str
+    welcome: str
+    joined: str
+    away: str
+    left: str
+    chat: str
+    run_started: str
+    run_finished: str
+    settings: str
+    signal: str
+    ended: str
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClientEvents:
+    """The name of every event a client sends that the server handles, resolved the same way;
+    the gateway registers one handler per field and refuses a protocol with a client event
+    that no field names."""
+
+    code: str
+    notes: str
+    chat: str
+    run: str
+    permission: str
+    signal: str
+    end: str
+
+
+SERVER_EVENT_NAMES = {
+    "welcome": "room:welcome",
+    "joined": "presence:joined",
+    "away": "presence:away",
+    "left": "presence:left",
+    "chat": "chat:message",
+    "run_started": "run:started",
+    "run_finished": "run:finished",
+    "settings": "room:settings",
+    "signal": "signal:message",
+    "ended": "room:ended",
+    "error": "error",
+}
+"""``ServerEvents`` field → protocol.json name: the one place the server writes them down."""
+CLIENT_EVENT_NAMES = {
+    "chat": "chat:send",
+    "run": "run:start",
+    "permission": "run:permission",
+    "signal": "signal:send",
+    "end": "room:end",
+}
+"""``ClientEvents`` field → protocol.json name (the two documents' events come from ``docs``)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Protocol:
     version: int
     serializer: str
     limits: Limits
     events: Mapping[str, EventSpec]
+    docs: Mapping[str, DocSpec]
+    emits: ServerEvents
+    handles: ClientEvents
 
     def client_event(self, name: str) -> EventSpec:
         spec = self.events.get(name)
@@ -199,7 +267,65 @@ def parse_protocol(raw: Any) -> Protocol:
     events: dict[str, EventSpec] = {}
     for name, spec in events_raw.items():
         events[name] = _parse_event(name, spec)
-    return Protocol(version=version, serializer=serializer, limits=limits, events=events)
+    docs = _parse_docs(raw.get("docs"), events)
+    emits = ServerEvents(
+        code=docs["code"].event,
+        notes=docs["notes"].event,
+        **{field: _resolve(events, name, "server") for field, name in SERVER_EVENT_NAMES.items()},
+    )
+    handles = ClientEvents(
+        code=docs["code"].event,
+        notes=docs["notes"].event,
+        **{field: _resolve(events, name, "client") for field, name in CLIENT_EVENT_NAMES.items()},
+    )
+    unhandled = {n for n, e in events.items() if e.from_client} - set(_values(handles))
+    if unhandled:
+        raise ProtocolFileError(f"client events the server does not handle: {sorted(unhandled)}")
+    return Protocol(
+        version=version,
+        serializer=serializer,
+        limits=limits,
+        events=events,
+        docs=docs,
+        emits=emits,
+        handles=handles,
+    )
+
+
+def _values(names: ServerEvents | ClientEvents) -> list[str]:
+    return [getattr(names, field) for field in names.__slots__]
+
+
+def _resolve(events: Mapping[str, EventSpec], name: str, side: str) -> str:
+    """``name`` if protocol.json has it, sent from ``side``; a ``ProtocolFileError`` otherwise."""
+    spec = events.get(name)
+    if spec is None:
+        raise ProtocolFileError(f"the server uses the event {name!r}, which protocol.json lacks")
+    sent_by_side = spec.from_client if side == "client" else spec.direction in ("server", "both")
+    if not sent_by_side:
+        raise ProtocolFileError(f"event {name!r}: protocol.json does not let the {side} send it")
+    return name
+
+
+def _parse_docs(raw: Any, events: Mapping[str, EventSpec]) -> dict[str, DocSpec]:
+    if not isinstance(raw, dict) or set(raw) != {"code", "notes"}:
+        raise ProtocolFileError("protocol.json: docs must define exactly 'code' and 'notes'")
+    docs: dict[str, DocSpec] = {}
+    for name, spec in raw.items():
+        if not isinstance(spec, dict) or not isinstance(spec.get("text"), str):
+            raise ProtocolFileError(f"doc {name!r}: needs a 'text' name")
+        event = spec.get("event")
+        spec_of_event = events.get(event) if isinstance(event, str) else None
+        if spec_of_event is None or not spec_of_event.binary or spec_of_event.direction != "both":
+            raise ProtocolFileError(f"doc {name!r}: 'event' must be a binary event sent both ways")
+        meta = spec.get("meta_map")
+        if meta is not None and not isinstance(meta, str):
+            raise ProtocolFileError(f"doc {name!r}: 'meta_map' must be a name")
+        who = spec.get("who", "any")
+        if who not in ("any", "interviewer"):
+            raise ProtocolFileError(f"doc {name!r}: 'who' must be any or interviewer")
+        docs[name] = DocSpec(name, spec["text"], meta, spec_of_event.name, who == "interviewer")
+    return docs
 
 
 def _parse_event(name: str, spec: Any) -> EventSpec:

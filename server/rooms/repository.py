@@ -1,4 +1,4 @@
-"""The room's queries: the update log, and the transcript a rejoining room replays."""
+"""The room's queries: its update log (the record's own tables are the interviews slice's)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.interviews.models import InterviewMessage, InterviewRun
 from server.rooms.models import RoomUpdate
 from server.rooms.update_log import LoggedUpdate
 
@@ -61,23 +60,3 @@ async def list_updates(
         .limit(limit)
     )
     return list(result)
-
-
-async def list_chat(session: AsyncSession, interview_id: str) -> list[InterviewMessage]:
-    result = await session.scalars(
-        select(InterviewMessage)
-        .where(InterviewMessage.interview_id == interview_id)
-        .order_by(InterviewMessage.id)
-    )
-    return list(result)
-
-
-async def last_run(session: AsyncSession, interview_id: str) -> InterviewRun | None:
-    """The newest recorded run, which a reloaded room shows in its welcome."""
-    result: InterviewRun | None = await session.scalar(
-        select(InterviewRun)
-        .where(InterviewRun.interview_id == interview_id)
-        .order_by(InterviewRun.id.desc())
-        .limit(1)
-    )
-    return result

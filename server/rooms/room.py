@@ -2,8 +2,15 @@
 
 A ``Room`` knows nothing about Socket.IO or SQL: it talks to sockets through an ``Emitter`` and to
 the database through a ``RoomStore``, both injected, so its rules (who may see the notes, one run
-at a time, read-only after the end) are testable on their own and enforced in one place. Recipients
-are always computed here from the participant list, so a candidate can never be handed the notes.
+at a time, read-only after the end) are testable on their own and enforced in one place
+(``tests/server/rooms/test_room.py`` drives it with a fake emitter and an in-memory store).
+Recipients are always computed here from the participant list, so a candidate can never be handed
+the notes.
+
+Its life is explicit: ``async with room:`` (or ``start()`` … ``close()``, as the registry does)
+loads the documents and starts the log; every background task (grace timers, the debounced save,
+runs) lives in one task set that ``close()`` cancels and awaits. Event and document names come
+from the loaded protocol (``protocol.emits``, ``protocol.docs``), never typed here.
 """
 
 from __future__ import annotations
@@ -13,16 +20,21 @@ import contextlib
 import logging
 import random
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal, Protocol
+from enum import StrEnum
+from types import TracebackType
+from typing import Any, Literal, Protocol, Self
 
 from runners.contract import Engine, EngineError, RunRequest
+from server.kit.ratelimit import TokenBucket
 from server.rooms.awareness import AwarenessStates
-from server.rooms.documents import SyncedDoc, UpdateRejectedError
-from server.rooms.protocol import Limits, get_protocol
-from server.rooms.ratelimit import TokenBucket
+from server.rooms.documents import SyncedDoc
+from server.rooms.errors import RoomError, UpdateRejectedError
+from server.rooms.ice import IceConfig, no_ice
+from server.rooms.protocol import Protocol as RoomProtocol
+from server.rooms.run import RoomRun, Starter
 from server.rooms.update_log import LoggedUpdate, UpdateLog
 from server.rooms.wire import (
     SYNC_STEP1,
@@ -41,17 +53,12 @@ log = logging.getLogger(__name__)
 
 Role = Literal["interviewer", "candidate"]
 COLOURS = ("#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324")
-CODE_EVENT = "sync:message"
-NOTES_EVENT = "notes:message"
 
 
-class RoomError(Exception):
-    """A refused event: sent back to its sender as the ``error`` event, the room unharmed."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class RoomState(StrEnum):
+    NEW = "new"
+    OPEN = "open"
+    CLOSED = "closed"
 
 
 class Emitter(Protocol):
@@ -126,7 +133,8 @@ class RoomSettings:
     save_delay_s: float = 10.0
     """How long after an edit the room saves its code; each wait is 75–125% of it (see below)."""
     log_flush_interval_s: float = 0.02
-    ice_servers: tuple[dict[str, Any], ...] = ()
+    ice: Callable[[str], IceConfig] = no_ice
+    """ICE servers (with TURN credentials of its own) for one participant id."""
 
 
 class Room:
@@ -137,7 +145,7 @@ class Room:
         store: RoomStore,
         engine: Engine,
         emitter: Emitter,
-        limits: Limits,
+        protocol: RoomProtocol,
         settings: RoomSettings,
     ) -> None:
         self.id = seed.interview_id
@@ -147,19 +155,24 @@ class Room:
         self.store = store
         self.engine = engine
         self.emitter = emitter
-        self.limits = limits
+        self.protocol = protocol
+        self.events = protocol.emits
+        self.limits = limits = protocol.limits
         self.settings = settings
-        self.code = SyncedDoc("code", "meta")
-        self.notes = SyncedDoc("notes")
+        code_doc, notes_doc = protocol.docs["code"], protocol.docs["notes"]
+        self.code = SyncedDoc(code_doc.text, code_doc.meta_map)
+        self.notes = SyncedDoc(notes_doc.text, notes_doc.meta_map)
         self.awareness = AwarenessStates()
         self.participants: dict[str, Participant] = {}
         self.by_sid: dict[str, Participant] = {}
         self.chat: list[dict[str, Any]] = list(seed.chat)[-limits.chat_history :]
         self.candidate_can_run = True
-        self.run_in_flight: dict[str, Any] | None = None
+        self.run_in_flight: RoomRun | None = None
         self.last_run: dict[str, Any] | None = seed.last_run
         self.log = UpdateLog(store.append_updates, flush_interval_s=settings.log_flush_interval_s)
+        self.state = RoomState.NEW
         self._tasks: set[asyncio.Task[Any]] = set()
+        """Every background task of the room, so ``close()`` loses none."""
         self._save_task: asyncio.Task[None] | None = None
         self._colour_index = 0
         self._seed = seed
@@ -167,7 +180,23 @@ class Room:
 
     # ---- lifecycle -------------------------------------------------------------------------
 
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        _type: type[BaseException] | None,
+        _value: BaseException | None,
+        _traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
     async def start(self) -> None:
+        """Loads the documents from the seed and starts the log; once only."""
+        if self.state is not RoomState.NEW:
+            raise RuntimeError(f"room {self.id} is already {self.state}")
+        self.state = RoomState.OPEN
         self.code.load(self._seed.code_updates)
         self.notes.load(self._seed.notes_updates)
         self.log.start()
@@ -177,6 +206,9 @@ class Room:
 
     async def close(self) -> None:
         """Stops background work, writes the log and the current state. Safe to call twice."""
+        if self.state is RoomState.CLOSED:
+            return
+        self.state = RoomState.CLOSED
         for participant in self.participants.values():
             if participant.grace_task is not None:
                 participant.grace_task.cancel()
@@ -190,7 +222,7 @@ class Room:
         if not self.ended:
             await self.save_now()
 
-    def _spawn(self, coro: Any, name: str) -> asyncio.Task[Any]:
+    def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
         task = asyncio.create_task(coro, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -234,31 +266,33 @@ class Room:
         if replaced_sid is not None:
             await self.emitter.disconnect(replaced_sid)
 
-        await self.emitter.emit("room:welcome", self._welcome(participant), [sid])
+        await self.emitter.emit(self.events.welcome, self._welcome(participant), [sid])
         await self.emitter.emit(
-            CODE_EVENT, encode_sync(SYNC_STEP1, self.code.state_vector()), [sid]
+            self.events.code, encode_sync(SYNC_STEP1, self.code.state_vector()), [sid]
         )
         snapshot = self.awareness.snapshot()
         if snapshot:
-            await self.emitter.emit(CODE_EVENT, encode_awareness(snapshot), [sid])
+            await self.emitter.emit(self.events.code, encode_awareness(snapshot), [sid])
         if identity.role == "interviewer":
             state = self.notes.state_vector()
-            await self.emitter.emit(NOTES_EVENT, encode_sync(SYNC_STEP1, state), [sid])
+            await self.emitter.emit(self.events.notes, encode_sync(SYNC_STEP1, state), [sid])
         others = [s for s in self.by_sid if s != sid]
-        await self.emitter.emit("presence:joined", {"participant": participant.public()}, others)
+        await self.emitter.emit(self.events.joined, {"participant": participant.public()}, others)
 
     def _welcome(self, participant: Participant) -> dict[str, Any]:
+        ice = self.settings.ice(participant.id)
         return {
-            "protocol_version": get_protocol().version,
+            "protocol_version": self.protocol.version,
             "interview_id": self.id,
             "title": self.title,
             "self": participant.public(),
             "participants": [p.public() for p in self.participants.values()],
             "chat": list(self.chat),
             "settings": {"candidate_can_run": self.candidate_can_run},
-            "ice_servers": list(self.settings.ice_servers),
+            "ice_servers": list(ice.servers),
+            "ice_transport_policy": ice.transport_policy,
             "read_only": self.ended,
-            "run_in_flight": self.run_in_flight,
+            "run_in_flight": self.run_in_flight.started_payload() if self.run_in_flight else None,
             "last_run": self.last_run,
         }
 
@@ -269,7 +303,7 @@ class Room:
             return
         participant.sid = None
         await self.emitter.emit(
-            "presence:away", {"participant_id": participant.id}, self.connected_sids
+            self.events.away, {"participant_id": participant.id}, self.connected_sids
         )
         participant.grace_task = self._spawn(self._expire(participant), f"grace-{participant.id}")
         if not self.by_sid:
@@ -284,9 +318,11 @@ class Room:
         self.participants.pop(participant.id, None)
         removed = self.awareness.remove_owner(participant.id)
         if removed:
-            await self.emitter.emit(CODE_EVENT, encode_awareness(removed), self.connected_sids)
+            await self.emitter.emit(
+                self.events.code, encode_awareness(removed), self.connected_sids
+            )
         await self.emitter.emit(
-            "presence:left", {"participant_id": participant.id}, self.connected_sids
+            self.events.left, {"participant_id": participant.id}, self.connected_sids
         )
 
     # ---- documents -------------------------------------------------------------------------
@@ -300,13 +336,13 @@ class Room:
             raise RoomError("invalid_sync_message", f"not a y-protocols message: {exc}") from None
         if isinstance(message, AwarenessQuery):
             snapshot = self.awareness.snapshot()
-            await self.emitter.emit(CODE_EVENT, encode_awareness(snapshot), [sid])
+            await self.emitter.emit(self.events.code, encode_awareness(snapshot), [sid])
             return self.log.appended
         if isinstance(message, AwarenessMessage):
             changed = self.awareness.apply(participant.id, message.entries)
             if changed:
                 others = [s for s in self.by_sid if s != sid]
-                await self.emitter.emit(CODE_EVENT, encode_awareness(changed), others)
+                await self.emitter.emit(self.events.code, encode_awareness(changed), others)
             return self.log.appended
         return await self._handle_sync(
             participant, sid, "code", self.code, message.kind, message.payload
@@ -335,7 +371,7 @@ class Room:
         kind: int,
         payload: bytes,
     ) -> int:
-        event = CODE_EVENT if doc_name == "code" else NOTES_EVENT
+        event = self.protocol.docs[doc_name].event
         if kind == SYNC_STEP1:
             try:
                 diff = doc.diff(payload)
@@ -435,7 +471,7 @@ class Room:
         await self.store.append_chat(self.id, message)
         self.chat.append(message)
         del self.chat[: -self.limits.chat_history]
-        await self.emitter.emit("chat:message", message, self.connected_sids)
+        await self.emitter.emit(self.events.chat, message, self.connected_sids)
 
     # ---- runs ------------------------------------------------------------------------------
 
@@ -446,64 +482,56 @@ class Room:
         if participant.identity.role == "candidate" and not self.candidate_can_run:
             raise RoomError("run_disabled", "the interviewer has turned off running code for now")
         if self.run_in_flight is not None:
-            who = self.run_in_flight["started_by"]["name"]
+            who = self.run_in_flight.started_by.name
             raise RoomError("run_in_progress", f"a run started by {who} is still in progress")
-        run = {
-            "run_id": uuid.uuid4().hex,
-            "started_by": {
-                "participant_id": participant.id,
-                "name": participant.identity.name,
-                "role": participant.identity.role,
-            },
-            "language": self.language(),
-            "stdin": stdin,
-            "started_at": datetime.now(UTC).isoformat(),
-        }
+        identity = participant.identity
+        run = RoomRun(
+            started_by=Starter(identity.participant_id, identity.name, identity.role),
+            language=self.language(),
+            stdin=stdin,
+        )
         self.run_in_flight = run
         source = self.code.content()
-        self._spawn(self._run(run, source, sid), f"run-{run['run_id']}")
-        return str(run["run_id"])
+        self._spawn(self._run(run, source, sid), f"run-{run.run_id}")
+        return run.run_id
 
-    async def _run(self, run: dict[str, Any], source: str, sid: str) -> None:
-        result: dict[str, Any] | None = None
-        error: dict[str, str] | None = None
+    async def _run(self, run: RoomRun, source: str, sid: str) -> None:
         try:
-            await self.emitter.emit("run:started", run, self.connected_sids)
-            request = RunRequest(language=run["language"], source=source, stdin=run["stdin"])
+            run.running()
+            await self.emitter.emit(
+                self.events.run_started, run.started_payload(), self.connected_sids
+            )
+            request = RunRequest(language=run.language, source=source, stdin=run.stdin)
             try:
-                result = (await self.engine.run(request)).to_dict()
+                run.finish(result=(await self.engine.run(request)).to_dict())
             except EngineError as exc:
-                error = {"code": exc.code, "message": exc.message}
+                run.finish(error={"code": exc.code, "message": exc.message})
             except Exception:
-                log.exception("run %s in room %s failed", run["run_id"], self.id)
-                error = {"code": "internal_error", "message": "the run failed on our side"}
-            if result is not None:
+                log.exception("run %s in room %s failed", run.run_id, self.id)
+                run.finish(
+                    error={"code": "internal_error", "message": "the run failed on our side"}
+                )
+            if run.result is not None:
                 try:
                     await self.store.append_run(
-                        self.id, run["started_by"]["name"], run["language"], run["stdin"], result
+                        self.id, run.started_by.name, run.language, run.stdin, run.result
                     )
                 except Exception:
-                    log.exception("recording run %s failed", run["run_id"])
+                    log.exception("recording run %s failed", run.run_id)
         finally:
             self.run_in_flight = None
-        finished = {
-            "run_id": run["run_id"],
-            "started_by": run["started_by"],
-            "language": run["language"],
-            "result": result,
-            "error": error,
-            "finished_at": datetime.now(UTC).isoformat(),
-        }
+        finished = run.finished_payload()
         self.last_run = finished
-        await self.emitter.emit("run:finished", finished, self.connected_sids)
-        if error is not None and sid in self.by_sid:
-            await self.emitter.emit("error", {**error, "event": "run:start"}, [sid])
+        await self.emitter.emit(self.events.run_finished, finished, self.connected_sids)
+        if run.error is not None and sid in self.by_sid:
+            error = {**run.error, "event": self.protocol.handles.run}
+            await self.emitter.emit(self.events.error, error, [sid])
 
     async def set_candidate_can_run(self, sid: str, allowed: bool) -> None:
         self._require_interviewer(sid)
         self.candidate_can_run = allowed
         await self.emitter.emit(
-            "room:settings", {"candidate_can_run": allowed}, self.connected_sids
+            self.events.settings, {"candidate_can_run": allowed}, self.connected_sids
         )
 
     # ---- signalling ------------------------------------------------------------------------
@@ -514,7 +542,7 @@ class Room:
         if peer is None or peer.sid is None or peer.id == participant.id:
             raise RoomError("unknown_peer", "that participant is not connected to this room")
         await self.emitter.emit(
-            "signal:message", {"from": participant.id, "kind": kind, "data": data}, [peer.sid]
+            self.events.signal, {"from": participant.id, "kind": kind, "data": data}, [peer.sid]
         )
 
     # ---- ending ----------------------------------------------------------------------------
@@ -542,7 +570,7 @@ class Room:
             "language": language,
             "ended_at": datetime.now(UTC).isoformat(),
         }
-        await self.emitter.emit("room:ended", ended, self.connected_sids)
+        await self.emitter.emit(self.events.ended, ended, self.connected_sids)
         for other_sid, participant in list(self.by_sid.items()):
             if participant.identity.role == "candidate":
                 with contextlib.suppress(Exception):

@@ -18,13 +18,15 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from runners.contract import LanguageInfo
-from server.accounts import repository as accounts
+from server.accounts import service as accounts
 from server.interviews import service as interviews
 from server.interviews.models import Interview, InterviewRun
 from server.kit.errors import AppError, NotFoundError
+from server.kit.security import decode_access_claims
 from server.rooms import repository
+from server.rooms.errors import RoomAuthError, RoomTokenError
 from server.rooms.room import Identity, RoomSeed
-from server.rooms.tokens import RoomTokenError, create_candidate_token, decode_candidate_token
+from server.rooms.tokens import create_candidate_token, decode_candidate_token
 from server.rooms.update_log import CoalescingWriter, LoggedUpdate
 from server.settings import Settings
 
@@ -36,15 +38,6 @@ OpenSession = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 class JoinRefusedError(AppError):
     status = 409
     code = "interview_ended"
-
-
-class RoomAuthError(Exception):
-    """A socket may not connect; ``code`` and ``message`` go back in the connect error."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 # ---- the live room's store ---------------------------------------------------------------------
@@ -128,8 +121,8 @@ async def load_seed(
     if interview is None:
         return None
     language = _default_language(interview, languages)
-    chat = await repository.list_chat(session, interview.id)
-    last_run = await repository.last_run(session, interview.id)
+    chat = await interviews.chat_of(session, interview.id)
+    last_run = await interviews.last_run(session, interview.id)
     return RoomSeed(
         interview_id=interview.id,
         title=interview.title,
@@ -241,10 +234,8 @@ async def authorise_socket(
     access = auth.get("access_token") or access_cookie
     if not isinstance(access, str) or not access:
         raise RoomAuthError("unauthorized", "sign in first")
-    from server.kit.security import decode_access_claims, user_of_live_session
-
     try:
-        user = await user_of_live_session(session, decode_access_claims(access, settings))
+        user = await accounts.user_of_live_session(session, decode_access_claims(access, settings))
     except AppError as exc:
         raise RoomAuthError(exc.code, exc.message) from None
     interview = await interviews.get_interview_for_room(session, interview_id)
@@ -268,6 +259,14 @@ async def owned_interview(session: AsyncSession, owner_id: str, interview_id: st
     if interview is None or interview.owner_id != owner_id:
         raise interviews.InterviewNotFoundError()
     return interview
+
+
+async def owned_join_url(
+    session: AsyncSession, owner_id: str, interview_id: str, public_url: str
+) -> str:
+    """The join link of one of ``owner_id``'s interviews (for its QR codes)."""
+    interview = await owned_interview(session, owner_id, interview_id)
+    return interviews.join_url(public_url, interview.join_code)
 
 
 async def playback(

@@ -9,23 +9,14 @@ token's life in practice is the interview ending, checked against the record at 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-import jwt
-
+from server.kit import jwt
+from server.rooms.errors import RoomTokenError
 from server.settings import Settings
 
 TOKEN_TYPE = "room"
-ISSUER = "onsite"
-ALGORITHM = "HS256"
 LIFETIME = timedelta(hours=12)
-
-
-class RoomTokenError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,35 +29,20 @@ class CandidateClaims:
 def create_candidate_token(
     interview_id: str, participant_id: str, name: str, settings: Settings
 ) -> str:
-    now = datetime.now(UTC)
-    claims = {
-        "sub": participant_id,
-        "typ": TOKEN_TYPE,
-        "room": interview_id,
-        "name": name,
-        "iss": ISSUER,
-        "iat": now,
-        "exp": now + LIFETIME,
-    }
-    return jwt.encode(claims, settings.auth.jwt_secret, algorithm=ALGORITHM)
+    claims = {"sub": participant_id, "room": interview_id, "name": name}
+    return jwt.encode(TOKEN_TYPE, claims, LIFETIME, secret=settings.auth.jwt_secret)
 
 
 def decode_candidate_token(token: str, settings: Settings) -> CandidateClaims:
     try:
-        claims = jwt.decode(
-            token,
-            settings.auth.jwt_secret,
-            algorithms=[ALGORITHM],
-            issuer=ISSUER,
-            options={"require": ["exp", "iat", "sub", "iss"]},
-        )
-    except jwt.ExpiredSignatureError:
-        raise RoomTokenError(
-            "token_expired", "this join link has expired; ask for a new one"
-        ) from None
-    except jwt.PyJWTError:
+        claims = jwt.decode(token, TOKEN_TYPE, secret=settings.auth.jwt_secret)
+    except jwt.TokenError as exc:
+        if exc.expired:
+            raise RoomTokenError(
+                "token_expired", "this join link has expired; ask for a new one"
+            ) from None
         raise RoomTokenError("invalid_token", "this join token is not valid") from None
-    room, name = claims.get("room"), claims.get("name")
-    if claims.get("typ") != TOKEN_TYPE or not isinstance(room, str) or not isinstance(name, str):
+    sub, room, name = claims.get("sub"), claims.get("room"), claims.get("name")
+    if not isinstance(sub, str) or not isinstance(room, str) or not isinstance(name, str):
         raise RoomTokenError("invalid_token", "this join token is not valid")
-    return CandidateClaims(room, str(claims["sub"]), name)
+    return CandidateClaims(room, sub, name)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from quart import Blueprint
 from quart_schema import validate_request, validate_response
 
-from server.app import get_state
+from server.accounts.auth import require_user
 from server.kit.errors import documents_errors
-from server.kit.security import require_user
+from server.kit.state import get_state
 from server.runs import service
 from server.runs.schemas import LanguageOut, RunIn, RunResultOut
 

@@ -1,7 +1,8 @@
 """REST for interview slots: ``/api/schedules`` (list, create, reschedule, cancel).
 
-A mutating handler commits the schedule first and only then mails the invitation, so a mail
-server that is down costs the invitation (``invitation_sent: false``), never the schedule.
+A mutating handler ends with ``service.commit_and_invite``: the schedule is committed first and
+only then is the invitation mailed, so a mail server that is down costs the invitation
+(``invitation_sent: false``), never the schedule.
 """
 
 from __future__ import annotations
@@ -10,15 +11,14 @@ from quart import Blueprint
 from quart_schema import validate_querystring, validate_request, validate_response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.accounts.auth import require_user
 from server.accounts.models import User
-from server.app import get_state
-from server.interviews.api import check_language, join_url
+from server.interviews import service as interviews
 from server.kit.db import current_session
 from server.kit.errors import documents_errors
-from server.kit.security import require_user
+from server.kit.state import get_state
 from server.schedules import service
 from server.schedules.calendar import InviteMethod
-from server.schedules.invitations import Organizer, links_for, send_invitations
 from server.schedules.models import ScheduleStatus
 from server.schedules.schemas import (
     ScheduleCreate,
@@ -47,7 +47,7 @@ def schedule_out(slot: service.Slot) -> ScheduleOut:
         status=ScheduleStatus(schedule.status),
         sequence=schedule.sequence,
         ical_uid=schedule.ical_uid,
-        join_url=join_url(interview.join_code),
+        join_url=interviews.join_url(get_state().settings.server.public_url, interview.join_code),
         invitation_sent=schedule.invitation_sent,
         created_at=schedule.created_at,
         updated_at=schedule.updated_at,
@@ -57,13 +57,10 @@ def schedule_out(slot: service.Slot) -> ScheduleOut:
 async def _commit_then_mail(
     session: AsyncSession, slot: service.Slot, owner: User, method: InviteMethod
 ) -> ScheduleOut:
-    await session.commit()
-    public_url = get_state().settings.server.public_url
-    links = links_for(public_url, slot.interview.join_code, slot.interview.id)
-    sent = await send_invitations(
-        get_state().mailer, slot, Organizer(email=owner.email, name=owner.name), method, links
+    state = get_state()
+    await service.commit_and_invite(
+        session, state.mailer, state.settings.server.public_url, slot, owner, method
     )
-    await service.record_invitation_result(session, slot, sent)
     return schedule_out(slot)
 
 
@@ -85,7 +82,7 @@ async def list_schedules(query_args: ScheduleListQuery) -> ScheduleList:
 async def create_schedule(data: ScheduleCreate) -> tuple[ScheduleOut, int]:
     """Creates the slot (and the record) and mails the invitation to candidate and interviewer."""
     user = await require_user()
-    check_language(data.language)
+    interviews.check_language(data.language, get_state().run_engine.languages())
     session = current_session()
     slot = await service.schedule_interview(
         session, user, data, public_url=get_state().settings.server.public_url

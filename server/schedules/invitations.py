@@ -21,6 +21,7 @@ from email.message import EmailMessage
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
+from server.interviews import service as interviews
 from server.kit.db import utcnow
 from server.kit.mail import Mailer, MailError, attach_calendar
 from server.schedules.calendar import (
@@ -29,7 +30,7 @@ from server.schedules.calendar import (
     Participant,
     build_invitation,
 )
-from server.schedules.service import Slot
+from server.schedules.models import Slot
 
 log = logging.getLogger(__name__)
 
@@ -83,11 +84,10 @@ class Links:
 
 
 def links_for(public_url: str, join_code: str, interview_id: str) -> Links:
-    base = public_url.rstrip("/")
     return Links(
-        join_url=f"{base}/join/{join_code}",
-        room_url=f"{base}/rooms/{interview_id}",
-        record_url=f"{base}/interviews/{interview_id}",
+        join_url=interviews.join_url(public_url, join_code),
+        room_url=interviews.room_url(public_url, interview_id),
+        record_url=interviews.record_url(public_url, interview_id),
     )
 
 

@@ -6,6 +6,7 @@ use the pair to replace (reschedule) or remove (cancel) the event they already h
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -51,3 +52,11 @@ class Schedule(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     interview: Mapped[Interview] = relationship(lazy="raise")
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A schedule with its interview (relationships are never lazy-loaded)."""
+
+    schedule: Schedule
+    interview: Interview

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from server.interviews.models import Interview
-from server.kit.db import is_valid_id
+from server.kit.db import bin_filter, is_valid_id
 from server.schedules.models import Schedule, ScheduleStatus
 
 
@@ -49,7 +49,7 @@ async def list_owned(
     query = (
         select(Schedule, Interview)
         .join(Interview, Interview.id == Schedule.interview_id)
-        .where(Schedule.owner_id == owner_id, Interview.deleted_at.is_(None))
+        .where(Schedule.owner_id == owner_id, bin_filter(Interview.deleted_at, "live"))
     )
     if ending_after is not None:
         query = query.where(

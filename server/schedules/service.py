@@ -1,29 +1,35 @@
-"""Creating, moving and cancelling interview slots.
+"""Creating, moving and cancelling interview slots, and the records' changes that touch them.
 
-These functions change the database only (and only flush); sending the invitation is the API's
-next step *after* the commit, so a mail server that is down or slow can never lose or hold up a
-schedule — the outcome is then stored with ``record_invitation_result``.
+These functions change the database only (and only flush), with one deliberate exception:
+``commit_and_invite`` commits the slot before it mails the invitation, so a mail server that is
+down or slow can never lose or hold up a schedule — the outcome is then stored with
+``record_invitation_result`` (``invitation_sent``). Every workflow that mails an invitation
+(create, reschedule, cancel, moving a record to the bin) ends through it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.accounts.models import User
-from server.interviews import repository as interviews
+from server.interviews import service as interviews
 from server.interviews.models import Interview
-from server.interviews.schemas import InterviewStatus
-from server.interviews.service import InterviewInBinError, InterviewNotFoundError
+from server.interviews.schemas import InterviewStatus, InterviewUpdate
+from server.interviews.service import InterviewInBinError
 from server.kit.db import new_id, utcnow
 from server.kit.errors import BadRequestError, ConflictError, NotFoundError
+from server.kit.mail import Mailer
 from server.schedules import repository
-from server.schedules.models import Schedule, ScheduleStatus
+from server.schedules.calendar import InviteMethod
+from server.schedules.invitations import Organizer, links_for, send_invitations
+from server.schedules.models import Schedule, ScheduleStatus, Slot
 from server.schedules.schemas import ScheduleCreate, ScheduleUpdate
+
+__all__ = ["Slot"]
 
 
 class ScheduleNotFoundError(NotFoundError):
@@ -56,12 +62,8 @@ class InterviewStartedError(ConflictError):
     code = "interview_started"
 
 
-@dataclass(frozen=True, slots=True)
-class Slot:
-    """A schedule with its interview (relationships are never lazy-loaded)."""
-
-    schedule: Schedule
-    interview: Interview
+class RescheduleInsteadError(ConflictError):
+    code = "reschedule_instead"
 
 
 def ical_uid_for(schedule_id: str, public_url: str) -> str:
@@ -98,25 +100,17 @@ async def _interview_for_new_slot(
                 + "."
             )
         assert data.title is not None and data.candidate_name is not None
-        interview = Interview(
-            owner_id=owner.id,
+        return await interviews.add_interview(
+            session,
+            owner.id,
             title=data.title,
             candidate_name=data.candidate_name,
             candidate_email=str(data.candidate_email),
             position=data.position or None,
             language=data.language,
-            status=InterviewStatus.SCHEDULED.value,
-            tags=[],
-            final_code="",
-            notes="",
         )
-        interview.refresh_search_text()
-        await interviews.add(session, interview)
-        return interview
 
-    found = await interviews.get_owned(session, owner.id, data.interview_id, which="live")
-    if found is None:
-        raise InterviewNotFoundError()
+    found = await interviews.owned_interview(session, owner.id, data.interview_id, which="live")
     _refuse_if_started(found)
     if await repository.active_for_interview(session, found.id) is not None:
         raise AlreadyScheduledError(
@@ -260,3 +254,49 @@ async def has_active_slot(session: AsyncSession, interview_id: str) -> bool:
 async def record_invitation_result(session: AsyncSession, slot: Slot, sent: bool) -> None:
     slot.schedule.invitation_sent = sent
     await session.flush()
+
+
+async def commit_and_invite(
+    session: AsyncSession,
+    mailer: Mailer,
+    public_url: str,
+    slot: Slot,
+    owner: User,
+    method: InviteMethod,
+) -> Slot:
+    """Commits what the caller changed, then mails the invitation (``method``) and stores
+    whether it went out. The commit comes first so a mail failure costs the invitation
+    (``invitation_sent`` false), never the schedule; sending itself never raises."""
+    await session.commit()
+    links = links_for(public_url, slot.interview.join_code, slot.interview.id)
+    organizer = Organizer(email=owner.email, name=owner.name)
+    sent = await send_invitations(mailer, slot, organizer, method, links)
+    await record_invitation_result(session, slot, sent)
+    return slot
+
+
+async def move_interview_to_bin(
+    session: AsyncSession, mailer: Mailer, public_url: str, owner: User, interview_id: str
+) -> None:
+    """Moves the record to the bin; a slot still to come is cancelled and METHOD:CANCEL
+    mailed, so the candidate is not left with a live invitation. A mail failure is logged and
+    does not undo the delete. Restoring sends nothing."""
+    await interviews.move_to_bin(session, owner.id, interview_id)
+    slot = await cancel_slot_of_binned(session, owner.id, interview_id)
+    if slot is not None:
+        await commit_and_invite(session, mailer, public_url, slot, owner, InviteMethod.CANCEL)
+
+
+async def update_interview(
+    session: AsyncSession, owner_id: str, interview_id: str, data: InterviewUpdate
+) -> None:
+    """A record's fields change here rather than in the interviews slice alone, because once
+    an invitation is out its time belongs to the slot: ``scheduled_at`` is then refused (409
+    ``reschedule_instead``) so the calendars are updated too. The check runs after the owner
+    check (a stranger gets 404 first); the error rolls the change back."""
+    await interviews.update_interview(session, owner_id, interview_id, data)
+    if "scheduled_at" in data.model_fields_set and await has_active_slot(session, interview_id):
+        raise RescheduleInsteadError(
+            "The interview has a slot with invitations out; reschedule it through "
+            "/api/schedules so the calendars are updated too."
+        )

@@ -34,8 +34,9 @@ from server.accounts.models import User
 from server.app import create_app
 from server.kit.db import unit_of_work
 from server.kit.runtime import event_loop_factory, uvicorn_config
+from server.kit.state import get_state
 from server.settings import Settings
-from tests.support.smtp import free_port
+from tests.support.net import free_port
 
 HELLO = 'print("Hello, World!")\n'
 ROUNDS = 40
@@ -81,7 +82,7 @@ class Server(threading.Thread):
         self.api_key = self.call(self._key())
 
     async def _key(self) -> str:
-        async with unit_of_work(self.app) as session:
+        async with unit_of_work(get_state(self.app).sessions) as session:
             user = User(email="bench@example.com", name="Bench")
             session.add(user)
             await session.flush()

@@ -19,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from runners.contract import RunRequest, Verdict
 from runners.engine import DockerEngine
-from runners.sandbox import GO_LINE
+from runners.protocol import GO_LINE, header, new_nonce
+from runners.sandbox import LAUNCHER_CAPABILITIES, PRIVATE_DIR, RUN_USER
 from runners.settings import EngineSettings
 
 ROUNDS = {"python": 40, "c": 20, "java": 12, "kotlin": 6, "typescript": 6}
@@ -66,13 +67,15 @@ def plain_docker_latencies(engine: DockerEngine, language: str, rounds: int) -> 
     """The same image, launcher and program through `docker run --rm -i` (no pool, CLI)."""
     lang = engine.catalogue.get(language)
     source = lang.stub.encode()
-    payload = f"ONSITE1 {len(source)} 65536\n".encode() + source
-    if lang.compiled:
-        payload += GO_LINE  # the launcher waits for it between the stages
+    # GO at once: the launcher reads it after its compile record (no memory-peak reset here).
+    payload = header(new_nonce(), "run", 65536, [(lang.source_file, source)]) + GO_LINE
+    caps = [f"--cap-add={cap}" for cap in LAUNCHER_CAPABILITIES]
     command = [
         "docker", "run", "--rm", "-i", "--network", "none", "--read-only",
+        "--user", RUN_USER, "--cap-drop=ALL", *caps, "--security-opt", "no-new-privileges",
         "--tmpfs", f"/work:rw,exec,size={lang.limits.tmpfs_mb}m,mode=1777",
         "--tmpfs", f"/tmp:rw,exec,size={lang.limits.tmpfs_mb}m,mode=1777",
+        "--tmpfs", f"{PRIVATE_DIR}:rw,noexec,size={lang.limits.tmpfs_mb}m,mode=0700",
         "--memory", f"{lang.limits.memory_mb}m", "--cpus", str(lang.limits.cpus),
         lang.image, lang.source_file, lang.compile or "", lang.run, lang.warm or "",
     ]  # fmt: skip

@@ -45,10 +45,11 @@ async def _populate(app: Any, owner_id: str, records: int) -> None:
 
     from server.interviews.models import Interview
     from server.kit.db import new_id, unit_of_work, utcnow
+    from server.kit.state import get_state
 
     rng = random.Random(7)
     batch: list[dict[str, Any]] = []
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         for index in range(records):
             marker = "needle-unique" if index == records // 2 else f"m{index}"
             interview = Interview(
@@ -96,6 +97,7 @@ async def bench(kind: str, url: str, schema: str, records: int, repeat: int) -> 
     from server.interviews.schemas import InterviewListQuery
     from server.kit.db import unit_of_work
     from server.kit.security import create_access_token
+    from server.kit.state import get_state
     from server.settings import Settings
     from tests.support.fake_engine import FakeEngine
 
@@ -103,7 +105,7 @@ async def bench(kind: str, url: str, schema: str, records: int, repeat: int) -> 
         settings = Settings.for_tests(Path(tmp), database_url=url, database_schema=schema)
         app = create_app(settings, FakeEngine())
         async with app.test_app():
-            async with unit_of_work(app) as session:
+            async with unit_of_work(get_state(app).sessions) as session:
                 user = User(email="bench@example.com", name="Bench", password_hash=None)
                 session.add(user)
                 await session.flush()
@@ -113,7 +115,7 @@ async def bench(kind: str, url: str, schema: str, records: int, repeat: int) -> 
             load_s = time.perf_counter() - started
 
             async def listing(**query: Any) -> None:
-                async with unit_of_work(app) as session:
+                async with unit_of_work(get_state(app).sessions) as session:
                     page = await service.list_interviews(
                         session, owner_id, InterviewListQuery.model_validate(query)
                     )

@@ -23,7 +23,6 @@ import json
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,19 +31,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.support.net import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 KEYSTROKES_PER_S = 5.0
 CLIENTS_PER_ROOM = 3
 SERVER_PREFIX: list[str] = [s for s in os.environ.get("BENCH_SERVER_PREFIX", "").split() if s]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 # ---- server process ----------------------------------------------------------------------------
@@ -148,6 +142,7 @@ async def serve(
     from server.kit.db import unit_of_work
     from server.kit.runtime import tune_garbage_collector
     from server.kit.security import create_access_token
+    from server.kit.state import get_state
     from server.rooms.tokens import create_candidate_token
     from server.settings import Settings
     from tests.support.fake_engine import FakeEngine
@@ -174,7 +169,7 @@ async def serve(
         except OSError:
             await asyncio.sleep(0.05)
     plan: list[list[dict[str, Any]]] = []
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         for index in range(rooms):
             user = User(email=f"bench{index}@example.com", name=f"Interviewer {index}")
             session.add(user)

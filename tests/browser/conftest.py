@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -37,6 +36,7 @@ from playwright.sync_api import (
 )
 
 from tests.browser.serve import READY_PREFIX
+from tests.support.net import free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CLIENT_DIR = REPO_ROOT / "client"
@@ -60,13 +60,6 @@ class OnsiteServer:
     engine: str
     data_dir: Path
     log: list[str] = field(default_factory=list)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _client_inputs() -> list[Path]:
@@ -104,7 +97,7 @@ def onsite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OnsiteSe
     data_dir = tmp_path_factory.mktemp("onsite-browser")
     engine = os.environ.get("ONSITE_BROWSER_ENGINE", "auto")
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.browser.serve", "--port", str(_free_port()),
+        [sys.executable, "-m", "tests.browser.serve", "--port", str(free_port()),
          "--data-dir", str(data_dir), "--engine", engine, "--oidc"],
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,

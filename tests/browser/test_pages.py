@@ -97,6 +97,7 @@ def test_accounts_login_reset_and_two_step_deletion(
     bearer = {"Authorization": f"Bearer {secret}"}
     assert page.request.get("/api/auth/me", headers=bearer).json()["email"] == email
     page.get_by_role("button", name="Revoke").click()
+    page.get_by_role("dialog").get_by_role("button", name="Revoke key").click()
     expect(page.get_by_text("No API keys yet.")).to_be_visible()
     assert page.request.get("/api/auth/me", headers=bearer).status == 401
     page.screenshot(path=str(output_dir / "account.png"), full_page=True)

@@ -11,9 +11,10 @@ from quart import Blueprint, Quart
 from sqlalchemy import func, select
 
 from server.accounts.models import User
-from server.app import create_app, get_state
+from server.app import create_app
 from server.kit.db import current_session, new_id, unit_of_work, utcnow
 from server.kit.errors import ConflictError
+from server.kit.state import get_state
 from server.settings import Settings
 from tests.support.fake_engine import FakeEngine
 
@@ -69,7 +70,7 @@ async def probe_app(settings: Settings, fake_engine: FakeEngine) -> AsyncIterato
 
 
 async def count_users(app: Quart, email: str) -> int:
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         result = await session.execute(
             select(func.count()).select_from(User).where(User.email == email)
         )
@@ -91,7 +92,7 @@ async def test_request_boundary_commits_only_successes(probe_app: Quart) -> None
 
 async def test_unit_of_work_rolls_back_on_exceptions(app: Quart) -> None:
     with pytest.raises(ValueError):
-        async with unit_of_work(app) as session:
+        async with unit_of_work(get_state(app).sessions) as session:
             session.add(User(id=new_id(), email="u@example.com", name="U", created_at=utcnow()))
             await session.flush()
             raise ValueError("abort")

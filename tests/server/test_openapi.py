@@ -36,7 +36,7 @@ from server.settings import Settings
 from tests.conftest import postgres_url
 from tests.support.auth import DEFAULT_PASSWORD, unique_email
 from tests.support.fake_engine import FakeEngine
-from tests.support.smtp import free_port
+from tests.support.net import free_port
 
 # Every API operation of ours (all slices); examples are bounded to keep the module well under
 # 2 min. The Judge0-compatible surface speaks Judge0's dialect and has its own contract test

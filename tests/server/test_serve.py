@@ -12,7 +12,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.support.smtp import free_port
+from tests.support.net import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 

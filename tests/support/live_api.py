@@ -20,8 +20,9 @@ from server.accounts import service as accounts
 from server.accounts.models import User
 from server.app import create_app
 from server.kit.db import unit_of_work
+from server.kit.state import get_state
 from server.settings import Settings
-from tests.rooms.live import live_server
+from tests.server.rooms.live import live_server
 from tests.support.fake_engine import FakeEngine
 
 
@@ -34,7 +35,7 @@ class LiveApi:
 
 
 async def new_api_key(app: Quart, name: str = "Client Tester") -> str:
-    async with unit_of_work(app) as session:
+    async with unit_of_work(get_state(app).sessions) as session:
         user = User(email=f"client-{uuid.uuid4().hex}@example.com", name=name)
         session.add(user)
         await session.flush()

@@ -21,7 +21,7 @@ import jwt
 from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from tests.support.smtp import free_port
+from tests.support.net import free_port
 
 TAMPER_MODES = (
     "expired",

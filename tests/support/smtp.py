@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 import threading
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -15,12 +14,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+from tests.support.net import free_port
 
 
 @dataclass

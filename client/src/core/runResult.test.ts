@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunResult, Stage } from './api';
-import { formatDuration, formatMemory, formatRunResult, verdictBadge } from './runResult';
+import { formatDuration, formatMemory, formatRunResult, outputAsText, verdictBadge } from './runResult';
 
 const stage = (over: Partial<Stage> = {}): Stage => ({
   stdout: '',
@@ -83,5 +83,14 @@ describe('labels and units', () => {
     expect(formatDuration(null)).toBe('—');
     expect(formatMemory(512)).toBe('512 KB');
     expect(formatMemory(262144)).toBe('256 MB');
+  });
+});
+
+describe('copying the output', () => {
+  it('copies a lone block as it is and several under their titles', () => {
+    const one = formatRunResult({ status: 'ok', language: 'python', compile: null, run: stage({ stdout: '7\n' }) });
+    expect(outputAsText(one)).toBe('7\n');
+    const two = formatRunResult({ status: 'runtime_error', language: 'python', compile: null, run: stage({ stdout: 'a\n', stderr: 'Traceback\n' }) });
+    expect(outputAsText(two)).toBe('stdout:\na\n\nstderr:\nTraceback');
   });
 });

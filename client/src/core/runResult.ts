@@ -85,3 +85,10 @@ export function formatRunResult(result: RunResult): RunView {
 }
 
 export const TRUNCATION_NOTE = 'Output truncated: the program printed more than the limit allows.';
+
+/** What "Copy output" puts on the clipboard: one block as it is, several under their titles. */
+export function outputAsText(view: RunView): string {
+  const blocks = view.blocks.filter((b) => b.text);
+  if (blocks.length === 1) return blocks[0]!.text;
+  return blocks.map((b) => `${b.title}:\n${b.text.replace(/\n$/, '')}`).join('\n\n');
+}

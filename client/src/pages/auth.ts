@@ -1,6 +1,7 @@
 /** Sign up, log in (with any configured OpenID Connect provider), password reset, account deletion. */
 import { currentUser, forgetUser, type PageContext, requireUser, safeNext, type View } from '../app';
 import { ApiError, http, type Provider, type User } from '../core/api';
+import { confirmDialog } from '../core/dialog';
 import { alertBox, field, h } from '../core/dom';
 
 function errorText(error: unknown): string {
@@ -247,6 +248,12 @@ function apiKeysSection(): HTMLElement {
               type: 'button',
               class: 'btn btn-small btn-ghost',
               onclick: async () => {
+                const sure = await confirmDialog({
+                  title: `Revoke the key “${k.name ?? k.id}”?`,
+                  body: 'Anything still using it (CI jobs, scripts) stops working at once. A revoked key cannot be restored; you would create a new one.',
+                  confirm: 'Revoke key',
+                });
+                if (!sure) return;
                 try {
                   await http.delete(`/api/keys/${encodeURIComponent(k.id)}`);
                   shown.replaceChildren();
@@ -266,8 +273,26 @@ function apiKeysSection(): HTMLElement {
   onSubmit(form, alert, async () => {
     const created = await http.post<ApiKey>('/api/keys', { name: name.value.trim() });
     const secret = created.secret ?? created.key ?? '';
+    const secretEl = h('code', { class: 'api-secret break' }, secret);
+    const copyState = h('span', { class: 'small', role: 'status' });
+    const copy = h('button', {
+      type: 'button',
+      class: 'btn btn-small',
+      onclick: async () => {
+        try {
+          await navigator.clipboard.writeText(secret);
+          copyState.textContent = 'Copied.';
+        } catch {
+          // No clipboard access (plain http on another host): select it for Ctrl+C instead.
+          window.getSelection()?.selectAllChildren(secretEl);
+          copyState.textContent = 'Press Ctrl+C to copy.';
+        }
+      },
+    }, 'Copy key');
     shown.replaceChildren(
-      h('p', { class: 'alert alert-ok', role: 'status' }, 'Copy this key now; it is not shown again: ', h('code', { class: 'api-secret break' }, secret)),
+      h('div', { class: 'alert alert-ok new-key' },
+        h('p', null, 'Copy this key now; it is not shown again: '),
+        h('div', { class: 'copy-row' }, secretEl, copy, copyState)),
     );
     form.reset();
     await load();

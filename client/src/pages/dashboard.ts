@@ -1,6 +1,6 @@
 /** Interview records: filter, search, sort and page through them; create one; the bin. */
 import { type PageContext, requireUser, type View } from '../app';
-import { ApiError, http, type InterviewSummary, type Page } from '../core/api';
+import { ApiError, http, type InterviewSummary, type Language, type Page } from '../core/api';
 import { alertBox, field, h, replaceChildren } from '../core/dom';
 import { formatDateTime, localInputToIso, statusLabel } from '../core/format';
 import {
@@ -73,12 +73,18 @@ export async function dashboardPage(ctx: PageContext): Promise<View> {
   const renderTable = (page: Page<InterviewSummary>): void => {
     const pages = pageCount(page.total, page.per_page);
     summary.textContent = `${page.total} interview${page.total === 1 ? '' : 's'}`;
-    if (page.items.length === 0) {
+    if (page.items.length === 0 && (query.q || query.status)) {
+      replaceChildren(tableHost, h('div', { class: 'empty' }, h('p', null, 'No interviews match these filters.')));
+    } else if (page.items.length === 0) {
+      // The very first visit: say what to do, with the two ways to start right there.
       replaceChildren(
         tableHost,
-        h('div', { class: 'empty' },
-          h('p', null, query.q || query.status ? 'No interviews match these filters.' : 'No interviews yet.'),
-          h('p', { class: 'muted' }, 'Create one below or schedule one with an invitation.')),
+        h('div', { class: 'empty empty-first' },
+          h('p', { class: 'empty-title' }, 'No interviews yet'),
+          h('p', { class: 'muted' }, 'Create an interview to get a room and a join link for the candidate, or schedule one and Onsite e-mails the invitation.'),
+          h('div', { class: 'empty-actions' },
+            h('button', { type: 'button', class: 'btn btn-primary', onclick: () => openNewForm() }, 'Create your first interview'),
+            h('a', { href: '/schedule', class: 'btn' }, 'Schedule with an invitation'))),
       );
     } else {
       const head = h('tr', null, COLUMNS.map((col) => {
@@ -102,8 +108,9 @@ export async function dashboardPage(ctx: PageContext): Promise<View> {
               ? h('a', { href: `/rooms/${item.id}`, class: 'btn btn-small btn-primary' }, 'Open room')
               : h('a', { href: `/interviews/${item.id}`, class: 'btn btn-small' }, 'View')),
         ));
-      replaceChildren(tableHost, h('table', { class: 'table' }, h('thead', null, head), h('tbody', null, rows)));
+      replaceChildren(tableHost, h('table', { class: 'table table-interviews' }, h('thead', null, head), h('tbody', null, rows)));
     }
+    pager.hidden = page.total === 0;
     replaceChildren(
       pager,
       h('button', { type: 'button', class: 'btn btn-small', disabled: query.page <= 1, onclick: () => apply({ ...query, page: query.page - 1 }) }, '← Previous'),
@@ -112,6 +119,12 @@ export async function dashboardPage(ctx: PageContext): Promise<View> {
     );
   };
 
+  const newForm = newInterviewForm(ctx);
+  const openNewForm = (): void => {
+    newForm.el.open = true;
+    newForm.el.scrollIntoView({ block: 'start', behavior: 'smooth' });
+    newForm.focus();
+  };
   void load();
   return {
     title: 'Interviews',
@@ -128,22 +141,28 @@ export async function dashboardPage(ctx: PageContext): Promise<View> {
       alert.el,
       h('div', { class: 'card card-flush' }, tableHost),
       pager,
-      newInterviewForm(ctx),
+      newForm.el,
     ),
     dispose: () => window.clearTimeout(debounce),
   };
 }
 
-function newInterviewForm(ctx: PageContext): HTMLElement {
+function newInterviewForm(ctx: PageContext): { el: HTMLDetailsElement; focus: () => void } {
   const alert = alertBox();
   const title = h('input', { type: 'text', required: true, maxlength: 200, placeholder: 'Backend engineer — pairing' });
   const candidate = h('input', { type: 'text', required: true, maxlength: 200 });
   const email = h('input', { type: 'email' });
   const position = h('input', { type: 'text', maxlength: 200 });
   const when = h('input', { type: 'datetime-local' });
+  // The room starts in this language (with its starter code); anyone in the room can change it.
+  const language = h('select', null, h('option', { value: '' }, 'Default'));
+  void http.get<Language[]>('/api/languages').then((languages) => {
+    if (languages.length === 0) return;
+    replaceChildren(language, languages.map((l) => h('option', { value: l.id, selected: l.id === 'python' }, `${l.name} (${l.version})`)));
+  }).catch(() => undefined);
   const form = h('form', { class: 'grid-form' },
     field('Title', title), field('Candidate name', candidate), field('Candidate email (optional)', email),
-    field('Position (optional)', position), field('When (optional)', when),
+    field('Position (optional)', position), field('When (optional)', when), field('Language', language),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Create interview')));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -151,21 +170,44 @@ function newInterviewForm(ctx: PageContext): HTMLElement {
     if (email.value.trim()) body['candidate_email'] = email.value.trim();
     if (position.value.trim()) body['position'] = position.value.trim();
     if (when.value) body['scheduled_at'] = localInputToIso(when.value);
+    if (language.value) body['language'] = language.value;
     http.post<InterviewSummary>('/api/interviews', body)
       .then((created) => ctx.navigate(`/interviews/${created.id}`))
       .catch((error: unknown) => alert.show(errorText(error)));
   });
-  return h('details', { class: 'card' }, h('summary', null, 'New interview without an invitation'), alert.el, form);
+  const el = h('details', { class: 'card new-interview' }, h('summary', null, 'New interview without an invitation'), alert.el, form);
+  return { el, focus: () => title.focus() };
 }
 
 export async function binPage(ctx: PageContext): Promise<View> {
   await requireUser(ctx);
   const alert = alertBox();
   const host = h('div', { class: 'table-host' });
+  // Arriving from "Move to bin": say so, with an undo that puts it back and returns to it.
+  let moved = ctx.query.get('moved');
+  if (moved) history.replaceState(null, '', '/bin');
+  const offerUndo = (item: InterviewSummary): void => {
+    alert.show(`Moved “${item.title}” to the bin.`, 'ok');
+    alert.el.append(' ', h('button', {
+      type: 'button',
+      class: 'btn btn-small undo',
+      onclick: async () => {
+        try {
+          await http.post(`/api/interviews/${item.id}/restore`);
+          ctx.navigate(`/interviews/${item.id}`);
+        } catch (error) {
+          alert.show(errorText(error));
+        }
+      },
+    }, 'Undo'));
+  };
   const load = async (): Promise<void> => {
     try {
       const data = await http.get<Page<InterviewSummary> | InterviewSummary[]>('/api/interviews/bin');
       const items = Array.isArray(data) ? data : data.items;
+      const justMoved = moved ? items.find((i) => i.id === moved) : undefined;
+      moved = null;
+      if (justMoved) offerUndo(justMoved);
       if (items.length === 0) {
         replaceChildren(host, h('div', { class: 'empty' }, h('p', null, 'The bin is empty.')));
         return;

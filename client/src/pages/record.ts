@@ -47,8 +47,9 @@ export async function recordPage(ctx: PageContext): Promise<View> {
       type: 'button',
       class: 'btn btn-danger-ghost',
       onclick: () => {
+        // No question first: the bin page offers to undo it at once.
         http.delete(`/api/interviews/${record.id}`)
-          .then(() => ctx.navigate('/bin'))
+          .then(() => ctx.navigate(`/bin?moved=${encodeURIComponent(record.id)}`))
           .catch((error: unknown) => alert.show(errorText(error)));
       },
     }, 'Move to bin');

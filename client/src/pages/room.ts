@@ -8,15 +8,18 @@ import * as Y from 'yjs';
 
 import { type PageContext, requireUser, type View } from '../app';
 import { ApiError, http, type Interview, type Language, type User } from '../core/api';
+import { confirmDialog } from '../core/dialog';
 import { h, replaceChildren } from '../core/dom';
+import { renderMarkdown } from '../core/markdown';
 import { CODE_DOC, EV, limit, NOTES_DOC } from '../core/protocol';
 import type { ChatMessage } from '../room/chatCore';
 import { ChatPanel } from '../room/chatPanel';
 import { type CollabEditor, createCollabEditor } from '../room/collab';
+import { flashCursorNames } from '../room/cursorNames';
 import { sharedEditorPane } from '../room/editorPane';
 import { dropGrant, loadGrant } from '../room/grant';
 import { type InvitePanel, invitePanel } from '../room/invitePanel';
-import { type Participant, peersToLink } from '../room/mediaCore';
+import { MEDIA_FIELD, type Participant, peersToLink, readMediaState } from '../room/mediaCore';
 import type { SignalKind } from '../room/peer';
 import { type RunFinishedInfo, RunPanel, type RunStartedInfo } from '../room/runPanel';
 import { type RoomAuth, RoomSocket } from '../room/socket';
@@ -123,25 +126,20 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   };
 
   const endArea = h('div', { class: 'end-area' });
-  const renderEndButton = (): void => {
-    if (!isInterviewer) return;
-    replaceChildren(endArea, h('button', {
+  if (isInterviewer) {
+    endArea.appendChild(h('button', {
       type: 'button',
       class: 'btn btn-danger',
-      onclick: () => {
-        replaceChildren(endArea,
-          h('span', { class: 'small' }, 'End for everyone?'),
-          h('button', {
-            type: 'button',
-            class: 'btn btn-danger',
-            onclick: () => socket.emit(EV.roomEnd, {}),
-          }, 'Confirm end'),
-          h('button', { type: 'button', class: 'btn btn-ghost', onclick: renderEndButton }, 'Cancel'));
-        endArea.querySelector<HTMLButtonElement>('.btn-danger')?.focus();
+      onclick: async () => {
+        const sure = await confirmDialog({
+          title: 'End the interview for everyone?',
+          body: 'The code becomes read-only, the candidate’s link stops working and the record is completed. This cannot be undone.',
+          confirm: 'Confirm end',
+        });
+        if (sure && !ended) socket.emit(EV.roomEnd, {});
       },
     }, 'End interview'));
-  };
-  renderEndButton();
+  }
 
   const header = h('header', { class: 'room-head' },
     h('div', { class: 'room-id' },
@@ -175,10 +173,14 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   // ---- side panels: chat, notes, invite -----------------------------------------------------
   let selfId = grant?.participant_id ?? '';
   const chat = new ChatPanel((text) => {
+    // Sent while disconnected, socket.io would hold it and maybe never deliver: keep it instead.
+    if (!socket.connected || ended) return false;
     try {
       socket.emit(EV.chatSend, { text });
+      return true;
     } catch (error) {
       showToast(error instanceof Error ? error.message : 'Could not send the message.');
+      return false;
     }
   }, limit('chat_max_chars', 2000));
   const tabs: TabSpec[] = [
@@ -188,18 +190,39 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   let invite: InvitePanel | null = null;
   if (notesDoc) {
     const notesHost = h('div', { class: 'notes-host' });
+    const notesText = notesDoc.getText(NOTES_DOC.text);
     const notes = createCollabEditor({
       parent: notesHost,
-      text: notesDoc.getText(NOTES_DOC.text),
+      text: notesText,
       awareness: null,
       language: 'plain',
       readOnly: false,
       theme: 'light',
-      fontSize: 14,
+      fontSize: 15,
       label: 'Private notes',
+      prose: true,
+      placeholder: 'Write as you go. Markdown works: **bold**, - lists, # headings.',
     });
     notesEditor = notes;
     disposers.push(() => notes.destroy());
+    // Markdown preview: rendered by our own escaping renderer, so raw HTML shows as text.
+    const preview = h('div', { class: 'notes-preview', 'aria-label': 'Notes preview', tabindex: 0, hidden: true });
+    const renderPreview = (): void => {
+      preview.innerHTML = notesText.length ? renderMarkdown(notesText.toString()) : '<p class="muted">Nothing written yet.</p>';
+    };
+    const previewToggle = h('button', { type: 'button', class: 'btn btn-small', 'aria-pressed': 'false' }, 'Preview');
+    previewToggle.addEventListener('click', () => {
+      const on = preview.hidden;
+      if (on) renderPreview();
+      preview.hidden = !on;
+      notesHost.hidden = on;
+      previewToggle.textContent = on ? 'Edit' : 'Preview';
+      previewToggle.setAttribute('aria-pressed', String(on));
+      if (!on) notes.view.focus();
+    });
+    const onNotesChange = (): void => { if (!preview.hidden) renderPreview(); };
+    notesText.observe(onNotesChange);
+    disposers.push(() => notesText.unobserve(onNotesChange));
     invite = invitePanel({
       interviewId,
       joinUrl: record?.join_url ?? '',
@@ -210,27 +233,65 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
         id: 'notes',
         label: 'Notes',
         panel: h('div', { class: 'notes' },
-          h('p', { class: 'muted small' }, 'Only you see these notes. They are saved with the record.'), notesHost),
+          h('div', { class: 'notes-head' },
+            h('p', { class: 'muted small' }, 'Only you see these notes. They are saved with the record.'), previewToggle),
+          notesHost, preview),
       },
       { id: 'invite', label: 'Invite', panel: invite.el },
     );
   }
-  const { tabList, panels: tabPanels } = sideTabs(tabs, 'chat');
+  const { tabList, panels: tabPanels, select: selectTab } = sideTabs(tabs, 'chat');
 
   // ---- video --------------------------------------------------------------------------------
   let video: VideoCall | null = null;
   const videoHost = h('div', { class: 'video-host' });
   const participants = new Map<string, Participant>();
   const nameOf = (id: string): string => participants.get(id)?.name ?? 'Guest';
+  // An interviewer alone in the room is shown where the join link is.
+  const loneHint = h('div', { class: 'lone-hint', role: 'status', hidden: true },
+    h('p', null, h('strong', null, 'You are the only one here. '), 'Send the candidate the join link to start.'),
+    isInterviewer ? h('button', { type: 'button', class: 'btn btn-small btn-primary', onclick: () => selectTab('invite', true) }, 'Open the Invite tab') : null);
+  const renderLoneHint = (): void => {
+    const others = [...participants.values()].some((p) => p.participant_id !== selfId && p.connected !== false);
+    loneHint.hidden = !isInterviewer || ended || !socket.connected || others;
+  };
   const renderPeople = (): void => {
+    renderLoneHint();
     replaceChildren(people, [...participants.values()].map((p) =>
       h('li', { class: `person${p.connected === false ? ' away' : ''}`, title: `${p.name} (${p.role})` },
         h('span', { class: 'dot', style: `background:${p.colour ?? p.color ?? colourFor(p.participant_id)}`, 'aria-hidden': 'true' }),
         p.name, p.participant_id === selfId ? ' (you)' : '', h('span', { class: 'sr-only' }, `, ${p.role}${p.connected === false ? ', away' : ''}`))));
   };
 
-  const side = h('aside', { class: 'room-side', 'aria-label': 'Video and conversation' }, videoHost, tabList, tabPanels);
-  const layout = h('div', { class: `room ${isInterviewer ? 'as-interviewer' : 'as-candidate'}` }, header, banner, h('div', { class: 'room-body' }, editorPane, side), toast);
+  const side = h('aside', { class: 'room-side', 'aria-label': 'Video and conversation' }, videoHost, loneHint, tabList, tabPanels);
+  // A shared screen takes the stage above the code; the cameras stay small in the side column.
+  const stageHost = h('div', { class: 'stage-host' });
+  const main = h('div', { class: 'room-main' }, stageHost, editorPane);
+  const body = h('div', { class: 'room-body' }, main, side);
+  const closing = h('div', { class: 'closing-host' });
+  const layout = h('div', { class: `room ${isInterviewer ? 'as-interviewer' : 'as-candidate'}` }, header, banner, body, closing, toast);
+  disposers.push(flashCursorNames(pane.editor.view, awareness, code));
+
+  // Our camera and screen travel in the awareness state; the others' arrive the same way.
+  const mediaOwners = new Map<number, string>();
+  const onAwarenessChange = (): void => {
+    const present = new Set<number>();
+    for (const [clientId, state] of awareness.getStates()) {
+      if (clientId === awareness.clientID) continue;
+      const media = readMediaState(state);
+      if (!media) continue;
+      present.add(clientId);
+      mediaOwners.set(clientId, media.pid);
+      if (media.pid !== selfId) video?.setPeerMedia(media.pid, media);
+    }
+    for (const [clientId, pid] of [...mediaOwners]) {
+      if (present.has(clientId)) continue;
+      mediaOwners.delete(clientId);
+      if (![...mediaOwners.values()].includes(pid)) video?.setPeerMedia(pid, null);
+    }
+  };
+  awareness.on('change', onAwarenessChange);
+  disposers.push(() => awareness.off('change', onAwarenessChange));
 
   // ---- room events --------------------------------------------------------------------------
   let ended = false;
@@ -245,8 +306,11 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   socket.on('connect', () => {
     connection.textContent = 'Connected';
     connection.className = 'conn conn-ok';
+    renderLoneHint();
   });
   socket.on('disconnect', () => {
+    if (ended) return; // hung up on purpose: the badge says the interview ended
+    renderLoneHint();
     connection.textContent = 'Reconnecting…';
     connection.className = 'conn conn-connecting';
     // The peers will see us leave and come back: their new connections replace these.
@@ -254,6 +318,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   });
   let refreshedOnce = false;
   socket.on('connect_error', (err: Error & { data?: { code?: string; message?: string } }) => {
+    if (ended) return;
     const code = err.data?.code;
     if (!code) {
       // Network trouble, not a refusal: socket.io keeps retrying by itself.
@@ -270,7 +335,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
       return;
     }
     if (code === 'interview_ended') {
-      markEnded(null);
+      markEnded();
       return;
     }
     if (!isInterviewer && code !== 'internal_error') dropGrant(sessionStorage, interviewId);
@@ -298,7 +363,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     for (const m of w.chat) chat.add(m);
     candidateCanRun = w.settings.candidate_can_run !== false;
     invite?.setCandidateCanRun(candidateCanRun);
-    if (w.read_only) markEnded(null);
+    if (w.read_only) markEnded();
     else void codeSync.whenSynced().then(() => { if (!ended) pane.setEditable(true); });
     applyRunPermission();
     if (w.last_run) runPanel.finished(w.last_run);
@@ -309,6 +374,8 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
         selfName,
         iceServers: w.ice_servers,
         want: { audio: grant?.audio ?? true, video: grant?.video ?? true },
+        onLocalMedia: (media) => awareness.setLocalStateField(MEDIA_FIELD, { pid: selfId, ...media }),
+        onStage: (active) => body.classList.toggle('staged', active),
         sendSignal: (to, kind, data) => {
           if (!socket.connected) return;
           try {
@@ -319,6 +386,8 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
         },
       });
       replaceChildren(videoHost, video.el);
+      replaceChildren(stageHost, video.stage);
+      onAwarenessChange();
       void video.start();
     }
     for (const peerId of peersToLink(selfId, w.participants)) {
@@ -379,23 +448,71 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     applyRunPermission();
   });
 
-  const markEnded = (finalInfo: { ended_at?: string } | null): void => {
+  /**
+   * The interview is over (the room said so, or refused us because of it). Everything stops
+   * here: the editor, runs, chat and the call. The candidate's connection hangs up for good (the
+   * server refuses their token from now on) and they get a closing screen.
+   */
+  const markEnded = (): void => {
+    if (ended) return;
     ended = true;
     pane.setEditable(false);
     // The room refuses updates once ended: notes continue on the record page.
     notesEditor?.setReadOnly(true);
     applyRunPermission();
+    runPanel.close('The interview has ended.');
+    chat.setEnabled(false, 'The interview has ended; chat is closed.');
     banner.hidden = false;
     banner.className = 'room-banner banner-ended';
     replaceChildren(banner, 'This interview has ended. The code is now read-only.',
       isInterviewer ? h('a', { href: `/interviews/${interviewId}`, class: 'btn btn-small' }, 'View the record') : null);
     replaceChildren(endArea);
-    if (finalInfo && !isInterviewer) dropGrant(sessionStorage, interviewId);
-    video?.dispose();
+    connection.textContent = 'Interview ended';
+    connection.className = 'conn conn-ended';
+    renderLoneHint();
+    // Everyone hangs up at once, and the candidates are already gone: no goodbyes to send.
+    video?.dispose(false);
     video = null;
     replaceChildren(videoHost);
+    replaceChildren(stageHost);
+    body.classList.remove('staged');
+    if (!isInterviewer) {
+      socket.stop();
+      showClosingScreen();
+    }
   };
-  socket.on(EV.roomEnded, (info: { ended_at?: string }) => markEnded(info));
+
+  /** The candidate's last screen: thanks, and what happens next. The room stays behind it, inert. */
+  const showClosingScreen = (): void => {
+    const interviewer = [...participants.values()].find((p) => p.role === 'interviewer')?.name;
+    const first = selfName.trim().split(/\s+/)[0] ?? '';
+    const screen = h('div', { class: 'closing', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'closing-title' },
+      h('div', { class: 'closing-card card' },
+        h('p', { class: 'closing-mark', 'aria-hidden': 'true' }, '✓'),
+        h('h1', { id: 'closing-title', tabindex: -1 }, first ? `Thank you, ${first}` : 'Thank you'),
+        h('p', { class: 'closing-lead' }, 'The interview has ended. Your code, the runs and the chat are saved with it.'),
+        h('h2', null, 'What happens next'),
+        h('ul', { class: 'closing-steps' },
+          h('li', null, `${interviewer ?? 'Your interviewer'} reviews the session with the team.`),
+          h('li', null, 'You will hear back by email about the next steps.'),
+          h('li', null, 'Your camera and microphone are off, and this link no longer works. You can close this tab.')),
+        h('button', {
+          type: 'button',
+          class: 'btn',
+          onclick: () => {
+            replaceChildren(closing);
+            layout.classList.remove('closed');
+            header.inert = false;
+            body.inert = false;
+          },
+        }, 'See the final code')));
+    replaceChildren(closing, screen);
+    layout.classList.add('closed');
+    header.inert = true;
+    body.inert = true;
+    screen.querySelector<HTMLElement>('h1')?.focus();
+  };
+  socket.on(EV.roomEnded, () => markEnded());
 
   socket.on(EV.error, (e: RoomError) => {
     if (e.event === EV.runStart) runPanel.failed(sentence(e.message));

@@ -22,6 +22,7 @@ import {
   highlightActiveLineGutter,
   keymap,
   lineNumbers,
+  placeholder,
 } from '@codemirror/view';
 import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
 import type { Awareness } from 'y-protocols/awareness';
@@ -42,6 +43,13 @@ export interface CollabEditorOptions {
   label: string;
   /** Extra key bindings that win over the defaults (e.g. Mod-Enter to run). */
   keys?: { key: string; run: () => boolean }[];
+  /**
+   * Prose, not code (the interviewer's notes): lines wrap, a proportional font, no gutters,
+   * no bracket closing or completion.
+   */
+  prose?: boolean;
+  /** Shown while the document is empty. */
+  placeholder?: string;
 }
 
 export interface CollabEditor {
@@ -67,6 +75,26 @@ function fontSizeExtension(px: number): Extension {
   return EditorView.theme({ '&': { fontSize: `${px}px` }, '.cm-content, .cm-gutter': { minHeight: '100%' } });
 }
 
+const proseTheme = EditorView.theme({
+  '.cm-scroller': { fontFamily: 'inherit', lineHeight: '1.55' },
+  '.cm-content': { padding: '0.5rem 0.6rem' },
+});
+
+/** The code editor's helpers; prose gets none of them, only wrapping. */
+function codeExtensions(): Extension {
+  return [
+    lineNumbers(),
+    highlightActiveLineGutter(),
+    foldGutter(),
+    indentOnInput(),
+    bracketMatching(),
+    closeBrackets(),
+    autocompletion(),
+    highlightActiveLine(),
+    highlightSelectionMatches(),
+  ];
+}
+
 function readOnlyExtension(readOnly: boolean): Extension {
   return [EditorState.readOnly.of(readOnly), EditorView.editable.of(!readOnly)];
 }
@@ -82,16 +110,9 @@ export function createCollabEditor(options: CollabEditorOptions): CollabEditor {
     doc: options.text.toString(),
     extensions: [
       keymap.of(options.keys ?? []),
-      lineNumbers(),
-      highlightActiveLineGutter(),
-      foldGutter(),
+      options.prose ? [EditorView.lineWrapping, proseTheme] : codeExtensions(),
       drawSelection(),
-      indentOnInput(),
-      bracketMatching(),
-      closeBrackets(),
-      autocompletion(),
-      highlightActiveLine(),
-      highlightSelectionMatches(),
+      options.placeholder ? placeholder(options.placeholder) : [],
       keymap.of([
         ...yUndoManagerKeymap,
         ...closeBracketsKeymap,

@@ -1,7 +1,8 @@
 /**
  * The shared-code pane: the collaborative editor and its toolbar (language, font size, theme).
  * The language is part of the shared document (a Y.Map), so a change reaches everyone; font size
- * and theme are personal and remembered in localStorage.
+ * and theme are personal and remembered in localStorage, like the split between the editor and
+ * the output below it (a drag handle that the arrow keys move too).
  */
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
@@ -9,6 +10,7 @@ import type * as Y from 'yjs';
 import type { Language } from '../core/api';
 import { h } from '../core/dom';
 import { type CollabEditor, createCollabEditor, type Theme } from './collab';
+import { loadSplit, saveSplit, SPLIT_MAX, SPLIT_MIN, splitAfterKey, splitAtPointer } from './split';
 import { shouldReplaceCode } from './stubs';
 
 const PREFS_KEY = 'onsite.editor';
@@ -122,13 +124,13 @@ export function sharedEditorPane(options: {
     });
   });
 
+  const { el: split, destroy: destroySplit } = resizableSplit(host, options.footer);
   const el = h('section', { class: 'editor-pane', 'aria-label': 'Code' },
     h('div', { class: 'editor-toolbar' },
       h('label', { for: 'room-language', class: 'sr-only' }, 'Language'), languageSelect,
       h('label', { for: 'room-font', class: 'sr-only' }, 'Font size'), fontSelect,
       themeButton),
-    host,
-    options.footer);
+    split);
 
   return {
     el,
@@ -139,8 +141,63 @@ export function sharedEditorPane(options: {
       languageSelect.disabled = !editable;
     },
     destroy: () => {
+      destroySplit();
       meta.unobserve(applyLanguage);
       editor.destroy();
     },
   };
+}
+
+/** The editor above, the output below, and the handle between them (a WAI-ARIA separator). */
+function resizableSplit(top: HTMLElement, bottom: HTMLElement): { el: HTMLElement; destroy: () => void } {
+  let share = loadSplit(localStorage);
+  const handle = h('div', {
+    class: 'split-handle',
+    role: 'separator',
+    tabindex: 0,
+    'aria-orientation': 'horizontal',
+    'aria-label': 'Resize the output panel',
+    'aria-valuemin': Math.round(SPLIT_MIN * 100),
+    'aria-valuemax': Math.round(SPLIT_MAX * 100),
+    title: 'Drag, or use the arrow keys, to resize the output',
+  });
+  const el = h('div', { class: 'editor-split' }, top, handle, bottom);
+  const apply = (next: number): void => {
+    share = next;
+    el.style.setProperty('--output-share', `${(share * 100).toFixed(1)}%`);
+    handle.setAttribute('aria-valuenow', String(Math.round(share * 100)));
+    handle.setAttribute('aria-valuetext', `output ${Math.round(share * 100)}% of the height`);
+  };
+  apply(share);
+
+  handle.addEventListener('keydown', (event) => {
+    const next = splitAfterKey(share, event.key);
+    if (next === null) return;
+    event.preventDefault();
+    apply(next);
+    saveSplit(localStorage, share);
+  });
+  let dragging = false;
+  handle.addEventListener('pointerdown', (event) => {
+    if (event.button !== 0) return;
+    event.preventDefault();
+    dragging = true;
+    handle.setPointerCapture(event.pointerId);
+    handle.classList.add('dragging');
+  });
+  handle.addEventListener('pointermove', (event) => {
+    if (!dragging) return;
+    const box = el.getBoundingClientRect();
+    apply(splitAtPointer(event.clientY, box.top, box.height));
+  });
+  const stop = (event: PointerEvent): void => {
+    if (!dragging) return;
+    dragging = false;
+    handle.classList.remove('dragging');
+    if (handle.hasPointerCapture(event.pointerId)) handle.releasePointerCapture(event.pointerId);
+    saveSplit(localStorage, share);
+  };
+  handle.addEventListener('pointerup', stop);
+  handle.addEventListener('pointercancel', stop);
+  return { el, destroy: () => { dragging = false; } };
 }

@@ -1,7 +1,10 @@
-/** The run panel: stdin, the Run button, and the last result as everyone in the room sees it. */
+/**
+ * The run panel: stdin, the Run button, and the last result as everyone in the room sees it.
+ * The output scrolls inside the panel (the pane's split decides its height) and can be copied.
+ */
 import type { RunResult } from '../core/api';
 import { h, replaceChildren } from '../core/dom';
-import { formatRunResult, TRUNCATION_NOTE } from '../core/runResult';
+import { formatRunResult, outputAsText, TRUNCATION_NOTE } from '../core/runResult';
 
 export interface RunStartedInfo {
   started_by: { name?: string; role?: string } | null;
@@ -23,6 +26,9 @@ export class RunPanel {
   private readonly button: HTMLButtonElement;
   private readonly status: HTMLElement;
   private readonly output: HTMLElement;
+  private readonly copyButton: HTMLButtonElement;
+  private readonly copyState: HTMLElement;
+  private copyText = '';
   private running = false;
   private allowed = true;
 
@@ -49,6 +55,13 @@ export class RunPanel {
     }, 'Run');
     this.status = h('p', { class: 'run-status', role: 'status', 'aria-live': 'polite' }, 'Press Run or Ctrl+Enter to run the code.');
     this.output = h('div', { class: 'run-output', 'aria-live': 'polite' });
+    this.copyState = h('span', { class: 'copy-state', role: 'status' });
+    this.copyButton = h('button', {
+      type: 'button',
+      class: 'btn btn-small btn-ghost run-copy',
+      hidden: true,
+      onclick: () => void this.copy(),
+    }, 'Copy output');
     this.el = h(
       'section',
       { class: 'run-panel', 'aria-label': 'Run' },
@@ -57,9 +70,28 @@ export class RunPanel {
         h('div', { class: 'run-actions' }, h('kbd', null, 'Ctrl'), '+', h('kbd', null, 'Enter'), this.button),
       ),
       this.stdin,
-      this.status,
-      this.output,
+      h('div', { class: 'run-status-row' }, this.status, this.copyState, this.copyButton),
+      h('div', { class: 'run-scroll', tabindex: 0, 'aria-label': 'Output' }, this.output),
     );
+  }
+
+  private async copy(): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(this.copyText);
+      this.copyState.textContent = 'Copied.';
+    } catch {
+      // No clipboard (plain http on another host): select the output for Ctrl+C instead.
+      const pre = this.output.querySelector('pre');
+      if (pre) window.getSelection()?.selectAllChildren(pre);
+      this.copyState.textContent = 'Press Ctrl+C to copy.';
+    }
+    window.setTimeout(() => { this.copyState.textContent = ''; }, 3000);
+  }
+
+  private setCopy(text: string): void {
+    this.copyText = text;
+    this.copyButton.hidden = text === '';
+    this.copyState.textContent = '';
   }
 
   requestRun(): void {
@@ -71,6 +103,12 @@ export class RunPanel {
     this.allowed = allowed;
     this.render();
     if (!allowed) this.status.textContent = reason;
+  }
+
+  /** The interview is over: nothing can be run or typed in any more. */
+  close(reason: string): void {
+    this.stdin.disabled = true;
+    this.setAllowed(false, reason);
   }
 
   started(info: RunStartedInfo): void {
@@ -88,6 +126,7 @@ export class RunPanel {
     if (info.error) {
       this.status.textContent = by;
       replaceChildren(this.output, h('div', { class: 'alert alert-error', role: 'alert' }, info.error.message));
+      this.setCopy(info.error.message);
       return;
     }
     if (!info.result) return;
@@ -99,10 +138,12 @@ export class RunPanel {
     this.running = false;
     this.render();
     replaceChildren(this.output, h('div', { class: 'alert alert-error', role: 'alert' }, message));
+    this.setCopy(message);
   }
 
   showResult(result: RunResult): void {
     const view = formatRunResult(result);
+    this.setCopy(outputAsText(view));
     replaceChildren(
       this.output,
       h('div', { class: 'run-summary' },
@@ -113,7 +154,7 @@ export class RunPanel {
       view.blocks.map((block) =>
         h('div', { class: `out-block out-${block.tone}` },
           h('div', { class: 'out-title' }, block.title),
-          h('pre', { class: 'out-text', tabindex: 0 }, block.text || (block.tone === 'out' ? '(no output)' : '')),
+          h('pre', { class: 'out-text' }, block.text || (block.tone === 'out' ? '(no output)' : '')),
           block.truncated ? h('p', { class: 'truncated', role: 'note' }, TRUNCATION_NOTE) : null,
         ),
       ),

@@ -9,7 +9,7 @@ export interface TabSpec {
   onShow?: (visible: boolean) => void;
 }
 
-export function sideTabs(tabs: TabSpec[], initial: string): { tabList: HTMLElement; panels: HTMLElement; select: (id: string) => void } {
+export function sideTabs(tabs: TabSpec[], initial: string): { tabList: HTMLElement; panels: HTMLElement; select: (id: string, focus?: boolean) => void } {
   const tabList = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Side panels' });
   const panels = h('div', { class: 'tab-panels' });
   const buttons = new Map<string, HTMLButtonElement>();

@@ -47,6 +47,16 @@ export class RoomSocket {
     if (this.socket && !this.socket.connected) this.socket.connect();
   }
 
+  /**
+   * Hangs up for good: no automatic reconnection, no retry. For a room that is over (the server
+   * would refuse every attempt, and each refusal would read as a connection problem).
+   */
+  stop(): void {
+    if (!this.socket) return;
+    this.socket.io.reconnection(false);
+    this.socket.disconnect();
+  }
+
   emit(event: string, payload: unknown, ack?: (response: unknown) => void): void {
     const problem = validatePayload(event, payload);
     if (problem) throw new Error(`refusing to send ${event}: ${problem}`);

@@ -2,9 +2,14 @@
  * The video strip: the local camera, one tile per peer, and the mute / camera / screen controls.
  * Each peer gets its own PeerLink; the local tracks are shared by all links, so muting or
  * switching to the screen applies to everyone at once.
+ *
+ * A shared screen goes on the stage (`stage`, placed by the page where there is room): large,
+ * letterboxed, never mirrored, with a fullscreen button; the cameras stay as small tiles. Who
+ * shares and whose camera is off reach the others as a MediaState (see mediaCore), which the page
+ * carries in the awareness state: a tile whose camera is off shows the person's initials.
  */
-import { h } from '../core/dom';
-import { describeMediaError, isPolite } from './mediaCore';
+import { h, replaceChildren } from '../core/dom';
+import { describeMediaError, initials, isPolite, type MediaState, stageOwner } from './mediaCore';
 import { opensLink } from './negotiation';
 import { PeerLink, type SignalKind } from './peer';
 
@@ -18,6 +23,10 @@ export interface VideoCallOptions {
   iceServers: RTCIceServer[];
   want: { audio: boolean; video: boolean };
   sendSignal: (to: string, kind: SignalKind, data: unknown) => void;
+  /** Our camera or screen changed: tell the others (the page puts it in the awareness state). */
+  onLocalMedia?: (media: { camera: boolean; screen: boolean }) => void;
+  /** The stage was filled or emptied (the page gives it room). */
+  onStage?: (active: boolean) => void;
 }
 
 interface Tile {
@@ -37,7 +46,10 @@ function makeTile(name: string, local: boolean): Tile {
   video.muted = local;
   const caption = h('span', { class: 'tile-name' }, local ? `${name} (you)` : name);
   const state = h('span', { class: 'tile-state' }, local ? '' : 'connecting…');
-  const el = h('figure', { class: 'tile' }, video, h('figcaption', null, caption, state));
+  const avatar = h('div', { class: 'tile-avatar', 'aria-hidden': 'true' },
+    h('span', { class: 'tile-initials' }, initials(name)),
+    h('span', { class: 'tile-presenting' }, 'Presenting'));
+  const el = h('figure', { class: 'tile' }, video, avatar, h('figcaption', null, caption, state));
   return { el, video, caption, state };
 }
 
@@ -49,7 +61,14 @@ export class VideoCall {
   private readonly camButton: HTMLButtonElement;
   private readonly screenButton: HTMLButtonElement;
   private readonly localTile: Tile;
-  private readonly links = new Map<string, { link: PeerLink; tile: Tile; name: string }>();
+  private readonly links = new Map<string, { link: PeerLink; tile: Tile; name: string; stream: MediaStream | null }>();
+  /** The others' camera and screen, by participant (kept across their reconnects). */
+  private readonly peerMedia = new Map<string, MediaState>();
+  readonly stage: HTMLElement;
+  private readonly stageVideo: HTMLVideoElement;
+  private readonly stageCaption: HTMLElement;
+  private readonly fullscreenButton: HTMLButtonElement;
+  private stageOf: string | null = null;
   private camera: MediaStream | null = null;
   private screen: MediaStreamTrack | null = null;
   private micOn: boolean;
@@ -79,6 +98,19 @@ export class VideoCall {
       onclick: () => void this.toggleScreen(),
     }, 'Share screen');
     if (!navigator.mediaDevices || !('getDisplayMedia' in navigator.mediaDevices)) this.screenButton.hidden = true;
+    this.stageVideo = h('video', { autoplay: true, playsinline: true, class: 'stage-video', 'aria-label': 'Shared screen' });
+    this.stageVideo.muted = true; // the sharer's sound plays from their tile
+    this.stageCaption = h('span', { class: 'stage-caption' });
+    this.fullscreenButton = h('button', {
+      type: 'button',
+      class: 'btn btn-small stage-fullscreen',
+      onclick: () => void this.toggleFullscreen(),
+    }, 'Fullscreen');
+    this.stage = h('section', { class: 'stage', 'aria-label': 'Shared screen', hidden: true },
+      this.stageVideo,
+      h('div', { class: 'stage-bar' }, this.stageCaption, this.fullscreenButton));
+    this.stage.addEventListener('dblclick', () => void this.toggleFullscreen());
+    document.addEventListener('fullscreenchange', this.onFullscreenChange);
     this.el = h(
       'section',
       { class: 'video', 'aria-label': 'Video' },
@@ -158,7 +190,11 @@ export class VideoCall {
       sendSignal: (kind, data) => this.options.sendSignal(peerId, kind, data),
       onRemoteStream: (stream) => {
         if (tile.video.srcObject !== stream) tile.video.srcObject = stream;
+        const entry = this.links.get(peerId);
+        if (entry?.link === link) entry.stream = stream;
         this.play(tile);
+        this.renderPeer(peerId);
+        this.renderStage();
       },
       onDebug: (summary) => {
         tile.el.dataset['debug'] = summary;
@@ -169,8 +205,9 @@ export class VideoCall {
       },
     });
     tile.el.dataset['peer'] = peerId;
-    this.links.set(peerId, { link, tile, name });
+    this.links.set(peerId, { link, tile, name, stream: null });
     this.grid.appendChild(tile.el);
+    this.renderPeer(peerId);
     const start = (): void => {
       if (this.links.get(peerId)?.link !== link) return;
       // One end opens and offers; the other opens on that offer (see opensLink).
@@ -219,7 +256,68 @@ export class VideoCall {
     entry.link.dispose();
     entry.tile.el.remove();
     this.links.delete(peerId);
+    this.renderStage();
   }
+
+  /** A peer's camera or screen changed (null: we know nothing of them any more). */
+  setPeerMedia(peerId: string, media: MediaState | null): void {
+    if (media) this.peerMedia.set(peerId, media);
+    else this.peerMedia.delete(peerId);
+    this.renderPeer(peerId);
+    this.renderStage();
+  }
+
+  /** Camera off, or the camera's place taken by their screen (on the stage): show initials. */
+  private renderPeer(peerId: string): void {
+    const entry = this.links.get(peerId);
+    if (!entry) return;
+    const media = this.peerMedia.get(peerId);
+    const sharing = media?.screen === true;
+    const hasVideo = entry.stream?.getVideoTracks().some((t) => t.readyState === 'live') ?? false;
+    entry.tile.el.classList.toggle('presenting', sharing);
+    entry.tile.el.classList.toggle('camera-off', sharing || !hasVideo || media?.camera === false);
+  }
+
+  private renderStage(): void {
+    if (this.disposed) return;
+    const peers = [...this.links.entries()].map(([id, e]) => ({ id, screen: this.peerMedia.get(id)?.screen === true && e.stream !== null }));
+    const owner = stageOwner(this.screen !== null, peers);
+    if (owner === this.stageOf) return;
+    this.stageOf = owner;
+    if (owner === null) {
+      this.stageVideo.srcObject = null;
+      this.stage.hidden = true;
+      if (document.fullscreenElement === this.stage) void document.exitFullscreen().catch(() => undefined);
+    } else if (owner === 'self') {
+      this.stageVideo.srcObject = this.screen ? new MediaStream([this.screen]) : null;
+      replaceChildren(this.stageCaption, 'You are sharing your screen');
+      this.stage.hidden = false;
+    } else {
+      const entry = this.links.get(owner);
+      this.stageVideo.srcObject = entry?.stream ?? null;
+      replaceChildren(this.stageCaption, `${entry?.name ?? 'Someone'}’s screen`);
+      this.stage.hidden = false;
+    }
+    this.stage.dataset['owner'] = owner ?? '';
+    if (owner !== null) void this.stageVideo.play().catch(() => undefined);
+    this.options.onStage?.(owner !== null);
+  }
+
+  private async toggleFullscreen(): Promise<void> {
+    try {
+      if (document.fullscreenElement) await document.exitFullscreen();
+      else await this.stage.requestFullscreen();
+    } catch (error) {
+      this.showNotice('Fullscreen is not available here.');
+      console.warn('fullscreen refused', error);
+    }
+  }
+
+  private readonly onFullscreenChange = (): void => {
+    const on = document.fullscreenElement === this.stage;
+    this.fullscreenButton.textContent = on ? 'Exit fullscreen' : 'Fullscreen';
+    this.fullscreenButton.setAttribute('aria-pressed', String(on));
+  };
 
   async receiveSignal(from: string, kind: SignalKind, data: unknown, nameOf: (id: string) => string): Promise<void> {
     if (kind === 'bye') {
@@ -269,8 +367,9 @@ export class VideoCall {
     this.screen = track;
     track.addEventListener('ended', () => void this.stopScreen());
     for (const { link } of this.links.values()) await link.replaceTrack('video', track);
-    this.localTile.video.srcObject = new MediaStream([track]);
+    // Your own tile keeps your camera; the screen goes on the stage, unmirrored.
     this.renderButtons();
+    this.renderStage();
   }
 
   private async stopScreen(): Promise<void> {
@@ -279,14 +378,26 @@ export class VideoCall {
     this.screen = null;
     const cam = this.camera?.getVideoTracks()[0] ?? null;
     for (const { link } of this.links.values()) await link.replaceTrack('video', cam);
-    this.localTile.video.srcObject = this.camera;
     this.renderButtons();
+    this.renderStage();
   }
 
-  dispose(): void {
+  /**
+   * Hangs up. `notify` says goodbye to each peer; when the interview ends everyone hangs up at
+   * once and the candidates are already gone, so saying it would only earn an error.
+   */
+  dispose(notify = true): void {
+    if (this.stageOf !== null) {
+      this.stageOf = null;
+      this.stage.hidden = true;
+      this.stageVideo.srcObject = null;
+      this.options.onStage?.(false);
+    }
     this.disposed = true;
+    document.removeEventListener('fullscreenchange', this.onFullscreenChange);
+    if (document.fullscreenElement === this.stage) void document.exitFullscreen().catch(() => undefined);
     for (const peerId of [...this.links.keys()]) {
-      this.options.sendSignal(peerId, 'bye', {});
+      if (notify) this.options.sendSignal(peerId, 'bye', {});
       this.removePeer(peerId);
     }
     this.screen?.stop();
@@ -322,7 +433,8 @@ export class VideoCall {
     this.camButton.disabled = !hasVideo;
     this.screenButton.textContent = this.screen ? 'Stop sharing' : 'Share screen';
     this.screenButton.setAttribute('aria-pressed', String(Boolean(this.screen)));
-    this.localTile.el.classList.toggle('camera-off', !hasVideo || (!this.camOn && !this.screen));
+    this.localTile.el.classList.toggle('camera-off', !hasVideo || !this.camOn);
+    this.options.onLocalMedia?.({ camera: hasVideo && this.camOn, screen: this.screen !== null });
   }
 
   private showNotice(text: string): void {

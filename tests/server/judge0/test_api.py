@@ -18,7 +18,7 @@ from runners.contract import Comparison, RunRequest, RunResult, Stage, Verdict
 from server.judge0.encoding import encode64
 from tests.server.judge0.conftest import Key, make_key
 from tests.support.fake_engine import FakeEngine
-from tests.support.smtp import free_port
+from tests.support.net import free_port
 
 API = "/api/judge0"
 PY = {"source_code": "print(input())", "language_id": 71}

@@ -1,0 +1,76 @@
+"""Who is calling: the session cookie (+ CSRF), a bearer access token, or an API key.
+
+The request side of authentication lives here, in the accounts slice, because answering it reads
+the accounts tables; ``server.kit.security`` keeps what needs no database (passwords, token
+signing, cookies, CSRF). Handlers of every slice call ``require_user()`` (or
+``optional_user()``); a slice that takes API keys in its own header (the Judge0 and Piston
+surfaces read ``X-Auth-Token``) calls ``user_for_api_key(secret)``. The rules themselves
+(live session, API key lookup and ``last_used_at``) are service functions, so the Socket.IO
+side shares them (``server.rooms.service.authorise_socket``).
+"""
+
+from __future__ import annotations
+
+from quart import g, request
+
+from server.accounts import service
+from server.accounts.models import User
+from server.kit.db import current_session
+from server.kit.errors import UnauthorizedError
+from server.kit.security import ACCESS_COOKIE, API_KEY_PREFIX, check_csrf, decode_access_claims
+
+_G_USER = "onsite_current_user"
+
+
+def bearer_token() -> str | None:
+    """The value of ``Authorization: Bearer …``, or None."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+def is_api_key(secret: str) -> bool:
+    return secret.startswith(API_KEY_PREFIX)
+
+
+async def user_for_api_key(secret: str) -> User:
+    """The owner of an API key sent in this request (401 ``invalid_api_key`` otherwise); marks
+    the key used. For slices that read the key from a header of their own."""
+    user = await service.authenticate_api_key(current_session(), secret)
+    setattr(g, _G_USER, user)
+    return user
+
+
+async def optional_user() -> User | None:
+    """The caller, or None when no credentials were sent. Bad credentials still answer 401."""
+    if hasattr(g, _G_USER):
+        cached: User | None = getattr(g, _G_USER)
+        return cached
+    session = current_session()
+    user: User | None = None
+    token = bearer_token()
+    if token is not None:
+        if is_api_key(token):
+            user = await service.authenticate_api_key(session, token)
+        else:
+            user = await service.user_of_live_session(session, decode_access_claims(token))
+            if user is None:
+                raise UnauthorizedError("The account no longer exists.", code="invalid_token")
+    elif (cookie := request.cookies.get(ACCESS_COOKIE)) is not None:
+        claims = decode_access_claims(cookie)
+        check_csrf()
+        user = await service.user_of_live_session(session, claims)
+        if user is None:
+            raise UnauthorizedError("The account no longer exists.", code="invalid_token")
+    setattr(g, _G_USER, user)
+    return user
+
+
+async def require_user() -> User:
+    """The signed-in caller (cookie + CSRF, bearer token or API key), or 401 ``unauthorized``."""
+    user = await optional_user()
+    if user is None:
+        raise UnauthorizedError("Sign in first.")
+    return user
