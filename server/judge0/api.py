@@ -469,7 +469,7 @@ async def all_languages() -> Response:
 
 @blueprint.get("/languages/<language_id>", strict_slashes=False)
 @document_response(Judge0LanguageDetailOut, 200)
-@documents(404)
+@documents(400, 404)
 async def read_language(language_id: str) -> Response:
     """One language by its Judge0 id."""
     found = next((lang for lang in _languages(_state()) if str(lang.id) == language_id), None)
