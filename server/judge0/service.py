@@ -118,9 +118,16 @@ class SubmissionQueue:
                     await run_stored(self._app, engine, config, token)
                 finally:
                     self.running -= 1
+        except asyncio.CancelledError:
+            # The server is stopping (Quart cancels background tasks it cannot wait for): say
+            # so in the submission rather than leave it In Queue for ever.
+            await asyncio.shield(
+                mark_failed(self._app, token, "The server stopped before the run finished.")
+            )
+            raise
         except Exception:
             log.exception("the background run of Judge0 submission %s failed", token)
-            await mark_failed(self._app, token)
+            await mark_failed(self._app, token, "The result could not be stored.")
         finally:
             self.pending -= 1
             finished = self._finished.pop(token, None)
@@ -279,15 +286,13 @@ async def run_stored(app: Quart, engine: Engine, config: Judge0Config, token: st
         await send_callback(callback_url, body, config.settings)
 
 
-async def mark_failed(app: Quart, token: str) -> None:
-    """Never leave a submission In Queue or Processing because storing its result failed."""
+async def mark_failed(app: Quart, token: str, message: str) -> None:
+    """Never leave a submission In Queue or Processing because its run could not finish."""
     try:
         async with unit_of_work(get_state(app).sessions) as session:
             row = await repository.get_any(session, token)
             if row is not None and not is_finished(row):
-                apply_outcome(
-                    row, Outcome(Status.INTERNAL_ERROR, message="The result could not be stored.")
-                )
+                apply_outcome(row, Outcome(Status.INTERNAL_ERROR, message=message))
     except Exception:
         log.exception("Judge0 submission %s could not be marked as failed", token)
 

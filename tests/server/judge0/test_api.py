@@ -15,8 +15,10 @@ from quart import Quart
 from quart.typing import TestClientProtocol as Client
 
 from runners.contract import Comparison, RunRequest, RunResult, Stage, Verdict
+from server.app import create_app
 from server.judge0.encoding import encode64
-from tests.server.judge0.conftest import Key, make_key
+from server.settings import Settings
+from tests.server.judge0.conftest import CATALOGUE, Key, make_key
 from tests.support.fake_engine import FakeEngine
 from tests.support.net import free_port
 
@@ -441,3 +443,21 @@ async def test_a_read_holds_briefly_for_a_running_submission(
         f"{API}/submissions/batch?tokens={second['token']}", headers=key.headers
     )
     assert (await batch.get_json())["submissions"][0]["status"]["id"] == 3
+
+
+async def test_a_run_cut_short_by_shutdown_ends_internal_error(settings: Settings) -> None:
+    engine = FakeEngine(languages=CATALOGUE, delay_s=30)
+    first = create_app(settings, engine)
+    first.config["BACKGROUND_TASK_SHUTDOWN_TIMEOUT"] = 0.2
+    async with first.test_app():
+        key = await make_key(first)
+        _, created = await submit(first.test_client(), key, PY, "")
+    second = create_app(settings, FakeEngine(languages=CATALOGUE))
+    async with second.test_app():
+        response = await second.test_client().get(
+            f"{API}/submissions/{created['token']}?fields=status,message", headers=key.headers
+        )
+        assert await response.get_json() == {
+            "status": {"id": 13, "description": "Internal Error"},
+            "message": "The server stopped before the run finished.",
+        }
