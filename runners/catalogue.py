@@ -48,7 +48,12 @@ LIMIT_BOUNDS: Mapping[str, tuple[float, float]] = {
     "tmpfs_mb": (8, 4096),
 }
 
-_TEXT_KEYS = {"name", "version", "image", "source_file", "compile", "run", "warm", "stub", "smoke"}
+_TEXT_KEYS = {
+    "name", "version", "image", "source_file", "compile", "run", "warm", "stub", "smoke", "editor",
+}  # fmt: skip
+_FLAG_KEYS = {"strip_bom", "default"}
+"""``strip_bom``: drop a byte-order mark the runtime writes first (Mono once a program sets
+``Console.OutputEncoding`` to UTF-8). ``default``: a new room starts in this language."""
 _DEFAULT_ONLY_KEYS = {"smoke_sentinel"}
 _REQUIRED = ("name", "version", "image", "source_file", "run", "stub", "smoke")
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
@@ -69,6 +74,9 @@ class Language:
     smoke: str
     smoke_sentinel: str
     limits: Limits
+    editor: str = "plain"
+    strip_bom: bool = False
+    default: bool = False
 
     @property
     def compiled(self) -> bool:
@@ -82,6 +90,8 @@ class Language:
             source_file=self.source_file,
             stub=self.stub,
             compiled=self.compiled,
+            editor=self.editor,
+            default=self.default,
         )
 
     def fingerprint(self) -> str:
@@ -133,6 +143,8 @@ def parse_catalogue(data: Mapping[str, Any], where: str = "catalogue") -> Catalo
     if not isinstance(defaults, Mapping) or not isinstance(entries, Mapping) or not entries:
         raise CatalogueError(f"{where}: needs a [defaults] table and at least one [languages.<id>]")
     _check_keys(defaults, f"{where} [defaults]", allow_default_only=True)
+    if "default" in defaults:
+        raise CatalogueError(f"{where} [defaults]: default names one language, not all of them")
     languages: dict[str, Language] = {}
     for language_id, entry in entries.items():
         context = f"{where} [languages.{language_id}]"
@@ -142,11 +154,20 @@ def parse_catalogue(data: Mapping[str, Any], where: str = "catalogue") -> Catalo
             raise CatalogueError(f"{context}: must be a table")
         _check_keys(entry, context, allow_default_only=False)
         languages[language_id] = _build(language_id, {**defaults, **entry}, context)
+    chosen = [language.id for language in languages.values() if language.default]
+    if len(chosen) > 1:
+        raise CatalogueError(f"{where}: only one language may be the default, not {chosen}")
+    if not chosen:  # the first entry, then
+        first = next(iter(languages))
+        languages[first] = replace(languages[first], default=True)
     return Catalogue(languages=languages)
 
 
 def _check_keys(table: Mapping[str, Any], context: str, *, allow_default_only: bool) -> None:
-    allowed = _TEXT_KEYS | set(LIMIT_BOUNDS) | (_DEFAULT_ONLY_KEYS if allow_default_only else set())
+    allowed = (
+        _TEXT_KEYS | _FLAG_KEYS | set(LIMIT_BOUNDS)
+        | (_DEFAULT_ONLY_KEYS if allow_default_only else set())
+    )  # fmt: skip
     unknown = sorted(set(table) - allowed)
     if unknown:
         raise CatalogueError(f"{context}: unknown key(s) {', '.join(unknown)}")
@@ -160,6 +181,12 @@ def _build(language_id: str, merged: Mapping[str, Any], context: str) -> Languag
     for key in ("compile", "warm"):
         if key in merged and (not isinstance(merged[key], str) or not merged[key].strip()):
             raise CatalogueError(f"{context}: {key}, when present, must be a non-empty command")
+    for key in _FLAG_KEYS:
+        if not isinstance(merged.get(key, False), bool):
+            raise CatalogueError(f"{context}: {key} must be true or false")
+    editor = merged.get("editor", "plain")
+    if not isinstance(editor, str) or not re.fullmatch(r"[a-z][a-z0-9_-]{0,31}", editor):
+        raise CatalogueError(f"{context}: editor must be a mode name such as 'python'")
     source_file = merged["source_file"]
     if not _SOURCE_FILE.match(source_file) or ".." in source_file:
         raise CatalogueError(
@@ -193,6 +220,9 @@ def _build(language_id: str, merged: Mapping[str, Any], context: str) -> Languag
         smoke=merged["smoke"],
         smoke_sentinel=sentinel,
         limits=Limits(**limits),
+        editor=editor,
+        strip_bom=merged.get("strip_bom", False),
+        default=merged.get("default", False),
     )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import docker
 
 from runners.catalogue import CatalogueError, load_catalogue
-from runners.contract import EngineError, RunRequest, RunResult, Verdict
+from runners.contract import EngineError, RunRequest, RunResult, TestCase, Verdict
 from runners.images import ImageBuildError, ImageManager
 from runners.settings import EngineSettings, SettingsError
 
@@ -25,6 +25,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     run = subparsers.add_parser("run", help="run a source file in its language's sandbox")
     run.add_argument("--language", "-l", required=True, help="catalogue id, e.g. python")
     run.add_argument("--stdin", type=Path, help="file given to the program as standard input")
+    run.add_argument(
+        "--tests",
+        type=Path,
+        metavar="DIR",
+        help="run NAME.in / NAME.out pairs from DIR as tests (compiled once); prints a table",
+    )
     run.add_argument("--json", action="store_true", help="print the RunResult as JSON")
     run.add_argument("file", type=Path, help="the source file")
     run.set_defaults(func=_run)
@@ -167,14 +173,16 @@ def _run(args: argparse.Namespace) -> int:
     try:
         source = args.file.read_text(encoding="utf-8")
         stdin = args.stdin.read_text(encoding="utf-8") if args.stdin else ""
-    except (OSError, UnicodeDecodeError) as exc:
+        tests = read_tests(args.tests) if args.tests else ()
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         return _fail(f"cannot read input: {exc}")
+    request = RunRequest(language=args.language, source=source, stdin=stdin, tests=tests)
 
     async def main() -> RunResult:
         engine = DockerEngine(EngineSettings.load(pool_enabled=False))
         await engine.start()
         try:
-            return await engine.run(RunRequest(language=args.language, source=source, stdin=stdin))
+            return await engine.run(request)
         finally:
             await engine.close()
 
@@ -184,9 +192,65 @@ def _run(args: argparse.Namespace) -> int:
         return _fail(exc.message if isinstance(exc, EngineError) else str(exc))
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    elif result.tests is not None:
+        print(test_table(result))
     else:
         _print_readable(result)
-    return 0 if result.status is Verdict.OK else 1
+    return 0 if result.status in {Verdict.OK, Verdict.ACCEPTED} else 1
+
+
+def read_tests(folder: Path) -> tuple[TestCase, ...]:
+    """``NAME.in`` (stdin) / ``NAME.out`` (expected stdout) pairs, in name order; a lone
+    ``.in`` is a test without an expected output, a lone ``.out`` one with an empty stdin."""
+    if not folder.is_dir():
+        raise ValueError(f"{folder} is not a folder")
+    names = sorted(
+        {p.stem for p in folder.iterdir() if p.suffix in {".in", ".out"} and p.is_file()},
+        key=_natural,
+    )
+    if not names:
+        raise ValueError(f"{folder} holds no NAME.in / NAME.out files")
+    tests = []
+    for name in names:
+        given, wanted = folder / f"{name}.in", folder / f"{name}.out"
+        tests.append(
+            TestCase(
+                stdin=given.read_text(encoding="utf-8") if given.exists() else "",
+                expected_stdout=wanted.read_text(encoding="utf-8") if wanted.exists() else None,
+                name=name,
+            )
+        )
+    return tuple(tests)
+
+
+def _natural(name: str) -> list[int | str]:
+    """``2`` before ``10``."""
+    import re
+
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
+def test_table(result: RunResult) -> str:
+    """One line per test, then the submission's verdict and passed/total."""
+    rows = [f"{'TEST':<20} {'STATUS':<14} {'WALL':>8} {'CPU':>8} {'MEMORY':>9}"]
+    if result.compile is not None and result.status is Verdict.COMPILE_ERROR:
+        rows.append(result.compile.stderr.rstrip() or result.compile.stdout.rstrip())
+    for test in result.tests or ():
+        stage = test.stage
+        cpu = f"{stage.cpu_ms} ms" if stage.cpu_ms is not None else "-"
+        memory = f"{stage.memory_kb // 1024} MiB" if stage.memory_kb is not None else "-"
+        rows.append(
+            f"{test.name[:20]:<20} {test.status.value:<14} {stage.wall_ms:>5} ms {cpu:>8}"
+            f" {memory:>9}"
+        )
+    summary = f"-- {result.status.value}: {result.passed}/{result.total} passed"
+    if result.message and result.status is not Verdict.ACCEPTED:
+        summary += f" ({result.message})"
+    rows.append(summary)
+    return "\n".join(rows)
+
+
+test_table.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
 
 
 def _print_readable(result: RunResult) -> None:

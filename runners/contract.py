@@ -226,6 +226,10 @@ class LanguageInfo:
     source_file: str
     stub: str
     compiled: bool
+    editor: str = "plain"
+    """The editor mode that highlights it (one the client ships; ``plain`` otherwise)."""
+    default: bool = False
+    """The language a new room starts in (one per catalogue)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -145,14 +145,16 @@ class Execution:
 
     def _run(self) -> RunResult:
         language = self.language
-        started = time.monotonic()
-        compile_deadline = (
-            started + self.times.compile_timeout_s + (0.0 if language.compiled else 2.0)
-        )
+        # A fresh container's warm step is our cost, not the program's: the compile deadline
+        # starts once it is done.
         if not self.sandbox.ready and not self.sandbox.wait_ready(
             self.times.compile_timeout_s + 30
         ):
             return self._launcher_failed("before the program started")
+        started = time.monotonic()
+        compile_deadline = (
+            started + self.times.compile_timeout_s + (0.0 if language.compiled else 2.0)
+        )
         # The compile (or run) stage's figures start here, not with a pooled container's warm step.
         self.cgroup.reset_memory_peak()
         cpu_start, oom_start = self.cgroup.cpu_ns(), self.cgroup.oom_kills()
@@ -268,7 +270,7 @@ class Execution:
             out, err, record = ended
             facts = self._facts(out, err, record, cpu_start, oom_start, peak_reset)
             facts = _with(facts, run_timeout_ms=limits.run_timeout_ms)
-        verdict, stage, message = decide(facts)
+        verdict, stage, message = decide(_with(facts, strip_bom=self.language.strip_bom))
         return RunResult(verdict, self.language.id, self.compile_stage, stage, message)
 
     def _facts(
@@ -427,6 +429,7 @@ class Execution:
             memory_limit_kb=(plan.memory_mb << 10)
             if plan.memory_mb < self.sandbox.limits.memory_mb and not lowered
             else None,
+            strip_bom=self.language.strip_bom,
         )
         verdict, stage, message = decide(facts)
         status = judge_test(verdict, stage.stdout, plan.expected_stdout, self.judging)
@@ -461,7 +464,8 @@ class Execution:
         )
 
     def _lost(self, wall_ms: int, oom_start: int | None) -> RunResult:
-        verdict, stage, message = decide(self._lost_facts(wall_ms, oom_start))
+        facts = _with(self._lost_facts(wall_ms, oom_start), strip_bom=self.language.strip_bom)
+        verdict, stage, message = decide(facts)
         return RunResult(verdict, self.language.id, self.compile_stage, stage, message)
 
     def _container_state(self) -> dict[str, Any]:

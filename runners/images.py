@@ -31,6 +31,8 @@ HASH_LABEL = "onsite.hash"
 VERSION_LABEL = "onsite.version"
 BUILT_LABEL = "onsite.built"
 SANDBOX_IMAGE = "onsite/sandbox:trixie"
+TESTS_DIR = "tests"
+"""``images/<id>/tests/``: the language's test programs (tests/runners reads them)."""
 _FROM = re.compile(r"^\s*FROM\s+(\S+)", re.IGNORECASE | re.MULTILINE)
 
 Progress = Callable[[str], None]
@@ -108,6 +110,8 @@ def content_hash(specs: dict[str, ImageSpec], tag: str) -> str:
     digest = hashlib.sha256(spec.fingerprint.encode())
     if spec.context is not None:
         for path in sorted(p for p in spec.context.rglob("*") if p.is_file()):
+            if path.relative_to(spec.context).parts[0] == TESTS_DIR:
+                continue  # the language's test programs are not part of its image
             digest.update(str(path.relative_to(spec.context)).encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
     for parent in spec.parents:

@@ -60,6 +60,8 @@ class EngineSettings:
     max_stdin_kb: int = 8192
     max_tests: int = 100
     """Test cases one submission may carry."""
+    max_files: int = 32
+    """Extra files one request may place beside its source (they count in ``max_source_kb``)."""
 
     def pool_size_for(self, language: str) -> int:
         if not self.pool_enabled:
@@ -107,7 +109,7 @@ class EngineSettings:
     def validate(self) -> None:
         positive = [
             "max_concurrent_runs", "max_compile_timeout_ms", "max_run_timeout_ms", "max_memory_mb",
-            "max_output_kb", "max_pids", "max_source_kb", "max_stdin_kb", "max_tests",
+            "max_output_kb", "max_pids", "max_source_kb", "max_stdin_kb", "max_tests", "max_files",
         ]  # fmt: skip
         for name in positive:
             if getattr(self, name) <= 0:

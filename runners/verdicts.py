@@ -63,7 +63,8 @@ class RunFacts:
     supervisor_lost: bool = False
     """No record came and the host did not end the run: the launcher died."""
     container_exit: int | None = None
-    strip_bom: bool = True
+    strip_bom: bool = False
+    """Drop a byte-order mark the runtime writes first (the catalogue's ``strip_bom``)."""
 
 
 def decide(facts: RunFacts) -> tuple[Verdict, Stage, str | None]:

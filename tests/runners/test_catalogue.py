@@ -12,9 +12,10 @@ import pytest
 from runners.catalogue import CatalogueError, load_catalogue, parse_catalogue
 from runners.contract import UnknownLanguageError
 from runners.settings import REPO_ROOT
+from tests.runners.programs import load_programs
 
 CATALOGUE = REPO_ROOT / "config" / "languages.toml"
-EXPECTED_IDS = [
+SOME_IDS = [
     "c",
     "cpp",
     "java",
@@ -36,19 +37,32 @@ def raw() -> dict[str, Any]:
         return tomllib.load(fh)
 
 
-def test_the_real_catalogue_has_the_thirteen_languages() -> None:
+def test_every_language_is_an_entry_and_an_image_folder() -> None:
+    """A language is two things: its entry and ``images/<id>/`` (a Dockerfile, test programs)."""
     catalogue = load_catalogue(CATALOGUE)
-    assert [language.id for language in catalogue] == EXPECTED_IDS
+    ids = [language.id for language in catalogue]
+    assert ids[: len(SOME_IDS)] == SOME_IDS  # the first ones, in order; more may follow
     for language in catalogue:
         assert language.version and language.stub and language.smoke
         assert (REPO_ROOT / "images" / language.id / "Dockerfile").is_file()
+        assert load_programs(language, REPO_ROOT / "images") is not None, language.id
         assert language.image == f"onsite/{language.id}:trixie"
+        assert language.editor != "plain", f"{language.id} names no editor mode"
+
+
+def test_editor_quirks_and_default_are_catalogue_keys() -> None:
+    catalogue = load_catalogue(CATALOGUE)
+    assert [language.id for language in catalogue if language.strip_bom] == ["csharp"]
+    assert [language.id for language in catalogue if language.default] == ["python"]
+    info = catalogue.get("node").info().to_dict()
+    assert (info["editor"], info["default"]) == ("javascript", False)
 
 
 def test_interpreted_means_no_compile_command() -> None:
     catalogue = load_catalogue(CATALOGUE)
     compiled = {language.id for language in catalogue if language.compiled}
-    assert compiled == {"c", "cpp", "java", "csharp", "go", "typescript", "kotlin"}
+    assert {"c", "cpp", "java", "csharp", "go", "typescript", "kotlin"} <= compiled
+    assert not compiled & {"python", "javascript", "node", "php", "perl", "ruby"}
     assert catalogue.get("python").compile is None
 
 
@@ -87,6 +101,10 @@ def _mutated(change: Any) -> dict[str, Any]:
         (lambda d: d["languages"]["ruby"].pop("version"), r"ruby.*version must be"),
         (lambda d: d.update(extra={}), r"unknown top-level"),
         (lambda d: d.update(languages={}), r"at least one"),
+        (lambda d: d["languages"]["c"].update(editor="C++!"), r"editor must be a mode name"),
+        (lambda d: d["languages"]["c"].update(strip_bom="yes"), r"strip_bom must be true or"),
+        (lambda d: d["languages"]["c"].update(default=True), r"only one language may be"),
+        (lambda d: d["defaults"].update(default=True), r"default names one language"),
     ],
 )
 def test_mistakes_stop_with_a_clear_message(change: Any, message: str) -> None:

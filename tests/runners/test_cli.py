@@ -73,3 +73,45 @@ def test_images_list_and_test_one_language() -> None:
     tested = onsite("images", "test", "python", "ruby")
     assert tested.returncode == 0, tested.stdout + tested.stderr
     assert tested.stdout.count("pass ") == 4
+
+
+def _sum_tests(folder: Path) -> None:
+    folder.mkdir()
+    for name, given, wanted in [("1", "1 2", "3"), ("2", "5 5", "10"), ("10", "2 2", "5")]:
+        (folder / f"{name}.in").write_text(given + "\n")
+        (folder / f"{name}.out").write_text(wanted + "\n")
+    (folder / "no-expectation.in").write_text("0 0\n")
+
+
+def test_read_tests_pairs_in_and_out_in_natural_order(tmp_path: Path) -> None:
+    from runners.cli import read_tests
+
+    _sum_tests(tmp_path / "t")
+    tests = read_tests(tmp_path / "t")
+    assert [t.name for t in tests] == ["1", "2", "10", "no-expectation"]
+    assert (tests[2].stdin, tests[2].expected_stdout) == ("2 2\n", "5\n")
+    assert tests[3].expected_stdout is None
+    with pytest.raises(ValueError, match="holds no"):
+        read_tests(tmp_path)
+
+
+@pytest.mark.docker
+def test_run_tests_prints_a_table_and_json(tmp_path: Path) -> None:
+    _sum_tests(tmp_path / "t")
+    source = tmp_path / "main.py"
+    source.write_text("a, b = map(int, input().split())\nprint(a + b)\n")
+    table = onsite("run", "--language", "python", "--tests", str(tmp_path / "t"), str(source))
+    assert table.returncode == 1, table.stderr  # test 10 expects a wrong sum
+    lines = table.stdout.splitlines()
+    assert lines[0].split() == ["TEST", "STATUS", "WALL", "CPU", "MEMORY"]
+    assert [line.split()[:2] for line in lines[1:5]] == [
+        ["1", "ok"], ["2", "ok"], ["10", "wrong_answer"], ["no-expectation", "ok"],
+    ]  # fmt: skip
+    assert lines[-1] == "-- wrong_answer: 3/4 passed"
+    data = json.loads(
+        onsite(
+            "run", "--language", "python", "--tests", str(tmp_path / "t"), "--json", str(source)
+        ).stdout
+    )
+    assert data["status"] == "wrong_answer" and (data["passed"], data["total"]) == (3, 4)
+    assert data["tests"][2]["expected_stdout"] == "5\n" and data["run"] is None

@@ -5,11 +5,16 @@ from __future__ import annotations
 import pytest
 
 from runners.contract import (
+    Comparison,
     InvalidRunRequestError,
+    Judging,
     LimitAboveMaximumError,
     PayloadTooLargeError,
     RequestedLimits,
     RunRequest,
+    SourceFile,
+    TestCase,
+    TooManyTestsError,
     UnknownLanguageError,
 )
 from runners.engine import DockerEngine
@@ -92,3 +97,86 @@ async def test_no_docker_means_engine_unavailable(engine: DockerEngine) -> None:
         await engine.run(RunRequest("python", "print(1)"))
     assert info.value.http_status == 503
     await engine.close()
+
+
+# -- submissions with tests, arguments and extra files ---------------------------------------
+
+
+async def test_too_many_tests(engine: DockerEngine) -> None:
+    tests = tuple(TestCase() for _ in range(engine.settings.max_tests + 1))
+    with pytest.raises(TooManyTestsError, match="at most 100") as info:
+        await engine.run(RunRequest("python", "pass", tests=tests))
+    assert info.value.code == "too_many_tests" and info.value.http_status == 400
+
+
+@pytest.mark.parametrize(
+    ("limits", "error", "match"),
+    [
+        (RequestedLimits(run_timeout_ms=30_001), LimitAboveMaximumError, "test 'test-2'.*maximum"),
+        (RequestedLimits(memory_mb=8), InvalidRunRequestError, "below the minimum"),
+        (RequestedLimits(compile_timeout_ms=1000), InvalidRunRequestError, "belongs to the sub"),
+        (RequestedLimits(pids=10), InvalidRunRequestError, "belongs to the submission"),
+    ],
+)
+async def test_a_tests_own_limits_are_checked(
+    engine: DockerEngine, limits: RequestedLimits, error: type[Exception], match: str
+) -> None:
+    tests = (TestCase(), TestCase(limits=limits))
+    with pytest.raises(error, match=match):
+        await engine.run(RunRequest("python", "pass", tests=tests))
+
+
+async def test_tests_stdin_adds_up(engine: DockerEngine) -> None:
+    big = "x" * (3 * 1024 * 1024)
+    with pytest.raises(PayloadTooLargeError, match="add up to"):
+        await engine.run(RunRequest("python", "pass", tests=(TestCase(big),) * 3))
+
+
+def test_a_submission_is_planned_with_each_tests_limits(engine: DockerEngine) -> None:
+    job = engine.check(
+        RunRequest(
+            "python",
+            "pass",
+            stdin="ignored with tests",
+            tests=(
+                TestCase("1", "1", name="one"),
+                TestCase("2", limits=RequestedLimits(run_timeout_ms=700, memory_mb=512)),
+            ),
+        )
+    )
+    assert job.tests is not None and job.stdin == b""
+    first, second = job.tests
+    assert (first.name, first.stdin, first.expected_stdout) == ("one", b"1", "1")
+    assert (second.name, second.run_timeout_ms, second.memory_mb) == ("test-2", 700, 512)
+    assert second.cpu_s == 2 and first.cpu_s == 6
+    assert job.limits.memory_mb == 512  # the container holds the largest test
+
+
+@pytest.mark.parametrize(
+    "name", ["/etc/passwd", "../x", "a/../../x", "", "a//b", ".hidden/../x", "a b", "main.py"]
+)
+async def test_bad_file_names(engine: DockerEngine, name: str) -> None:
+    with pytest.raises(InvalidRunRequestError):
+        await engine.run(RunRequest("python", "pass", files=(SourceFile(name, b"x"),)))
+
+
+async def test_files_are_bounded(engine: DockerEngine) -> None:
+    many = tuple(SourceFile(f"f{i}.txt", b"") for i in range(engine.settings.max_files + 1))
+    with pytest.raises(InvalidRunRequestError, match="extra files"):
+        await engine.run(RunRequest("python", "pass", files=many))
+    huge = (SourceFile("big.bin", b"\0" * (1024 * 1024)),)
+    with pytest.raises(PayloadTooLargeError, match="source and files"):
+        await engine.run(RunRequest("python", "pass", files=huge))
+
+
+async def test_args_are_bounded(engine: DockerEngine) -> None:
+    with pytest.raises(InvalidRunRequestError, match="arguments"):
+        await engine.run(RunRequest("python", "pass", args=("x",) * 65))
+    with pytest.raises(InvalidRunRequestError, match="NUL"):
+        await engine.run(RunRequest("python", "pass", args=("a\0b",)))
+
+
+async def test_negative_tolerance_is_refused(engine: DockerEngine) -> None:
+    judging = Judging(Comparison.FLOAT, float_abs_tolerance=-1)
+    with pytest.raises(InvalidRunRequestError, match="tolerance"):
+        await engine.run(RunRequest("python", "pass", tests=(TestCase(),), judging=judging))

@@ -89,9 +89,9 @@ def test_host_limit_means_killed() -> None:
 
 
 def test_bom_is_stripped_and_binary_is_replaced() -> None:
-    _, stage, _ = decide(facts(stdout=b"\xef\xbb\xbfhi\xff"))
+    _, stage, _ = decide(facts(stdout=b"\xef\xbb\xbfhi\xff", strip_bom=True))
     assert stage.stdout == "hi\ufffd"
-    assert decide(facts(stdout=b"\xef\xbb\xbfhi", strip_bom=False))[1].stdout == "\ufeffhi"
+    assert decide(facts(stdout=b"\xef\xbb\xbfhi"))[1].stdout == "\ufeffhi"
     assert without_bom(b"\xef\xbb") == b"\xef\xbb"
 
 

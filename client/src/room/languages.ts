@@ -1,13 +1,14 @@
 /**
- * Syntax highlighting for the 13 catalogue languages: Lezer grammars where CodeMirror ships one,
- * legacy stream modes for the rest. Each mode is its own chunk of the bundle, loaded the first
- * time a room uses it (PHP alone brings HTML, CSS and JavaScript parsers). Everything is served
- * by Onsite itself: nothing comes from a CDN.
+ * Syntax highlighting for the catalogue's languages: Lezer grammars where CodeMirror ships one,
+ * legacy stream modes for the rest. Which mode a language uses comes from the catalogue
+ * (`editor`, answered by /api/languages), so this file names no language. Each mode is its own
+ * chunk of the bundle, loaded the first time a room uses it (PHP alone brings HTML, CSS and
+ * JavaScript parsers). Everything is served by Onsite itself: nothing comes from a CDN.
  */
 import type { StreamParser } from '@codemirror/language';
 import type { Extension } from '@codemirror/state';
 
-import { MODE_BY_LANGUAGE, type ModeName } from './modes';
+import { type CatalogueLanguage, type ModeName, modesByLanguage } from './modes';
 
 async function stream(load: () => Promise<StreamParser<unknown>>): Promise<Extension> {
   const [{ StreamLanguage }, mode] = await Promise.all([import('@codemirror/language'), load()]);
@@ -26,13 +27,31 @@ const LOADERS: Record<ModeName, () => Promise<Extension>> = {
   kotlin: () => stream(async () => (await import('@codemirror/legacy-modes/mode/clike')).kotlin),
   perl: () => stream(async () => (await import('@codemirror/legacy-modes/mode/perl')).perl),
   ruby: () => stream(async () => (await import('@codemirror/legacy-modes/mode/ruby')).ruby),
+  rust: () => stream(async () => (await import('@codemirror/legacy-modes/mode/rust')).rust),
   plain: async () => [],
 };
 
+let catalogue: Promise<Map<string, ModeName>> | undefined;
+
+/** The catalogue's modes, fetched once (the answer is public and the same for everyone). */
+function catalogueModes(): Promise<Map<string, ModeName>> {
+  catalogue ??= fetch('/api/languages', { credentials: 'same-origin' })
+    .then(async (response) => {
+      if (!response.ok) throw new Error(`/api/languages answered ${response.status}`);
+      return modesByLanguage((await response.json()) as CatalogueLanguage[]);
+    })
+    .catch((error: unknown) => {
+      catalogue = undefined; // try again next time
+      console.warn('the language catalogue could not be loaded', error);
+      return new Map<string, ModeName>();
+    });
+  return catalogue;
+}
+
 const cache = new Map<ModeName, Promise<Extension>>();
 
-export function loadLanguage(languageId: string): Promise<Extension> {
-  const mode = MODE_BY_LANGUAGE[languageId] ?? 'plain';
+export async function loadLanguage(languageId: string): Promise<Extension> {
+  const mode = (await catalogueModes()).get(languageId) ?? 'plain';
   let ext = cache.get(mode);
   if (!ext) {
     ext = LOADERS[mode]().catch((error: unknown) => {

@@ -1,48 +1,49 @@
-/** Which editor mode highlights which catalogue language (pure data, unit-tested). */
+/**
+ * Editor modes: which grammar highlights a language. Pure data and functions, unit-tested.
+ *
+ * The client ships the modes below; the catalogue (config/languages.toml, answered by
+ * /api/languages) names one per language in its `editor` key, so a new language needs no change
+ * here unless it needs a grammar the client does not ship yet (then it shows as plain text).
+ */
 
-export type ModeName =
-  | 'cpp'
-  | 'java'
-  | 'python'
-  | 'javascript'
-  | 'typescript'
-  | 'php'
-  | 'go'
-  | 'csharp'
-  | 'kotlin'
-  | 'perl'
-  | 'ruby'
-  | 'plain';
-
-export const MODE_BY_LANGUAGE: Record<string, ModeName> = {
-  c: 'cpp',
-  cpp: 'cpp',
-  java: 'java',
-  python: 'python',
-  csharp: 'csharp',
-  go: 'go',
-  javascript: 'javascript',
-  node: 'javascript',
-  php: 'php',
-  perl: 'perl',
-  typescript: 'typescript',
-  kotlin: 'kotlin',
-  ruby: 'ruby',
-};
-
-/** The catalogue ids the engine serves (config/languages.toml). */
-export const CATALOGUE_IDS = [
-  'c',
+export const MODE_NAMES = [
   'cpp',
   'java',
   'python',
-  'csharp',
-  'go',
   'javascript',
-  'node',
-  'php',
-  'perl',
   'typescript',
+  'php',
+  'go',
+  'csharp',
   'kotlin',
+  'perl',
   'ruby',
+  'rust',
+  'plain',
 ] as const;
+
+export type ModeName = (typeof MODE_NAMES)[number];
+
+/** What the client needs of an `/api/languages` entry. */
+export interface CatalogueLanguage {
+  id: string;
+  editor?: string;
+  default?: boolean;
+}
+
+const KNOWN: ReadonlySet<string> = new Set(MODE_NAMES);
+
+/** The mode a catalogue `editor` value names; `plain` for one the client does not ship. */
+export function modeOf(editor: string | undefined): ModeName {
+  return editor !== undefined && KNOWN.has(editor) ? (editor as ModeName) : 'plain';
+}
+
+/** Language id → editor mode, from the `/api/languages` answer. */
+export function modesByLanguage(languages: readonly CatalogueLanguage[]): Map<string, ModeName> {
+  return new Map(languages.map((language) => [language.id, modeOf(language.editor)]));
+}
+
+/** The language a new room starts in: the catalogue's default, else its first language. */
+export function defaultLanguage<T extends CatalogueLanguage>(languages: readonly T[]): T | undefined {
+  return languages.find((language) => language.default === true) ?? languages[0];
+}

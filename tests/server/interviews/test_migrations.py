@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from quart import Quart
@@ -40,6 +41,7 @@ async def test_migrations_match_the_models(app: Quart) -> None:
         assert await connection.run_sync(_tables) >= RECORD_TABLES
 
 
+@pytest.mark.fresh_database  # it drops the tables every other test shares
 async def test_records_migrations_go_down_and_up(app: Quart) -> None:
     engine = get_state(app).db_engine
     assert engine is not None

@@ -407,6 +407,7 @@ async def test_purging_a_record_deletes_its_slots(
     assert (await (await client.get("/api/schedules")).get_json())["items"] == []
 
 
+@pytest.mark.fresh_database  # four requests at once need connections of their own
 async def test_concurrent_reschedules_get_distinct_sequences(
     client: Client, signed_in: SignedIn, smtp_server: SmtpServer
 ) -> None:

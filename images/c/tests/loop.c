@@ -1,0 +1,2 @@
+#include <stdio.h>
+int main(void) { printf("started\n"); volatile unsigned long n = 0; for (;;) n++; }

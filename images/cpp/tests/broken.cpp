@@ -1,0 +1,1 @@
+int main() { std::string s; return 0 }

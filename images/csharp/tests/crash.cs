@@ -1,0 +1,1 @@
+using System; class P { static void Main() { Console.Write("started\n"); throw new Exception("boom"); } }

@@ -1,0 +1,1 @@
+const s = std.in.getline(); console.log(`[${s}] ${s.length}`);

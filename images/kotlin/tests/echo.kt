@@ -1,0 +1,1 @@
+fun main() { val s = readLine()!!; println("[$s] ${s.length}") }

@@ -1,0 +1,1 @@
+fun main() { print("started\n"); while (true) {} }

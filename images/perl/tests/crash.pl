@@ -1,0 +1,2 @@
+print "started $0\n";
+die "boom";

@@ -1,0 +1,1 @@
+use utf8; use open qw(:std :encoding(UTF-8)); my $s = <STDIN>; chomp $s; print "[$s] ", length($s), "\n";

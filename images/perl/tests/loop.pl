@@ -1,0 +1,2 @@
+print "started\n";
+1 while 1;

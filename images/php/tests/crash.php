@@ -1,0 +1,3 @@
+<?php
+echo "started\n";
+throw new Exception("boom");

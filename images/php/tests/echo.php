@@ -1,0 +1,2 @@
+<?php
+$s = rtrim(fgets(STDIN), "\n"); echo "[$s] ", mb_strlen($s), "\n";

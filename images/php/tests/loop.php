@@ -1,0 +1,3 @@
+<?php
+echo "started\n";
+while (true) {}

@@ -1,0 +1,2 @@
+print('started')
+print(1 // 0)

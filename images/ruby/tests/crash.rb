@@ -1,0 +1,2 @@
+puts "started #{$0} #{__FILE__}"
+raise "boom"

@@ -1,0 +1,3 @@
+import * as fs from "fs";
+const s: string = fs.readFileSync(0, "utf8").split("\n")[0];
+console.log(`[${s}] ${s.length}`);
