@@ -26,6 +26,7 @@ JUDGE0_IDS: Mapping[str, int] = {
     "typescript": 74,
     "kotlin": 78,
     "ruby": 72,
+    "rust": 73,
     # Not in Judge0: ids Judge0 never assigned.
     "javascript": 1001,  # QuickJS
 }

@@ -22,6 +22,7 @@ from server.judge0 import config as cfg
 from server.judge0.callbacks import callback_url_problem
 from server.judge0.config import Judge0Config
 from server.judge0.encoding import Base64Error, decode64, decode64_bytes
+from server.kit.limits import args_problem, file_name_problem
 
 
 class FieldErrors(Exception):
@@ -112,11 +113,13 @@ def _int(value: float | None) -> int | None:
     return None if value is None else int(value)
 
 
-def additional_files(archive: bytes) -> tuple[SourceFile, ...]:
+def additional_files(archive: bytes, max_files: int = 32) -> tuple[SourceFile, ...]:
     """The zip's regular files as extra source files; ValueError with a Judge0 message."""
     try:
         with zipfile.ZipFile(io.BytesIO(archive)) as zipped:
             entries = [info for info in zipped.infolist() if not info.is_dir()]
+            if len(entries) > max_files:
+                raise ValueError(f"has {len(entries)} files; the maximum is {max_files}")
             if sum(info.file_size for info in entries) > cfg.MAX_EXTRACT_SIZE_KB * 1024:
                 raise ValueError(
                     f"extracted size is over the maximum of {cfg.MAX_EXTRACT_SIZE_KB} KB"
@@ -124,8 +127,9 @@ def additional_files(archive: bytes) -> tuple[SourceFile, ...]:
             files = []
             for info in entries:
                 name = posixpath.normpath(info.filename)
-                if name.startswith(("/", "..")) or "\\" in name or "\x00" in name:
-                    raise ValueError(f"file name {info.filename!r} is not a relative path")
+                problem = file_name_problem(name)
+                if problem is not None:
+                    raise ValueError(problem)
                 files.append(SourceFile(name=name, content=zipped.read(info)))
             return tuple(files)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
@@ -182,9 +186,11 @@ def parse_submission(
     )
     if arguments:
         try:
-            shlex.split(arguments)
+            problem = args_problem(shlex.split(arguments))
         except ValueError as exc:
-            check.add("command_line_arguments", f"cannot be split into arguments: {exc}")
+            problem = f"cannot be split into arguments: {exc}"
+        if problem is not None:
+            check.add("command_line_arguments", problem)
     callback_url = check.text("callback_url", base64=False, max_bytes=2048)
     if callback_url:
         problem = callback_url_problem(callback_url, config.settings)
@@ -200,7 +206,7 @@ def parse_submission(
         else:
             try:
                 archive = decode64_bytes(raw_files)
-                files = additional_files(archive) if archive else ()
+                files = additional_files(archive, limits.max_files) if archive else ()
             except (Base64Error, ValueError) as exc:
                 check.add("additional_files", str(exc))
     if check.errors:

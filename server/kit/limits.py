@@ -10,6 +10,7 @@ engine's own defaults, and the catalogue's ``[defaults]`` limits.
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ class EngineLimits:
     max_source_kb: int
     max_stdin_kb: int
     max_tests: int
+    max_files: int
     max_concurrent_runs: int
     default_run_timeout_ms: int
     default_compile_timeout_ms: int
@@ -69,6 +71,7 @@ def engine_limits(settings: Settings) -> EngineLimits:
         max_source_kb=engine.max_source_kb,
         max_stdin_kb=engine.max_stdin_kb,
         max_tests=engine.max_tests,
+        max_files=getattr(engine, "max_files", 32),
         max_concurrent_runs=engine.max_concurrent_runs,
         default_run_timeout_ms=default("run_timeout_ms", 5000, engine.max_run_timeout_ms),
         default_compile_timeout_ms=default(
@@ -78,3 +81,33 @@ def engine_limits(settings: Settings) -> EngineLimits:
         default_output_kb=default("output_kb", 64, engine.max_output_kb),
         default_pids=default("pids", 128, engine.max_pids),
     )
+
+
+# What the engine accepts for an extra file's name and a program's arguments (runners.engine
+# checks the same and refuses the run otherwise; the surfaces check first to refuse in their
+# clients' dialects, naming the field).
+MAX_ARGS = 64
+MAX_ARG_BYTES = 4096
+MAX_FILE_DEPTH = 4
+_FILE_PART = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+
+
+def file_name_problem(name: str) -> str | None:
+    """Why the engine would refuse ``name`` for an extra file, or None."""
+    parts = name.split("/")
+    if len(parts) > MAX_FILE_DEPTH or not all(
+        _FILE_PART.match(part) and ".." not in part for part in parts
+    ):
+        return (
+            f"file name {name!r} must be a relative path of plain names (letters, digits, "
+            f"'_', '-', '.'; no '..', no leading '/', at most {MAX_FILE_DEPTH} levels)"
+        )
+    return None
+
+
+def args_problem(args: list[str]) -> str | None:
+    if len(args) > MAX_ARGS:
+        return f"{len(args)} arguments; the maximum is {MAX_ARGS}"
+    if any(len(arg.encode("utf-8")) > MAX_ARG_BYTES or "\x00" in arg for arg in args):
+        return f"an argument may be at most {MAX_ARG_BYTES} bytes, without NUL characters"
+    return None

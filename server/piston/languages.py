@@ -30,6 +30,7 @@ PISTON_NAMES: Mapping[str, tuple[str, tuple[str, ...], str | None]] = {
     "typescript": ("typescript", ("ts", "node-ts", "tsc"), None),
     "kotlin": ("kotlin", ("kt",), None),
     "ruby": ("ruby", ("ruby3", "rb"), None),
+    "rust": ("rust", ("rs",), None),
 }
 
 _DOTTED = re.compile(r"\d+(?:\.\d+)+")

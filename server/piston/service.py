@@ -27,13 +27,11 @@ from runners.contract import (
     Stage,
     Verdict,
 )
-from server.kit.limits import EngineLimits
+from server.kit.limits import EngineLimits, args_problem, file_name_problem
 from server.piston.languages import Runtime, find_runtime
 
 MIN_TIMEOUT_MS = 100
 MIN_MEMORY_BYTES = 16 * 1024 * 1024
-MAX_ARGS = 256
-MAX_FILES = 64
 
 
 class PistonError(Exception):
@@ -77,8 +75,8 @@ def _file(raw: Any, index: int) -> tuple[str, bytes]:
     if not isinstance(name, str) or not name:
         raise PistonError(f"files[{index}].name must be a string")
     clean = posixpath.normpath(name)
-    if clean.startswith(("/", "..")) or "\x00" in clean or "\\" in clean:
-        raise PistonError(f"files[{index}].name must be a relative path inside the job")
+    if index > 0 and (problem := file_name_problem(clean)) is not None:
+        raise PistonError(f"files[{index}].name: {problem}")
     return clean, _decode(content, encoding, index)
 
 
@@ -116,8 +114,8 @@ def parse_execute(
         raise PistonError("files is required as an array")
     if not files:
         raise PistonError("files must contain at least one file")
-    if len(files) > MAX_FILES:
-        raise PistonError(f"files cannot contain more than {MAX_FILES} files")
+    if len(files) > limits.max_files + 1:
+        raise PistonError(f"files cannot contain more than {limits.max_files + 1} files")
     decoded = [_file(raw, index) for index, raw in enumerate(files)]
     stdin = data.get("stdin", "")
     if stdin is None:
@@ -129,8 +127,8 @@ def parse_execute(
         args = []
     if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
         raise PistonError("args must be an array of strings")
-    if len(args) > MAX_ARGS or any("\x00" in a for a in args):
-        raise PistonError(f"args must be at most {MAX_ARGS} strings without NUL characters")
+    if (problem := args_problem(args)) is not None:
+        raise PistonError(f"args: {problem}")
     run_timeout = _number(data, "run_timeout", limits.max_run_timeout_ms, MIN_TIMEOUT_MS)
     compile_timeout = _number(
         data, "compile_timeout", limits.max_compile_timeout_ms, MIN_TIMEOUT_MS

@@ -1,4 +1,5 @@
-"""The Judge0 surface over the real app (FakeEngine behind it), on both databases."""
+"""The Judge0 surface over the real app (FakeEngine behind it), on both databases (each test a
+fresh one: background runs work concurrently with the requests)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,10 @@ from server.settings import Settings
 from tests.server.judge0.conftest import CATALOGUE, Key, make_key
 from tests.support.fake_engine import FakeEngine
 from tests.support.net import free_port
+
+# Submissions run in background tasks with sessions of their own, concurrently with requests:
+# they need connections of their own, not the shared rolled-back transaction.
+pytestmark = pytest.mark.fresh_database
 
 API = "/api/judge0"
 PY = {"source_code": "print(input())", "language_id": 71}

@@ -12,3 +12,11 @@ def test_languages_carry_our_versions_and_judge0_ids() -> None:
     assert langs["node"].id == 63 and langs["c"].id == 50 and langs["java"].id == 62
     assert langs["javascript"].id not in range(1, 90)
     assert len(set(JUDGE0_IDS.values())) == len(JUDGE0_IDS)
+
+
+def test_every_catalogue_language_has_a_judge0_id() -> None:
+    from runners.catalogue import load_catalogue
+    from runners.settings import EngineSettings
+
+    catalogue = load_catalogue(EngineSettings().catalogue_path)
+    assert {info.id for info in catalogue.infos()} <= set(JUDGE0_IDS)
