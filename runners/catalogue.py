@@ -122,7 +122,11 @@ class Catalogue:
         return [language.info() for language in self]
 
 
-def load_catalogue(path: Path | str) -> Catalogue:
+DEFAULT_SUITE = "trixie"
+
+
+def load_catalogue(path: Path | str, suite: str = DEFAULT_SUITE) -> Catalogue:
+    """``suite`` (``[engine] debian_suite``) fills ``{suite}`` in image names."""
     file = Path(path)
     try:
         with file.open("rb") as fh:
@@ -131,10 +135,12 @@ def load_catalogue(path: Path | str) -> Catalogue:
         raise CatalogueError(f"language catalogue {file} does not exist") from None
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError(f"language catalogue {file} is not valid TOML: {exc}") from None
-    return parse_catalogue(data, where=str(file))
+    return parse_catalogue(data, where=str(file), suite=suite)
 
 
-def parse_catalogue(data: Mapping[str, Any], where: str = "catalogue") -> Catalogue:
+def parse_catalogue(
+    data: Mapping[str, Any], where: str = "catalogue", suite: str = DEFAULT_SUITE
+) -> Catalogue:
     extra = sorted(set(data) - {"defaults", "languages"})
     if extra:
         raise CatalogueError(f"{where}: unknown top-level table(s): {', '.join(extra)}")
@@ -153,7 +159,7 @@ def parse_catalogue(data: Mapping[str, Any], where: str = "catalogue") -> Catalo
         if not isinstance(entry, Mapping):
             raise CatalogueError(f"{context}: must be a table")
         _check_keys(entry, context, allow_default_only=False)
-        languages[language_id] = _build(language_id, {**defaults, **entry}, context)
+        languages[language_id] = _build(language_id, {**defaults, **entry}, context, suite)
     chosen = [language.id for language in languages.values() if language.default]
     if len(chosen) > 1:
         raise CatalogueError(f"{where}: only one language may be the default, not {chosen}")
@@ -173,7 +179,7 @@ def _check_keys(table: Mapping[str, Any], context: str, *, allow_default_only: b
         raise CatalogueError(f"{context}: unknown key(s) {', '.join(unknown)}")
 
 
-def _build(language_id: str, merged: Mapping[str, Any], context: str) -> Language:
+def _build(language_id: str, merged: Mapping[str, Any], context: str, suite: str) -> Language:
     for key in _REQUIRED:
         value = merged.get(key)
         if not isinstance(value, str) or not value.strip():
@@ -211,7 +217,7 @@ def _build(language_id: str, merged: Mapping[str, Any], context: str) -> Languag
         id=language_id,
         name=merged["name"],
         version=merged["version"],
-        image=merged["image"].replace("{id}", language_id),
+        image=merged["image"].replace("{id}", language_id).replace("{suite}", suite),
         source_file=source_file,
         compile=merged.get("compile"),
         run=merged["run"],

@@ -72,12 +72,15 @@ def _manager() -> ImageManager:
         if settings.docker_url
         else docker.from_env()
     )
-    return ImageManager(client, load_catalogue(settings.catalogue_path), settings)
+    return ImageManager(
+        client, load_catalogue(settings.catalogue_path, settings.debian_suite), settings
+    )
 
 
 def _languages(args: argparse.Namespace) -> int:
     try:
-        catalogue = load_catalogue(EngineSettings.load().catalogue_path)
+        settings = EngineSettings.load()
+        catalogue = load_catalogue(settings.catalogue_path, settings.debian_suite)
     except (CatalogueError, SettingsError) as exc:
         return _fail(str(exc))
     print(f"{'ID':<12} {'NAME':<12} {'KIND':<12} VERSION")

@@ -93,7 +93,9 @@ class DockerEngine:
         self, settings: EngineSettings | None = None, catalogue: Catalogue | None = None
     ) -> None:
         self.settings = settings or EngineSettings.load()
-        self.catalogue = catalogue or load_catalogue(self.settings.catalogue_path)
+        self.catalogue = catalogue or load_catalogue(
+            self.settings.catalogue_path, self.settings.debian_suite
+        )
         self._check_catalogue_within_maxima()
         self._owner = owner_id()
         self._client: docker.DockerClient | None = None

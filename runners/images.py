@@ -1,10 +1,12 @@
 """Building, listing and pruning the sandbox images (``images/``), with no registry needed.
 
-``onsite/base:trixie`` is made here with debootstrap + ``docker import`` (no registry answers on
-these machines); ``onsite/sandbox:trixie`` adds the launcher, and each language image builds
-``FROM`` one of those (or another language image, to share layers). Every image carries a label
-``onsite.hash``: a hash of its Dockerfile, its build context, its catalogue entry and its parent's
-hash. ``build --missing`` rebuilds only what is absent or whose hash no longer matches.
+``onsite/base:<suite>`` is made here with debootstrap + ``docker import`` (no registry answers on
+these machines); ``onsite/sandbox:<suite>`` adds the launcher, and each language image builds
+``FROM`` one of those (or another language image, to share layers). ``<suite>`` is
+``[engine] debian_suite``: Dockerfiles name it ``${DEBIAN_SUITE}`` (a build argument). Every image
+carries a label ``onsite.hash``: a hash of its Dockerfile as built (the suite filled in), its
+build context, its catalogue entry and its parent's hash. ``build --missing`` rebuilds only what
+is absent or whose hash no longer matches.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from runners.settings import EngineSettings
 HASH_LABEL = "onsite.hash"
 VERSION_LABEL = "onsite.version"
 BUILT_LABEL = "onsite.built"
-SANDBOX_IMAGE = "onsite/sandbox:trixie"
+SUITE_ARG = "DEBIAN_SUITE"
+_SUITE_ARG_LINE = re.compile(rf"^ARG {SUITE_ARG}(=\S*)?\n", re.MULTILINE)
 TESTS_DIR = "tests"
 """``images/<id>/tests/``: the language's test programs (tests/runners reads them)."""
 _FROM = re.compile(r"^\s*FROM\s+(\S+)", re.IGNORECASE | re.MULTILINE)
@@ -50,36 +53,52 @@ class ImageSpec:
     parents: tuple[str, ...]
     fingerprint: str
     version: str
+    suite: str = ""
 
 
 def image_specs(catalogue: Catalogue, settings: EngineSettings) -> dict[str, ImageSpec]:
     """Every image the catalogue needs, keyed by tag, parents before children."""
     images_dir = Path(settings.images_dir)
+    suite = settings.debian_suite
     specs: dict[str, ImageSpec] = {
-        settings.base_image: ImageSpec(
-            tag=settings.base_image,
+        settings.base_image_tag: ImageSpec(
+            tag=settings.base_image_tag,
             context=None,
             parents=(),
             fingerprint=f"debootstrap minbase {settings.debian_suite}",
             version=f"Debian {settings.debian_suite}",
         ),
-        SANDBOX_IMAGE: _spec_from_dir(SANDBOX_IMAGE, images_dir / "sandbox", "", "launcher"),
+        settings.sandbox_image_tag: _spec_from_dir(
+            settings.sandbox_image_tag, images_dir / "sandbox", "", "launcher", suite
+        ),
     }
     for language in catalogue:
         context = images_dir / language.id
         if not (context / "Dockerfile").exists():
             raise ImageBuildError(f"language {language.id!r} has no {context / 'Dockerfile'}")
         specs[language.image] = _spec_from_dir(
-            language.image, context, language.fingerprint(), language.version
+            language.image, context, language.fingerprint(), language.version, suite
         )
     return dict(_topological(specs))
 
 
-def _spec_from_dir(tag: str, context: Path, fingerprint: str, version: str) -> ImageSpec:
-    dockerfile = (context / "Dockerfile").read_text()
+def rendered_dockerfile(text: str, suite: str) -> str:
+    """The Dockerfile as Docker builds it with ``--build-arg DEBIAN_SUITE=<suite>``."""
+    return _SUITE_ARG_LINE.sub("", text).replace("${" + SUITE_ARG + "}", suite)
+
+
+def _spec_from_dir(
+    tag: str, context: Path, fingerprint: str, version: str, suite: str
+) -> ImageSpec:
+    dockerfile = rendered_dockerfile((context / "Dockerfile").read_text(), suite)
     parents = tuple(dict.fromkeys(p for p in _FROM.findall(dockerfile) if p.startswith("onsite/")))
     return ImageSpec(
-        tag=tag, context=context, parents=parents, fingerprint=fingerprint, version=version
+        tag=tag,
+        context=context,
+        parents=parents,
+        fingerprint=fingerprint,
+        version=version,
+        suite=suite,
     )
 
 
@@ -112,8 +131,11 @@ def content_hash(specs: dict[str, ImageSpec], tag: str) -> str:
         for path in sorted(p for p in spec.context.rglob("*") if p.is_file()):
             if path.relative_to(spec.context).parts[0] == TESTS_DIR:
                 continue  # the language's test programs are not part of its image
+            content = path.read_bytes()
+            if path.name == "Dockerfile":  # as built: the same suite gives the same hash
+                content = rendered_dockerfile(content.decode(), spec.suite).encode()
             digest.update(str(path.relative_to(spec.context)).encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
+            digest.update(content + b"\0")
     for parent in spec.parents:
         digest.update(content_hash(specs, parent).encode())
     return digest.hexdigest()[:16]
@@ -188,7 +210,7 @@ class ImageManager:
         for tag in self.targets(language_ids):
             state = self.state(tag)
             parent_rebuilt = any(p in rebuilt for p in self.specs[tag].parents)
-            if tag == self.settings.base_image and not no_cache:
+            if tag == self.settings.base_image_tag and not no_cache:
                 if state.present:
                     progress(f"= {tag} present")
                     continue
@@ -197,7 +219,7 @@ class ImageManager:
                 continue
             progress(f"==> building {tag}")
             started = datetime.now(UTC)
-            if tag == self.settings.base_image:
+            if tag == self.settings.base_image_tag:
                 self._bootstrap_base(progress)
             else:
                 self._docker_build(tag, progress, no_cache=no_cache)
@@ -231,6 +253,7 @@ class ImageManager:
             stream = self.client.api.build(
                 path=str(context), tag=tag, labels=self._labels(tag), rm=True, forcerm=True,
                 decode=True, pull=False, nocache=no_cache,
+                buildargs={SUITE_ARG: self.settings.debian_suite},
             )  # fmt: skip
             tail: list[str] = []
             for chunk in stream:
@@ -267,7 +290,7 @@ class ImageManager:
                          "usr/share/locale", "usr/share/info"):  # fmt: skip
                 shutil.rmtree(root / junk, ignore_errors=True)
             (root / "usr/share/man/man1").mkdir(parents=True, exist_ok=True)
-            labels = self._labels(self.settings.base_image)
+            labels = self._labels(self.settings.base_image_tag)
             changes = ["ENV LANG=C.UTF-8 LC_ALL=C.UTF-8"] + [
                 f"LABEL {k}={json.dumps(v)}" for k, v in labels.items()
             ]
@@ -279,8 +302,8 @@ class ImageManager:
             assert tar.stdout is not None
             try:
                 self.client.api.import_image_from_stream(
-                    tar.stdout, repository=self.settings.base_image.split(":")[0],
-                    tag=self.settings.base_image.split(":")[1], changes=changes,
+                    tar.stdout, repository=self.settings.base_image_tag.split(":")[0],
+                    tag=self.settings.base_image_tag.split(":")[1], changes=changes,
                 )  # fmt: skip
             finally:
                 tar.stdout.close()
@@ -299,7 +322,7 @@ class ImageManager:
             tags = [t for t in image.get("RepoTags") or [] if t != "<none>:<none>"]
             labels = image.get("Labels") or {}
             keep = any(current.get(t) == labels.get(HASH_LABEL) for t in tags)
-            if keep or any(t == self.settings.base_image for t in tags):
+            if keep or any(t == self.settings.base_image_tag for t in tags):
                 continue
             try:
                 self.client.api.remove_image(image["Id"], force=False, noprune=False)

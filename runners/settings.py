@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -35,7 +36,8 @@ class EngineSettings:
     """Empty: the usual ``DOCKER_HOST`` / local socket."""
 
     # Image builds.
-    base_image: str = "onsite/base:trixie"
+    base_image: str = "onsite/base:{suite}"
+    """``{suite}`` is ``debian_suite``: every image's tag follows the suite it is built from."""
     debian_suite: str = "trixie"
     debian_mirror: str = "http://deb.debian.org/debian"
     extra_ca_bundle: str = "/etc/ssl/certs/ca-certificates.crt"
@@ -62,6 +64,14 @@ class EngineSettings:
     """Test cases one submission may carry."""
     max_files: int = 32
     """Extra files one request may place beside its source (they count in ``max_source_kb``)."""
+
+    @property
+    def base_image_tag(self) -> str:
+        return self.base_image.replace("{suite}", self.debian_suite)
+
+    @property
+    def sandbox_image_tag(self) -> str:
+        return f"onsite/sandbox:{self.debian_suite}"
 
     def pool_size_for(self, language: str) -> int:
         if not self.pool_enabled:
@@ -114,6 +124,10 @@ class EngineSettings:
         for name in positive:
             if getattr(self, name) <= 0:
                 raise SettingsError(f"[engine] {name} must be a positive number")
+        if not re.fullmatch(r"[a-z][a-z0-9-]{0,31}", self.debian_suite):
+            raise SettingsError(
+                f"[engine] debian_suite {self.debian_suite!r} is not a Debian suite name"
+            )
         if self.queue_size < 0 or self.pool_size < 0:
             raise SettingsError("[engine] queue_size and pool_size must not be negative")
         for lang, size in self.pool_sizes.items():

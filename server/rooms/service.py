@@ -106,11 +106,11 @@ class SqlRoomStore:
 def _default_language(
     interview: Interview, languages: Sequence[LanguageInfo]
 ) -> LanguageInfo | None:
-    wanted = interview.language or "python"
+    """The record's language, else the catalogue's ``default`` one, else its first."""
     for language in languages:
-        if language.id == wanted:
+        if language.id == interview.language:
             return language
-    return languages[0] if languages else None
+    return next((lang for lang in languages if lang.default), languages[0] if languages else None)
 
 
 async def load_seed(
@@ -126,7 +126,7 @@ async def load_seed(
     return RoomSeed(
         interview_id=interview.id,
         title=interview.title,
-        language=language.id if language else (interview.language or "python"),
+        language=language.id if language else (interview.language or ""),
         stub=language.stub if language else "",
         ended=interview.status in ENDED_STATUSES,
         chat=[

@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 
 from runners.catalogue import load_catalogue, parse_catalogue
-from runners.images import SANDBOX_IMAGE, ImageBuildError, content_hash, image_specs
-from runners.settings import REPO_ROOT, EngineSettings
+from runners.images import ImageBuildError, content_hash, image_specs, rendered_dockerfile
+from runners.settings import REPO_ROOT, EngineSettings, SettingsError
+
+SANDBOX_IMAGE = "onsite/sandbox:trixie"
 
 
-def _settings(images_dir: Path) -> EngineSettings:
-    return EngineSettings.load(environ={}, images_dir=str(images_dir))
+def _settings(images_dir: Path, **overrides: str) -> EngineSettings:
+    return EngineSettings.load(environ={}, images_dir=str(images_dir), **overrides)
 
 
 @pytest.fixture
@@ -66,3 +68,29 @@ def test_from_an_unknown_onsite_image_is_refused(images_copy: Path) -> None:
     catalogue = load_catalogue(REPO_ROOT / "config" / "languages.toml")
     with pytest.raises(ImageBuildError, match="onsite/nothing"):
         image_specs(catalogue, _settings(images_copy))
+
+
+def test_every_tag_follows_the_debian_suite(images_copy: Path) -> None:
+    settings = _settings(images_copy, debian_suite="forky")
+    catalogue = load_catalogue(REPO_ROOT / "config" / "languages.toml", settings.debian_suite)
+    specs = image_specs(catalogue, settings)
+    assert all(tag.endswith(":forky") for tag in specs), list(specs)
+    assert specs["onsite/sandbox:forky"].parents == ("onsite/base:forky",)
+    assert specs["onsite/kotlin:forky"].parents == ("onsite/node:forky", "onsite/java:forky")
+    assert catalogue.get("python").image == "onsite/python:forky"
+    trixie = _settings(images_copy)
+    trixie_specs = image_specs(load_catalogue(REPO_ROOT / "config" / "languages.toml"), trixie)
+    assert content_hash(specs, "onsite/c:forky") != content_hash(trixie_specs, "onsite/c:trixie")
+
+
+def test_dockerfiles_name_the_suite_only_through_the_build_argument() -> None:
+    for dockerfile in sorted((REPO_ROOT / "images").glob("*/Dockerfile")):
+        text = dockerfile.read_text()
+        assert "trixie" not in rendered_dockerfile(text, "forky"), dockerfile
+        rendered = rendered_dockerfile(text, "trixie")
+        assert "${DEBIAN_SUITE}" not in rendered and "ARG DEBIAN_SUITE" not in rendered
+
+
+def test_a_bad_suite_name_is_refused() -> None:
+    with pytest.raises(SettingsError, match="debian_suite"):
+        EngineSettings.load(environ={"ONSITE_ENGINE_DEBIAN_SUITE": "trixie; rm -rf /"})

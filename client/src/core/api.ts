@@ -17,6 +17,15 @@ export interface Language {
   source_file: string;
   stub: string;
   compiled: boolean;
+  /** The catalogue's `editor` mode (`plain` when the client has none for it). */
+  editor?: string;
+  /** The language a new room or interview starts in. */
+  default?: boolean;
+}
+
+/** The catalogue's default language (the first one if none is marked). */
+export function defaultLanguage<L extends { id: string; default?: boolean }>(languages: L[]): L | undefined {
+  return languages.find((l) => l.default) ?? languages[0];
 }
 
 export interface Stage {

@@ -1,6 +1,6 @@
 /** Interview records: filter, search, sort and page through them; create one; the bin. */
 import { type PageContext, requireUser, type View } from '../app';
-import { ApiError, http, type InterviewSummary, type Language, type Page } from '../core/api';
+import { ApiError, defaultLanguage, http, type InterviewSummary, type Language, type Page } from '../core/api';
 import { alertBox, field, h, replaceChildren } from '../core/dom';
 import { formatDateTime, localInputToIso, statusLabel } from '../core/format';
 import {
@@ -158,7 +158,7 @@ function newInterviewForm(ctx: PageContext): { el: HTMLDetailsElement; focus: ()
   const language = h('select', null, h('option', { value: '' }, 'Default'));
   void http.get<Language[]>('/api/languages').then((languages) => {
     if (languages.length === 0) return;
-    replaceChildren(language, languages.map((l) => h('option', { value: l.id, selected: l.id === 'python' }, `${l.name} (${l.version})`)));
+    replaceChildren(language, languages.map((l) => h('option', { value: l.id, selected: l === defaultLanguage(languages) }, `${l.name} (${l.version})`)));
   }).catch(() => undefined);
   const form = h('form', { class: 'grid-form' },
     field('Title', title), field('Candidate name', candidate), field('Candidate email (optional)', email),

@@ -7,7 +7,7 @@ import { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 
 import { type PageContext, requireUser, type View } from '../app';
-import { ApiError, http, type Interview, type Language, type User } from '../core/api';
+import { ApiError, defaultLanguage, http, type Interview, type Language, type User } from '../core/api';
 import { confirmDialog } from '../core/dialog';
 import { h, replaceChildren } from '../core/dom';
 import { renderMarkdown } from '../core/markdown';
@@ -162,7 +162,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     meta,
     awareness,
     languages,
-    fallbackLanguage: record?.language ?? 'python',
+    fallbackLanguage: record?.language ?? defaultLanguage(languages)?.id ?? '',
     footer: runPanel.el,
     onRunKey: () => runPanel.requestRun(),
   });
@@ -404,7 +404,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     if (ended) return;
     doc.transact(() => {
       if (!meta.get('language')) {
-        const wanted = record?.language && languages.some((l) => l.id === record.language) ? record.language : (languages.find((l) => l.id === 'python')?.id ?? languages[0]?.id);
+        const wanted = record?.language && languages.some((l) => l.id === record.language) ? record.language : defaultLanguage(languages)?.id;
         if (wanted) meta.set('language', wanted);
       }
       const lang = languages.find((l) => l.id === meta.get('language'));
