@@ -24,6 +24,7 @@ from runners.settings import EngineSettings
 from server.accounts import api as accounts_api
 from server.accounts import keys_api
 from server.interviews import api as interviews_api
+from server.judge0 import api as judge0_api
 from server.kit.apidocs import docs_blueprint
 from server.kit.db import finish_request_session, open_database
 from server.kit.errors import NotFoundError, register_error_handlers
@@ -32,6 +33,7 @@ from server.kit.openapi import OnsiteOpenAPIProvider
 from server.kit.ratelimit import SlidingWindowLimiter
 from server.kit.state import STATE_KEY, AppState, get_state
 from server.kit.text import register_nul_guard
+from server.piston import api as piston_api
 from server.questions import api as questions_api
 from server.rooms import api as rooms_api
 from server.runs import api as runs_api
@@ -50,6 +52,8 @@ SLICE_BLUEPRINTS: tuple[Blueprint, ...] = (
     rooms_api.blueprint,
     questions_api.blueprint,
     scorecards_api.blueprint,
+    judge0_api.blueprint,
+    piston_api.blueprint,
 )
 CONTENT_SECURITY_POLICY = "; ".join(
     [

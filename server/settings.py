@@ -139,6 +139,23 @@ class TurnSettings(_Section):
     """Tests only: both browsers on one machine relay to each other over loopback."""
 
 
+class Judge0Settings(_Section):
+    """The Judge0-compatible surface (``/api/judge0``); its limits are the engine's maxima."""
+
+    max_queue_size: int = Field(default=100, ge=1)
+    """Submissions queued or running at once (all accounts); more answer 503 "queue is full"."""
+    max_submission_batch_size: int = Field(default=20, ge=1, le=1000)
+    callback_allowed_hosts: list[str] = Field(default_factory=list)
+    """Host names (or IP literals) ``callback_url`` may name; empty: callbacks are refused."""
+    callback_allow_private: bool = False
+    """Allow callbacks to loopback, private, link-local and reserved addresses (tests, LANs)."""
+    callbacks_max_tries: int = Field(default=3, ge=1, le=10)
+    callbacks_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    callbacks_retry_delay_seconds: float = Field(default=1.0, ge=0, le=60)
+    read_hold_ms: int = Field(default=100, ge=0, le=5000)
+    """A read of a submission still running here waits up to this long for it (0: never)."""
+
+
 class OidcProviderSettings(_Section):
     """One OpenID Connect provider (Google, Okta, Keycloak, Azure AD…), found by discovery."""
 
@@ -166,6 +183,7 @@ class Settings(BaseModel):
     mail: MailSettings = Field(default_factory=MailSettings)
     rooms: RoomsSettings = Field(default_factory=RoomsSettings)
     turn: TurnSettings = Field(default_factory=TurnSettings)
+    judge0: Judge0Settings = Field(default_factory=Judge0Settings)
     oidc: dict[str, Any] = Field(default_factory=dict)
     """Raw ``[oidc]`` table; use ``oidc_providers``."""
     oidc_providers: list[OidcProviderSettings] = Field(default_factory=list)
@@ -390,4 +408,4 @@ def _env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
     return out
 
 
-_SECTIONS = frozenset({"server", "engine", "auth", "mail", "rooms", "turn", "oidc"})
+_SECTIONS = frozenset({"server", "engine", "auth", "mail", "rooms", "turn", "oidc", "judge0"})

@@ -4,7 +4,7 @@ The app passes an open connection in ``config.attributes["connection"]`` (see
 ``server.kit.db.migrate``); from the command line we build an engine from the Onsite settings.
 Every slice's models module is imported here so ``Base.metadata`` sees all tables
 (autogenerate included). Revision numbering: accounts/keys 0001-0009, records 0010-0019,
-rooms 0020-0029, each chained after the previous one.
+rooms 0020-0029, compatibility APIs 0030-0039, each chained after the previous one.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ MODEL_MODULES = (
     "server.questions.models",
     "server.scorecards.models",
     "server.runs.models",
+    "server.judge0.models",
 )
 for _name in MODEL_MODULES:
     try:

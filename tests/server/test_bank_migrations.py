@@ -38,7 +38,7 @@ async def test_migration_matches_the_models(app: Quart) -> None:
 async def test_migration_goes_down_and_up(app: Quart) -> None:
     engine = get_state(app).db_engine
     assert engine is not None
-    await downgrade(engine, "0020_room_updates")
+    await downgrade(engine, "0030_judge0_submissions")
     async with engine.connect() as connection:
         assert not TABLES & await connection.run_sync(_tables)
     await migrate(engine)

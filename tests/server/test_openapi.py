@@ -38,8 +38,10 @@ from tests.support.auth import DEFAULT_PASSWORD, unique_email
 from tests.support.fake_engine import FakeEngine
 from tests.support.net import free_port
 
-# Every API operation (all slices); examples are bounded to keep the module well under 2 min.
-API_PATHS = r"^/api/"
+# Every API operation of ours (all slices); examples are bounded to keep the module well under
+# 2 min. The Judge0-compatible surface speaks Judge0's dialect and has its own contract test
+# (tests/server/judge0/test_openapi.py), as does Piston's (under /piston).
+API_PATHS = r"^/api/(?!judge0/)"
 CHECKS = [
     schemathesis.checks.not_a_server_error,
     schemathesis.checks.status_code_conformance,

@@ -1,7 +1,7 @@
 """Question bank: questions and their revisions.
 
 Revision ID: 0040_questions
-Revises: 0020_room_updates
+Revises: 0030_judge0_submissions
 Create Date: 2026-12-01
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from server.kit.db import UTCDateTime
 
 revision: str = "0040_questions"
-down_revision: str | None = "0020_room_updates"
+down_revision: str | None = "0030_judge0_submissions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
