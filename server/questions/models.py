@@ -57,7 +57,9 @@ class QuestionRevision(Base):
     """One saved state of a question, whole: ``content`` is ``QuestionContent`` as JSON."""
 
     __tablename__ = "question_revisions"
-    __table_args__ = (UniqueConstraint("question_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("question_id", "number", name="uq_question_revisions_question_id_number"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     question_id: Mapped[str] = mapped_column(

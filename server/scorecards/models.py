@@ -33,7 +33,9 @@ class ScorecardTemplate(Base):
 class Scorecard(Base):
     __tablename__ = "scorecards"
     __table_args__ = (
-        UniqueConstraint("interview_id", "interviewer_id"),
+        UniqueConstraint(
+            "interview_id", "interviewer_id", name="uq_scorecards_interview_id_interviewer_id"
+        ),
         CheckConstraint("status IN ('draft', 'submitted')", name="status"),
         CheckConstraint(
             "recommendation IS NULL OR recommendation IN "

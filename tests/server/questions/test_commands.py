@@ -8,10 +8,16 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 from server.settings import Settings
 from tests.support.auth import SignedIn
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "config" / "questions"
+
+# The command runs in another process: it must see the test's account, so the app's writes are
+# committed (a fresh database), not held in the usual rolled-back transaction.
+pytestmark = pytest.mark.fresh_database
 
 
 async def onsite(settings: Settings, *args: str) -> tuple[int, str]:
