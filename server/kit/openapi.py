@@ -1,7 +1,8 @@
 """OpenAPI details quart-schema leaves out.
 
 * Responses without a body (204, 302): document them with ``@document_response(NoContent, 204)``
-  or ``@document_response(Redirect, 302)``; they render without ``content``.
+  or ``@document_response(Redirect, 302)``; they render without ``content``. A ZIP download:
+  ``@document_response(ZipFile, 200)``.
 * Refusals any body-taking operation can answer whatever its handler does — malformed or invalid
   JSON (400), too large (413), not JSON (415) — are added to every operation with a request body,
   in the shared error shape, so no slice can forget them.
@@ -24,11 +25,19 @@ class Redirect(BaseModel):
     """A redirect; see the Location header."""
 
 
+class ZipFile(BaseModel):
+    """A ZIP archive (``application/zip``)."""
+
+
 _BODYLESS: dict[type[Any], dict[str, Any]] = {
     NoContent: {"description": "No content."},
     Redirect: {
         "description": "A redirect; see the Location header.",
         "headers": {"Location": {"schema": {"type": "string"}}},
+    },
+    ZipFile: {
+        "description": "A ZIP archive.",
+        "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
     },
 }
 

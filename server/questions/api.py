@@ -22,7 +22,7 @@ from quart_schema import (
 from server.accounts.auth import require_user
 from server.kit.db import current_session, unit_of_work
 from server.kit.errors import BadRequestError, PayloadTooLargeError, documents_errors
-from server.kit.openapi import NoContent
+from server.kit.openapi import NoContent, ZipFile
 from server.kit.state import get_state
 from server.questions import bundle, service
 from server.questions.models import Question
@@ -207,6 +207,7 @@ def _zip_response(data: bytes, name: str) -> Response:
 
 
 @blueprint.get("/export")
+@document_response(ZipFile, 200)
 @documents_errors(401, 403)
 async def export_all() -> Response:
     """Every question you can see, as a ZIP of plain files (one folder each)."""
@@ -216,6 +217,7 @@ async def export_all() -> Response:
 
 
 @blueprint.get("/<question_id>/export")
+@document_response(ZipFile, 200)
 @documents_errors(401, 403, 404)
 async def export_one(question_id: str) -> Response:
     user = await require_user()
