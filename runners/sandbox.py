@@ -228,12 +228,22 @@ class Sandbox:
         return Execution(self, source, stdin, times, files, args, tests, judging).run()
 
 
-def destroy(client: docker.DockerClient, container_id: str) -> None:
-    """Remove a container whatever state it is in; a container already gone is fine."""
-    with contextlib.suppress(
-        docker.errors.NotFound, docker.errors.APIError, requests.RequestException
-    ):
-        client.api.remove_container(container_id, force=True)
+def destroy(client: docker.DockerClient, container_id: str, attempts: int = 3) -> None:
+    """Remove a container whatever state it is in; a container already gone is fine.
+
+    A removal that fails on our side (a daemon too busy to answer within the client's timeout,
+    a removal already in progress) is tried again, so a loaded host does not leak containers;
+    whatever still fails is left to the next start-up's reaping of dead owners' containers.
+    """
+    for attempt in range(attempts):
+        try:
+            client.api.remove_container(container_id, force=True)
+            return
+        except docker.errors.NotFound:
+            return
+        except (docker.errors.APIError, requests.RequestException):
+            if attempt + 1 < attempts:
+                time.sleep(0.5 * (attempt + 1))
 
 
 def owner_id() -> str:
