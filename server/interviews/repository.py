@@ -16,18 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.interviews.models import Interview, InterviewMessage, InterviewRun, fold
 from server.interviews.schemas import SortField
-from server.kit.db import BinFilter, bin_filter, is_valid_id
-
-LIKE_ESCAPE = "\\"
-
-def like_pattern(text: str) -> str:
-    """``%text%`` with LIKE's own wildcards escaped, so "100%" and "a_b" match literally."""
-    escaped = (
-        text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
-        .replace("%", LIKE_ESCAPE + "%")
-        .replace("_", LIKE_ESCAPE + "_")
-    )
-    return f"%{escaped}%"
+from server.kit.db import LIKE_ESCAPE, BinFilter, bin_filter, is_valid_id, like_pattern
 
 
 @dataclass(frozen=True, slots=True)

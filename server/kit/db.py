@@ -106,6 +106,20 @@ def bin_filter(
     return true()
 
 
+LIKE_ESCAPE = "\\"
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` with LIKE's own wildcards escaped, so "100%" and "a_b" match literally
+    (searches of every slice; pass ``escape=LIKE_ESCAPE`` to ``like``)."""
+    escaped = (
+        text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+        .replace("%", LIKE_ESCAPE + "%")
+        .replace("_", LIKE_ESCAPE + "_")
+    )
+    return f"%{escaped}%"
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

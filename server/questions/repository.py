@@ -13,24 +13,13 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.kit.db import is_valid_id
+from server.kit.db import LIKE_ESCAPE, is_valid_id, like_pattern
 from server.questions.models import Question, QuestionRevision
-
-LIKE_ESCAPE = "\\"
 
 
 def fold(text: str) -> str:
     """The one case folding for stored search text and queries (Python's, on both databases)."""
     return text.casefold()
-
-
-def like_pattern(text: str) -> str:
-    escaped = (
-        text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
-        .replace("%", LIKE_ESCAPE + "%")
-        .replace("_", LIKE_ESCAPE + "_")
-    )
-    return f"%{escaped}%"
 
 
 @dataclass(frozen=True, slots=True)
