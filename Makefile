@@ -60,7 +60,7 @@ test: setup postgres
 	@echo "==> client unit tests (vitest)"
 	@cd client && npm test --silent
 	@echo "==> Python test suite (engine, server, room, browser)"
-	@source scripts/test-env.sh && $(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)
+	@source scripts/test-env.sh && bash scripts/run-pytest.sh $(PY) $(PYTEST_ARGS)
 
 test-fast: venv
 	@$(PY) -m pytest -m "not docker and not browser" $(PYTEST_ARGS)
