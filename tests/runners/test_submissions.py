@@ -104,7 +104,11 @@ for path in ('/work/left', '/tmp/left', '/dev/shm/left'):
 os.makedirs('/work/sub/deep')
 os.chmod('/work/sub', 0)
 subprocess.Popen(['bash', '-c', 'sleep 300'], start_new_session=True)
-subprocess.Popen(['bash', '-c', 'sleep 0.3; echo LEAKED'], start_new_session=True)
+# Waits until this program is gone (reaped), then writes: only a survivor could.
+subprocess.Popen(
+    ['bash', '-c', 'while kill -0 $PPID 2>/dev/null; do sleep 0.02; done; sleep 0.5; echo LEAKED'],
+    start_new_session=True,
+)
 """
 
 
