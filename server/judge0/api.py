@@ -57,6 +57,12 @@ from server.kit.state import AppState, get_state
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("judge0", __name__, url_prefix="/api/judge0")
+
+
+@blueprint.before_app_serving
+async def _fail_interrupted() -> None:
+    # Runs after the app's own start-up hook (registered first): the database is open.
+    await service.fail_interrupted(current_app._get_current_object())  # type: ignore[attr-defined]
 F = TypeVar("F", bound=Callable[..., Any])
 
 AUTH_HEADER = "X-Auth-Token"

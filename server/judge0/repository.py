@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.judge0.models import Judge0Submission
@@ -90,3 +90,15 @@ async def counts_by(session: AsyncSession, user_id: str, column: str) -> Sequenc
         .order_by(func.count().desc(), target)
     )
     return [(int(value), int(count)) for value, count in result.all()]
+
+
+async def fail_unfinished(
+    session: AsyncSession, statuses: Sequence[int], failed: int, message: str, at: datetime
+) -> int:
+    """Every submission still in one of ``statuses`` becomes ``failed``; how many did."""
+    result = await session.execute(
+        update(Judge0Submission)
+        .where(Judge0Submission.status_id.in_(statuses))
+        .values(status_id=failed, message=message, finished_at=at)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -297,6 +297,23 @@ async def mark_failed(app: Quart, token: str, message: str) -> None:
         log.exception("Judge0 submission %s could not be marked as failed", token)
 
 
+async def fail_interrupted(app: Quart) -> int:
+    """At start-up: submissions a previous process left In Queue or Processing (it was killed
+    before their runs ended) can never finish, so say so instead of leaving their clients
+    polling for ever. One server process per database until runs move to a shared queue."""
+    async with unit_of_work(get_state(app).sessions) as session:
+        count = await repository.fail_unfinished(
+            session,
+            (int(Status.IN_QUEUE), int(Status.PROCESSING)),
+            int(Status.INTERNAL_ERROR),
+            "The server restarted before the run finished.",
+            utcnow(),
+        )
+    if count:
+        log.warning("%d Judge0 submission(s) interrupted by a restart marked failed", count)
+    return count
+
+
 # ---- reading ------------------------------------------------------------------------------------
 
 
