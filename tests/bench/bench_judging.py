@@ -151,6 +151,23 @@ async def through_api(
     return timings
 
 
+async def concurrent_rate(engine: DockerEngine, language: str, at_once: int = 2) -> float:
+    """Tests per second with ``at_once`` submissions judged at the same time: the machine's
+    throughput per 2 cores (one submission's tests run in order, so one submission alone uses
+    one core)."""
+    source = SOURCES[language]
+    tests = tuple(TestCase(stdin=i, expected_stdout=o) for i, o in cases())
+    await settle(engine, language)
+    started = time.perf_counter()
+    results = await asyncio.gather(
+        *(engine.run(RunRequest(language, source, tests=tests)) for _ in range(at_once))
+    )
+    wall = time.perf_counter() - started
+    for result in results:
+        check_submission(result.to_dict(), f"concurrent {language}")
+    return at_once * TESTS / wall
+
+
 async def forgeries(engine: DockerEngine) -> list[tuple[str, bool, str]]:
     from tests.runners.test_forgery import FORGERIES, _assert_not_forged
 
@@ -199,18 +216,23 @@ def table(title: str, rows: list[tuple[str, float, float, float]]) -> bool:
 
 
 async def main() -> None:
-    settings = EngineSettings.load(pool_sizes={"python": 2})
+    settings = EngineSettings.load(pool_sizes={language: 2 for language in LANGUAGES})
     engine = DockerEngine(settings)
     await engine.start()
     try:
         await engine.wait_until_warm(180)
         rows = [(lang, *(await through_engine(engine, lang))) for lang in LANGUAGES]
+        concurrent = {lang: await concurrent_rate(engine, lang) for lang in LANGUAGES}
         held = await forgeries(engine)
     finally:
         await engine.close()
     api = await through_api(DockerEngine(settings), LANGUAGES)  # the app starts and closes it
     table(f"One {TESTS}-test submission vs {TESTS} separate runs, through the engine", rows)
     table("The same through POST /api/runs (live app, uvicorn)", [(k, *api[k]) for k in LANGUAGES])
+    print("\nTwo submissions judged at once (both cores busy): tests per second, compile included")
+    for language, rate in concurrent.items():
+        mark = "met" if rate >= TARGET_TESTS_PER_S else "MISSED"
+        print(f"  {language:<9} {rate:>6.0f} tests/s  {mark}")
     print("\nForged verdicts (print a fake trailer, attack the supervisor, exit 3)")
     for case, ok, detail in held:
         print(f"  {case:<22} {'held' if ok else 'NOT HELD':<9} {detail}")

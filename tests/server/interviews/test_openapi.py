@@ -17,6 +17,7 @@ from schemathesis.core.failures import FailureGroup
 from schemathesis.core.result import Ok
 
 from tests.server.test_openapi import (
+    CONTRACT_CASES,
     LiveApi,
     check_operation,
     contract_settings,
@@ -46,7 +47,7 @@ def _seed(live_api: LiveApi) -> None:
     assert response.status_code == 201, response.text
 
 
-@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+@CONTRACT_CASES
 def test_records_contract(live_api: LiveApi, mode: GenerationMode) -> None:
     _seed(live_api)
     schema = load_schema(live_api, RECORD_PATHS)

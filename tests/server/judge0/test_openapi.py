@@ -4,18 +4,23 @@ contract test (a live hypercorn, SQLite and PostgreSQL, the FakeEngine)."""
 
 from __future__ import annotations
 
-import pytest
 from schemathesis import GenerationMode
 from schemathesis.core.result import Ok
 
-from tests.server.test_openapi import LiveApi, check_operation, live_api, load_schema
+from tests.server.test_openapi import (
+    CONTRACT_CASES,
+    LiveApi,
+    check_operation,
+    live_api,
+    load_schema,
+)
 
 __all__ = ["live_api"]
 
 JUDGE0_PATHS = r"^/api/judge0/"
 
 
-@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+@CONTRACT_CASES
 def test_judge0_contract(live_api: LiveApi, mode: GenerationMode) -> None:
     schema = load_schema(live_api, JUDGE0_PATHS)
     headers = {"X-Auth-Token": live_api.api_key}

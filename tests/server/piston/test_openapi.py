@@ -3,16 +3,21 @@ invalid input refused (the API's own harness: live hypercorn, both databases, Fa
 
 from __future__ import annotations
 
-import pytest
 from schemathesis import GenerationMode
 from schemathesis.core.result import Ok
 
-from tests.server.test_openapi import LiveApi, check_operation, live_api, load_schema
+from tests.server.test_openapi import (
+    CONTRACT_CASES,
+    LiveApi,
+    check_operation,
+    live_api,
+    load_schema,
+)
 
 __all__ = ["live_api"]
 
 
-@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+@CONTRACT_CASES
 def test_piston_contract(live_api: LiveApi, mode: GenerationMode) -> None:
     schema = load_schema(live_api, r"^/piston/")
     headers = {"Authorization": live_api.api_key}
