@@ -9,10 +9,10 @@ set -u
 py=$1
 shift
 log=$(mktemp -t onsite-pytest-server.XXXXXX.log)
-"$py" -m pytest -p no:cacheprovider -m "not docker and not browser" "$@" >"$log" 2>&1 &
+"$py" -m pytest -p no:cacheprovider --durations=15 -m "not docker and not browser" "$@" >"$log" 2>&1 &
 server=$!
 echo "==> engine and browser tests (the server tests run beside them: $log)"
-"$py" -m pytest -p no:cacheprovider -m "docker or browser" "$@"
+"$py" -m pytest -p no:cacheprovider --durations=15 -m "docker or browser" "$@"
 engine_rc=$?
 wait "$server"
 server_rc=$?
