@@ -33,6 +33,8 @@ from server.kit.openapi import OnsiteOpenAPIProvider
 from server.kit.ratelimit import SlidingWindowLimiter
 from server.kit.state import STATE_KEY, AppState, get_state
 from server.kit.text import register_nul_guard
+from server.organization import api as organization_api
+from server.organization import retention
 from server.piston import api as piston_api
 from server.questions import api as questions_api
 from server.rooms import api as rooms_api
@@ -46,6 +48,7 @@ log = logging.getLogger(__name__)
 SLICE_BLUEPRINTS: tuple[Blueprint, ...] = (
     accounts_api.blueprint,
     keys_api.blueprint,
+    organization_api.blueprint,
     runs_api.blueprint,
     interviews_api.blueprint,
     schedules_api.blueprint,
@@ -135,6 +138,7 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Quart:
     register_nul_guard(app)
     _register_unit_of_work(app)
     _register_lifecycle(app, state, engine_given=engine is not None)
+    app.while_serving(retention.serving(state))
     for blueprint in SLICE_BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.register_blueprint(docs_blueprint(settings.server.client_dist))

@@ -32,6 +32,6 @@ async def create_run(data: RunIn) -> RunResultOut:
     With ``tests`` the program is compiled once and each test runs as a fresh process; the
     answer then carries one result per test, ``passed``/``total``, and ``accepted`` or the first
     failing test's verdict as its status."""
-    await require_user()
+    await require_user(scope="runs")
     result = await service.run_code(get_state().run_engine, data)
     return RunResultOut.model_validate(result.to_dict())

@@ -30,6 +30,7 @@ from server.asgi import build_asgi
 from server.kit.runtime import event_loop_factory, tune_garbage_collector, uvicorn_config
 from server.settings import REPO_ROOT, Settings
 from tests.support.fake_engine import FakeEngine
+from tests.support.org import OPEN_SIGNUP, merged
 from tests.support.oidc_provider import OidcProvider
 from tests.support.turn import Coturn, coturn_settings
 
@@ -102,7 +103,8 @@ async def main(argv: list[str]) -> None:
                 "client_secret": provider.client_secret,
             }
         ]
-    settings = Settings.for_tests(args.data_dir, **overrides)
+    # Every browser test signs its own interviewers up (tests.support.org).
+    settings = Settings.for_tests(args.data_dir, **merged(OPEN_SIGNUP, overrides))
     coturn = Coturn.start(settings, args.data_dir / "coturn") if args.turn_relay_only else None
     engine, engine_kind = pick_engine(args.engine)
 

@@ -12,6 +12,7 @@ from quart.typing import TestClientProtocol as Client
 from server.app import create_app
 from server.settings import Settings, SettingsError
 from tests.support.fake_engine import FakeEngine
+from tests.support.org import OPEN_SIGNUP, merged
 
 
 def directives(header: str) -> dict[str, str]:
@@ -31,7 +32,9 @@ async def test_every_answer_carries_the_policy(client: Client, path: str) -> Non
 
 
 async def test_https_public_url_brings_hsts_and_secure_cookies(tmp_path: Path) -> None:
-    settings = Settings.for_tests(tmp_path, server={"public_url": "https://onsite.example"})
+    settings = Settings.for_tests(
+        tmp_path, **merged(OPEN_SIGNUP, {"server": {"public_url": "https://onsite.example"}})
+    )
     app = create_app(settings, FakeEngine())
     async with app.test_app():
         client = app.test_client()
