@@ -10,7 +10,8 @@
   connections), or every test under ``ONSITE_TEST_DB=fresh`` gets a new, migrated database.
 * ``settings`` — ``Settings.for_tests``: data dir in ``tmp_path``, bcrypt cost 4, mail to the
   outbox, the test's database, sign-up open without a mailed confirmation
-  (``tests.support.org.OPEN_SIGNUP``; ``INSTALLATION_DEFAULTS`` restores the defaults). Override per test with ``settings_overrides`` (a dict fixture).
+  (``tests.support.org.OPEN_SIGNUP``; ``INSTALLATION_DEFAULTS`` restores the defaults).
+  Override per test with ``settings_overrides`` (a dict fixture).
 * ``fake_engine`` — ``tests.support.fake_engine.FakeEngine`` (echoes stdin to stdout).
 * ``app`` — ``create_app(settings, fake_engine)`` inside ``app.test_app()``, so the serving hooks
   ran: migrations applied, mailer and engine started. ``get_state(app)`` reaches them. Its

@@ -30,8 +30,8 @@ from server.asgi import build_asgi
 from server.kit.runtime import event_loop_factory, tune_garbage_collector, uvicorn_config
 from server.settings import REPO_ROOT, Settings
 from tests.support.fake_engine import FakeEngine
-from tests.support.org import OPEN_SIGNUP, merged
 from tests.support.oidc_provider import OidcProvider
+from tests.support.org import OPEN_SIGNUP, merged
 from tests.support.turn import Coturn, coturn_settings
 
 READY_PREFIX = "ONSITE-BROWSER-READY "
