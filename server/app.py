@@ -30,6 +30,7 @@ from server.kit.db import finish_request_session, open_database
 from server.kit.errors import NotFoundError, register_error_handlers
 from server.kit.mail import Mailer
 from server.kit.openapi import OnsiteOpenAPIProvider
+from server.kit.quotas import RunQuota
 from server.kit.ratelimit import SlidingWindowLimiter
 from server.kit.state import STATE_KEY, AppState, get_state
 from server.kit.text import register_nul_guard
@@ -132,6 +133,9 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Quart:
         password_check_limiter=SlidingWindowLimiter(
             settings.auth.login_attempts_per_account, settings.auth.login_window_seconds
         ),
+    )
+    state.run_quota = RunQuota(
+        settings.quotas.runs_concurrent_per_account, settings.quotas.runs_per_minute_per_account
     )
     app.extensions[STATE_KEY] = state
     register_error_handlers(app)

@@ -176,6 +176,8 @@ class Judge0Settings(_Section):
 
     max_queue_size: int = Field(default=100, ge=1)
     """Submissions queued or running at once (all accounts); more answer 503 "queue is full"."""
+    max_queue_per_account: int = Field(default=25, ge=1)
+    """Of those, one account's at most: one script cannot fill the queue for everyone."""
     max_submission_batch_size: int = Field(default=20, ge=1, le=1000)
     callback_allowed_hosts: list[str] = Field(default_factory=list)
     """Host names (or IP literals) ``callback_url`` may name; empty: callbacks are refused."""

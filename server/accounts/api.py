@@ -41,11 +41,9 @@ from server.kit.openapi import NoContent, Redirect
 from server.kit.ratelimit import SlidingWindowLimiter, client_key
 from server.kit.responses import empty_response, json_response, redirect_response
 from server.kit.security import (
-    ACCESS_COOKIE,
-    CSRF_COOKIE,
-    REFRESH_COOKIE,
     check_csrf,
     clear_session_cookies,
+    cookie_names,
     set_session_cookies,
 )
 from server.kit.state import get_state
@@ -236,13 +234,15 @@ async def login(data: LoginRequest) -> Response:
     except Exception as exc:
         state.login_account_ip_limiter.hit(pair_key)
         state.login_account_limiter.hit(account_key)
-        await organization.audit_now(
-            state.sessions,
+        await organization.audit(
+            session,
             organization.AuditAction.SIGN_IN_FAILED,
             actor_email=account_key[:320],
             origin=origin,
             details={"reason": getattr(exc, "code", "error")},
+            organization_id=await organization.organization_id(session),
         )
+        await session.commit()  # kept although we answer an error (as refresh reuse does)
         raise
     state.login_account_ip_limiter.reset(pair_key)
     org = await organization.organization_of(session, state.settings, user)
@@ -291,7 +291,7 @@ async def _send_verification(user_id: str) -> None:
 @documents_errors(401, 403)
 async def refresh() -> Response:
     """Swap the refresh cookie for new cookies (rotation; a replayed token ends the family)."""
-    token = request.cookies.get(REFRESH_COOKIE)
+    token = request.cookies.get(cookie_names().refresh)
     if not token:
         raise UnauthorizedError("There is no session to refresh; sign in.")
     check_csrf()
@@ -301,7 +301,7 @@ async def refresh() -> Response:
     except service.RefreshReuseError:
         await session.commit()  # keep the revocation although we answer 401
         raise
-    return _session_response(tokens, 200, keep_csrf=request.cookies.get(CSRF_COOKIE))
+    return _session_response(tokens, 200, keep_csrf=request.cookies.get(cookie_names().csrf))
 
 
 @blueprint.post("/logout")
@@ -310,14 +310,14 @@ async def refresh() -> Response:
 async def logout() -> Response:
     """End this session (its refresh family is revoked, so its access tokens stop working at
     once) and clear the cookies. A bearer access token ends its own session the same way."""
-    if request.cookies.get(REFRESH_COOKIE) or request.cookies.get(ACCESS_COOKIE):
+    if request.cookies.get(cookie_names().refresh) or request.cookies.get(cookie_names().access):
         check_csrf()
     bearer = bearer_token()
-    access = request.cookies.get(ACCESS_COOKIE) or (
+    access = request.cookies.get(cookie_names().access) or (
         bearer if bearer and not is_api_key(bearer) else None
     )
     ended = await service.end_session(
-        current_session(), get_state().settings, request.cookies.get(REFRESH_COOKIE), access
+        current_session(), get_state().settings, request.cookies.get(cookie_names().refresh), access
     )
     for user_id, session_id in ended:
         current_app.add_background_task(_end_sockets, user_id, session_id, "You signed out.")

@@ -17,7 +17,7 @@ from server.accounts import service
 from server.accounts.models import User
 from server.kit.db import current_session
 from server.kit.errors import ForbiddenError, UnauthorizedError
-from server.kit.security import ACCESS_COOKIE, API_KEY_PREFIX, check_csrf, decode_access_claims
+from server.kit.security import API_KEY_PREFIX, check_csrf, cookie_names, decode_access_claims
 
 _G_USER = "onsite_current_user"
 _G_SCOPES = "onsite_key_scopes"
@@ -75,7 +75,7 @@ async def optional_user(scope: str = service.SCOPE_FULL) -> User | None:
             user = await service.user_of_live_session(session, decode_access_claims(token))
             if user is None:
                 raise UnauthorizedError("The account no longer exists.", code="invalid_token")
-    elif (cookie := request.cookies.get(ACCESS_COOKIE)) is not None:
+    elif (cookie := request.cookies.get(cookie_names().access)) is not None:
         claims = decode_access_claims(cookie)
         check_csrf()
         user = await service.user_of_live_session(session, claims)

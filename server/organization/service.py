@@ -4,8 +4,7 @@ retention.
 One installation holds one organization (slug ``default``), made with the first account, which
 becomes its admin; sign-up then follows the organization's policy (``closed`` unless
 ``[organization] initial_signup_policy`` says otherwise). Services only flush; the boundary
-commits. ``audit_now`` is the exception: a failed sign-in is answered with an error (the
-request rolls back), so its audit row is written in a unit of work of its own.
+commits (a failed sign-in's entry too: the handler commits it before answering the error).
 """
 
 from __future__ import annotations
@@ -17,11 +16,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from quart import has_request_context, request
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.accounts import service as accounts
 from server.accounts.models import User
-from server.kit.db import new_id, unit_of_work, utcnow
+from server.kit.db import new_id, utcnow
 from server.kit.errors import (
     BadRequestError,
     ConflictError,
@@ -328,25 +327,10 @@ async def audit(
     )
 
 
-async def audit_now(
-    sessions: async_sessionmaker[AsyncSession],
-    action: str,
-    *,
-    actor_email: str | None,
-    origin: Origin,
-    details: dict[str, Any] | None = None,
-) -> None:
-    """An entry committed on its own, for a request that answers an error (failed sign-in)."""
-    async with unit_of_work(sessions) as session:
-        organization = await repository.get_default(session)
-        await audit(
-            session,
-            action,
-            actor_email=actor_email,
-            origin=origin,
-            details=details,
-            organization_id=organization.id if organization else None,
-        )
+async def organization_id(session: AsyncSession) -> str | None:
+    """The organization's id if it exists yet (an entry about nobody in particular)."""
+    organization = await repository.get_default(session)
+    return organization.id if organization is not None else None
 
 
 @dataclass(frozen=True, slots=True)

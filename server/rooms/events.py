@@ -32,7 +32,7 @@ from quart import Quart
 from server.kit.db import unit_of_work
 from server.kit.errors import AppError
 from server.kit.ratelimit import TokenBucket
-from server.kit.security import ACCESS_COOKIE, decode_access_claims
+from server.kit.security import cookie_names, decode_access_claims
 from server.kit.state import AppState, get_state
 from server.rooms.errors import PayloadError, RoomAuthError, RoomError
 from server.rooms.fanout import SocketEmitter
@@ -171,7 +171,10 @@ class RoomGateway:
         try:
             async with unit_of_work(self.state.sessions) as session:
                 room_id, identity = await authorise_socket(
-                    session, auth, _cookie(environ, ACCESS_COOKIE), self.state.settings
+                    session,
+                    auth,
+                    _cookie(environ, cookie_names(self.state.settings).access),
+                    self.state.settings,
                 )
         except RoomAuthError as exc:
             log.info("room connect refused (%s): %s", exc.code, exc.message)
@@ -201,7 +204,9 @@ class RoomGateway:
         """The interviewer's account and session (already checked by ``authorise_socket``)."""
         if identity.role != "interviewer":
             return None, None
-        access = auth.get("access_token") or _cookie(environ, ACCESS_COOKIE)
+        access = auth.get("access_token") or _cookie(
+            environ, cookie_names(self.state.settings).access
+        )
         try:
             claims = decode_access_claims(str(access), self.state.settings)
         except AppError:
