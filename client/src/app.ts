@@ -168,6 +168,7 @@ function navBar(user: User | null, navigate: PageContext['navigate']): HTMLEleme
       link('/schedule', 'Schedule'),
       link('/bin', 'Bin'),
       link('/account', 'Account'),
+      user?.role === 'admin' ? link('/admin', 'Admin') : null,
     ),
     h(
       'div',
