@@ -77,7 +77,8 @@ async def test_a_key_stops_at_its_expiry(app: Quart, signed_in: SignedIn) -> Non
 
 
 async def test_bad_scopes_and_expiries_are_400(signed_in: SignedIn) -> None:
-    for fields in ({"scopes": ["admin"]}, {"scopes": []}, {"expires_in_days": 0}):
+    cases: list[dict[str, object]] = [{"scopes": ["admin"]}, {"scopes": []}, {"expires_in_days": 0}]
+    for fields in cases:
         response = await signed_in.client.post(
             "/api/keys", json={"name": "x", **fields}, headers=signed_in.csrf
         )

@@ -134,3 +134,33 @@ async def test_an_account_has_a_daily_invitation_cap(app: Quart, smtp_server: Sm
 async def test_a_member_already_in_cannot_be_invited(app: Quart, smtp_server: SmtpServer) -> None:
     admin = await register_and_login(app.test_client())
     assert await error_of(await invite(admin, admin.email), 409) == "already_member"
+
+
+async def test_schedule_invitations_follow_the_same_rules(
+    app: Quart, smtp_server: SmtpServer
+) -> None:
+    """A new account cannot make the server mail anyone it likes: candidate invitations go
+    only to listed domains when there is a list, and count against the daily cap."""
+    admin = await register_and_login(app.test_client())
+
+    async def schedule(email: str) -> Any:
+        return await admin.client.post(
+            "/api/schedules",
+            json={
+                "title": "Pairing",
+                "candidate_name": "Grace",
+                "candidate_email": email,
+                "starts_at": "2030-01-01T10:00:00Z",
+                "timezone": "UTC",
+            },
+            headers=admin.csrf,
+        )
+
+    for n in range(3):
+        assert (await schedule(f"c{n}@example.com")).status_code == 201
+    assert await error_of(await schedule("c4@example.com"), 429) == "rate_limited"
+    await admin.client.patch(
+        "/api/admin/organization", json={"invite_domains": ["corp.example"]}, headers=admin.csrf
+    )
+    assert await error_of(await schedule("x@elsewhere.example"), 403) == "address_not_allowed"
+    assert (await schedule("ok@corp.example")).status_code == 201
