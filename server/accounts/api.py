@@ -482,7 +482,7 @@ async def oidc_login(provider_id: str) -> Response:
 
 @blueprint.get("/oidc/<provider_id>/callback")
 @document_response(Redirect, 302)
-@documents_errors(400, 401, 404, 503)
+@documents_errors(400, 401, 403, 404, 503)
 async def oidc_callback(provider_id: str) -> Response:
     """Finish the flow: exchange the code, verify the ID token, sign in, redirect."""
     login = await oidc.finish_login(provider_id)

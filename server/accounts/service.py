@@ -155,11 +155,11 @@ async def claim_unverified(
     """Someone proved they own the address of an account that never proved it (a mailed
     invitation, a provider's verified claim): the account is theirs now. Whoever opened it
     loses the password they chose, every session and every key."""
+    if password is not None:
+        validate_password(password)
     user.password_hash = (
         await hash_password(password, settings.auth.bcrypt_rounds) if password else None
     )
-    if password is not None:
-        validate_password(password)
     if name:
         user.name = name.strip()[:200]
     user.email_verified_at = utcnow()

@@ -312,7 +312,7 @@ async def export_audit(query_args: AuditQueryArgs) -> Response:
     state = get_state()
     await service.audit(
         current_session(),
-        "audit_exported",
+        service.AuditAction.AUDIT_EXPORTED,
         actor=admin,
         origin=service.request_origin(),
         details={"action": query_args.action, "actor": query_args.actor},

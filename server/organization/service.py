@@ -62,6 +62,7 @@ class AuditAction:
     RETENTION_PURGED = "retention_purged"
     CANDIDATE_ERASED = "candidate_erased"
     CANDIDATE_MAIL_SENT = "candidate_mail_sent"
+    AUDIT_EXPORTED = "audit_exported"
 
     ALL = (
         SIGN_IN,
@@ -84,6 +85,7 @@ class AuditAction:
         RETENTION_PURGED,
         CANDIDATE_ERASED,
         CANDIDATE_MAIL_SENT,
+        AUDIT_EXPORTED,
     )
 
 
