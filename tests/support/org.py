@@ -76,6 +76,6 @@ async def mail_to(data_dir: Any, address: str, count: int = 1) -> EmailMessage:
 
 def csrf_of(client: Any) -> dict[str, str]:
     for cookie in client.cookie_jar or []:
-        if cookie.name == "onsite_csrf":
+        if cookie.name in ("onsite_csrf", "__Host-onsite_csrf"):
             return {"X-CSRF-Token": str(cookie.value)}
     raise AssertionError("no onsite_csrf cookie")
