@@ -30,9 +30,12 @@ from server.kit.db import finish_request_session, open_database
 from server.kit.errors import NotFoundError, register_error_handlers
 from server.kit.mail import Mailer
 from server.kit.openapi import OnsiteOpenAPIProvider
+from server.kit.quotas import RunQuota
 from server.kit.ratelimit import SlidingWindowLimiter
 from server.kit.state import STATE_KEY, AppState, get_state
 from server.kit.text import register_nul_guard
+from server.organization import api as organization_api
+from server.organization import retention
 from server.piston import api as piston_api
 from server.questions import api as questions_api
 from server.rooms import api as rooms_api
@@ -46,6 +49,7 @@ log = logging.getLogger(__name__)
 SLICE_BLUEPRINTS: tuple[Blueprint, ...] = (
     accounts_api.blueprint,
     keys_api.blueprint,
+    organization_api.blueprint,
     runs_api.blueprint,
     interviews_api.blueprint,
     schedules_api.blueprint,
@@ -130,11 +134,15 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Quart:
             settings.auth.login_attempts_per_account, settings.auth.login_window_seconds
         ),
     )
+    state.run_quota = RunQuota(
+        settings.quotas.runs_concurrent_per_account, settings.quotas.runs_per_minute_per_account
+    )
     app.extensions[STATE_KEY] = state
     register_error_handlers(app)
     register_nul_guard(app)
     _register_unit_of_work(app)
     _register_lifecycle(app, state, engine_given=engine is not None)
+    app.while_serving(retention.serving(state))
     for blueprint in SLICE_BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.register_blueprint(docs_blueprint(settings.server.client_dist))

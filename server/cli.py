@@ -105,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     from server.questions import commands as questions_commands
 
     questions_commands.register(sub)
+    from server.organization import commands as admin_commands
+
+    admin_commands.register(sub)
     return parser
 
 

@@ -84,9 +84,41 @@ class AuthSettings(_Section):
     the e-mail (they would need the per-IP limit times this many / 20 addresses)."""
     login_window_seconds: int = Field(default=300, ge=1)
     reset_mails_per_address: int = Field(default=3, ge=1)
+    """Reset (and verification) mails per address per login window; more are silently not
+    sent (no mail bombing)."""
     signups_per_ip: int = Field(default=10, ge=1)
     """Sign-ups per client network (IPv4 address, IPv6 /64) per login window."""
-    """Reset mails per address per login window; more are silently not sent (no mail bombing)."""
+    require_email_verification: bool = True
+    """A new account proves its address through a mailed link before it can sign in or be
+    linked to an OpenID Connect identity, and sign-up answers the same whether or not the
+    address has an account. Off (tests, a closed lab): sign-up signs in at once."""
+    email_verification_minutes: int = Field(default=24 * 60, ge=1)
+    cookie_host_prefix: bool = True
+    """With an https public URL, the session and CSRF cookies are named ``__Host-…``: the
+    browser then only accepts them Secure, for this exact host, at path ``/``."""
+
+
+class OrganizationSettings(_Section):
+    """The installation's organization; what an admin changes lives in the database."""
+
+    name: str = Field(default="Onsite", min_length=1, max_length=200)
+    initial_signup_policy: Literal["closed", "invitation", "domains", "sso", "open"] = "closed"
+    """The sign-up policy a new organization starts with once its first account (its admin)
+    exists. The admin changes it on the admin page."""
+    invitation_days: int = Field(default=7, ge=1, le=90)
+    mails_per_account_per_day: int = Field(default=50, ge=1)
+    """Invitation mails (members, candidates) one account may send per day, when the admin
+    has not limited invitations to listed domains."""
+    retention_check_minutes: int = Field(default=60, ge=1)
+    """How often the retention purge looks for completed interviews past the admin's limit."""
+
+
+class QuotaSettings(_Section):
+    """Per-account bounds on code runs, so one account cannot take the engine from everyone."""
+
+    runs_concurrent_per_account: int = Field(default=2, ge=1)
+    """Runs one account may have queued or running at once (REST, Judge0, Piston, its rooms)."""
+    runs_per_minute_per_account: int = Field(default=60, ge=1)
 
 
 class MailSettings(_Section):
@@ -144,6 +176,8 @@ class Judge0Settings(_Section):
 
     max_queue_size: int = Field(default=100, ge=1)
     """Submissions queued or running at once (all accounts); more answer 503 "queue is full"."""
+    max_queue_per_account: int = Field(default=25, ge=1)
+    """Of those, one account's at most: one script cannot fill the queue for everyone."""
     max_submission_batch_size: int = Field(default=20, ge=1, le=1000)
     callback_allowed_hosts: list[str] = Field(default_factory=list)
     """Host names (or IP literals) ``callback_url`` may name; empty: callbacks are refused."""
@@ -184,6 +218,8 @@ class Settings(BaseModel):
     rooms: RoomsSettings = Field(default_factory=RoomsSettings)
     turn: TurnSettings = Field(default_factory=TurnSettings)
     judge0: Judge0Settings = Field(default_factory=Judge0Settings)
+    organization: OrganizationSettings = Field(default_factory=OrganizationSettings)
+    quotas: QuotaSettings = Field(default_factory=QuotaSettings)
     oidc: dict[str, Any] = Field(default_factory=dict)
     """Raw ``[oidc]`` table; use ``oidc_providers``."""
     oidc_providers: list[OidcProviderSettings] = Field(default_factory=list)
@@ -408,4 +444,17 @@ def _env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
     return out
 
 
-_SECTIONS = frozenset({"server", "engine", "auth", "mail", "rooms", "turn", "oidc", "judge0"})
+_SECTIONS = frozenset(
+    {
+        "server",
+        "engine",
+        "auth",
+        "mail",
+        "rooms",
+        "turn",
+        "oidc",
+        "judge0",
+        "organization",
+        "quotas",
+    }
+)

@@ -9,7 +9,9 @@
   (its own app, a live server), one marked ``fresh_database`` (migrations, concurrent
   connections), or every test under ``ONSITE_TEST_DB=fresh`` gets a new, migrated database.
 * ``settings`` — ``Settings.for_tests``: data dir in ``tmp_path``, bcrypt cost 4, mail to the
-  outbox, the test's database. Override per test with ``settings_overrides`` (a dict fixture).
+  outbox, the test's database, sign-up open without a mailed confirmation
+  (``tests.support.org.OPEN_SIGNUP``; ``INSTALLATION_DEFAULTS`` restores the defaults).
+  Override per test with ``settings_overrides`` (a dict fixture).
 * ``fake_engine`` — ``tests.support.fake_engine.FakeEngine`` (echoes stdin to stdout).
 * ``app`` — ``create_app(settings, fake_engine)`` inside ``app.test_app()``, so the serving hooks
   ran: migrations applied, mailer and engine started. ``get_state(app)`` reaches them. Its
@@ -52,6 +54,7 @@ from server.kit.state import AppState, get_state
 from server.settings import Settings
 from tests.support.auth import SignedIn, register_and_login
 from tests.support.fake_engine import FakeEngine
+from tests.support.org import OPEN_SIGNUP, merged
 from tests.support.smtp import SmtpServer
 
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://onsite:onsite@127.0.0.1:5432/onsite_test"
@@ -182,8 +185,13 @@ def settings_overrides() -> dict[str, Any]:
 def settings(
     tmp_path: Path, database: DatabaseUnderTest, settings_overrides: dict[str, Any]
 ) -> Settings:
-    overrides: dict[str, Any] = {"database_url": database.url, "database_schema": database.schema}
-    overrides.update(settings_overrides)
+    """Sign-up is open and needs no mailed confirmation here (``tests.support.org``): most
+    tests sign several users up. Tests of the installation's defaults override it."""
+    overrides = merged(
+        OPEN_SIGNUP,
+        {"database_url": database.url, "database_schema": database.schema},
+        settings_overrides,
+    )
     return Settings.for_tests(tmp_path, **overrides)
 
 

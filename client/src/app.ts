@@ -1,6 +1,6 @@
 /** The app shell: the navigator, the signed-in user, and the page chrome around each view. */
 import { ApiError, http, setUnauthorizedHandler, type User } from './core/api';
-import { readCookie } from './core/cookies';
+import { readCsrfCookie } from './core/cookies';
 import { h, replaceChildren } from './core/dom';
 import { isInAppClick, type Params, resolve, type Route } from './core/router';
 
@@ -33,7 +33,7 @@ export async function currentUser(refresh = false): Promise<User | null> {
   if (cachedUser !== undefined && !refresh) return cachedUser;
   // The CSRF cookie lives as long as the session: without it there is nobody to ask about
   // (and no 401 to log in the console).
-  if (!readCookie(document.cookie, 'onsite_csrf')) {
+  if (!readCsrfCookie(document.cookie)) {
     cachedUser = null;
     return null;
   }
@@ -168,6 +168,7 @@ function navBar(user: User | null, navigate: PageContext['navigate']): HTMLEleme
       link('/schedule', 'Schedule'),
       link('/bin', 'Bin'),
       link('/account', 'Account'),
+      user?.role === 'admin' ? link('/admin', 'Admin') : null,
     ),
     h(
       'div',

@@ -4,13 +4,16 @@ import './styles.css';
 import { App, type PageFn } from './app';
 import { h } from './core/dom';
 import type { Route } from './core/router';
+import { adminPage } from './pages/admin';
 import {
   accountDeleteConfirmPage,
   accountPage,
   forgotPage,
+  invitationPage,
   loginPage,
   registerPage,
   resetPage,
+  verifyEmailPage,
 } from './pages/auth';
 import { binPage, dashboardPage } from './pages/dashboard';
 import { joinPage } from './pages/join';
@@ -23,7 +26,10 @@ const routes: Route<PageFn>[] = [
   { pattern: '/register', view: registerPage },
   { pattern: '/forgot-password', view: forgotPage },
   { pattern: '/reset-password', view: resetPage },
+  { pattern: '/verify-email', view: verifyEmailPage },
+  { pattern: '/invitation', view: invitationPage },
   { pattern: '/account', view: accountPage },
+  { pattern: '/admin', view: adminPage },
   { pattern: '/account/delete', view: accountDeleteConfirmPage },
   { pattern: '/bin', view: binPage },
   { pattern: '/schedule', view: schedulePage },

@@ -16,10 +16,11 @@ from quart import g, request
 from server.accounts import service
 from server.accounts.models import User
 from server.kit.db import current_session
-from server.kit.errors import UnauthorizedError
-from server.kit.security import ACCESS_COOKIE, API_KEY_PREFIX, check_csrf, decode_access_claims
+from server.kit.errors import ForbiddenError, UnauthorizedError
+from server.kit.security import API_KEY_PREFIX, check_csrf, cookie_names, decode_access_claims
 
 _G_USER = "onsite_current_user"
+_G_SCOPES = "onsite_key_scopes"
 
 
 def bearer_token() -> str | None:
@@ -38,39 +39,57 @@ def is_api_key(secret: str) -> bool:
 async def user_for_api_key(secret: str) -> User:
     """The owner of an API key sent in this request (401 ``invalid_api_key`` otherwise); marks
     the key used. For slices that read the key from a header of their own."""
-    user = await service.authenticate_api_key(current_session(), secret)
+    user, scopes = await service.authenticate_api_key_with_scopes(current_session(), secret)
     setattr(g, _G_USER, user)
+    setattr(g, _G_SCOPES, scopes)
+    _check_scope(service.SCOPE_RUNS)
     return user
 
 
-async def optional_user() -> User | None:
-    """The caller, or None when no credentials were sent. Bad credentials still answer 401."""
+def _check_scope(scope: str) -> None:
+    """An API key limited to runs opens nothing else (403 ``insufficient_scope``); sessions
+    and full keys open everything."""
+    scopes: list[str] | None = getattr(g, _G_SCOPES, None)
+    if scopes is None or service.SCOPE_FULL in scopes or scope in scopes:
+        return
+    raise ForbiddenError(
+        f"This API key may only be used for: {', '.join(scopes)}.", code="insufficient_scope"
+    )
+
+
+async def optional_user(scope: str = service.SCOPE_FULL) -> User | None:
+    """The caller, or None when no credentials were sent. Bad credentials still answer 401;
+    an API key without ``scope`` 403."""
     if hasattr(g, _G_USER):
         cached: User | None = getattr(g, _G_USER)
+        _check_scope(scope)
         return cached
     session = current_session()
     user: User | None = None
     token = bearer_token()
     if token is not None:
         if is_api_key(token):
-            user = await service.authenticate_api_key(session, token)
+            user, scopes = await service.authenticate_api_key_with_scopes(session, token)
+            setattr(g, _G_SCOPES, scopes)
         else:
             user = await service.user_of_live_session(session, decode_access_claims(token))
             if user is None:
                 raise UnauthorizedError("The account no longer exists.", code="invalid_token")
-    elif (cookie := request.cookies.get(ACCESS_COOKIE)) is not None:
+    elif (cookie := request.cookies.get(cookie_names().access)) is not None:
         claims = decode_access_claims(cookie)
         check_csrf()
         user = await service.user_of_live_session(session, claims)
         if user is None:
             raise UnauthorizedError("The account no longer exists.", code="invalid_token")
     setattr(g, _G_USER, user)
+    _check_scope(scope)
     return user
 
 
-async def require_user() -> User:
-    """The signed-in caller (cookie + CSRF, bearer token or API key), or 401 ``unauthorized``."""
-    user = await optional_user()
+async def require_user(scope: str = service.SCOPE_FULL) -> User:
+    """The signed-in caller (cookie + CSRF, bearer token or API key), or 401 ``unauthorized``.
+    ``scope``: what an API key must allow (``runs`` for the run API)."""
+    user = await optional_user(scope)
     if user is None:
         raise UnauthorizedError("Sign in first.")
     return user

@@ -37,3 +37,31 @@ def account_delete_mail(
         "If you changed your mind, ignore this message.\n"
     )
     return mailer.compose(to, "Confirm deleting your Onsite account", text)
+
+
+def verify_email_mail(
+    mailer: Mailer, to: str, public_url: str, token: str, minutes: int
+) -> EmailMessage:
+    link = _link(public_url, "/verify-email", token)
+    text = (
+        "Someone (hopefully you) opened an Onsite account with this address.\n\n"
+        f"Confirm the address here (the link works once, for {minutes} minutes; you will be "
+        f"asked for the password you chose):\n{link}\n\n"
+        "If it was not you, ignore this message: without the confirmation the account cannot "
+        "be used.\n"
+    )
+    return mailer.compose(to, "Confirm your e-mail address for Onsite", text)
+
+
+def already_registered_mail(
+    mailer: Mailer, to: str, public_url: str, token: str, minutes: int
+) -> EmailMessage:
+    link = _link(public_url, "/reset-password", token)
+    text = (
+        "Someone (hopefully you) tried to open an Onsite account with this address, which "
+        "already has one.\n\n"
+        "Sign in with your password, or choose a new one here (the link works once, for "
+        f"{minutes} minutes):\n{link}\n\n"
+        "If it was not you, ignore this message; nothing has changed.\n"
+    )
+    return mailer.compose(to, "You already have an Onsite account", text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.kit.db import Base, UTCDateTime, new_id, utcnow
@@ -20,6 +20,18 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(100), nullable=True)
     """None for an account created through OIDC that never set a password."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    organization_id: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
+    """The organization the account belongs to (one per installation today). A plain column:
+    SQLite cannot add a constraint to an existing table in place."""
+    role: Mapped[str] = mapped_column(
+        String(20), default="interviewer", server_default="interviewer"
+    )
+    """``admin`` or ``interviewer`` (``server.organization.models.Role``)."""
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    """False once an admin deactivated the member: no session, API key or socket works."""
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    """When the owner proved the address (a mailed link, an invitation, a provider's
+    ``email_verified``); an unverified account cannot sign in or be linked to an identity."""
 
 
 class RefreshToken(Base):
@@ -77,3 +89,7 @@ class ApiKey(Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    scopes: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["full"])
+    """``["full"]``: everything the owner may do; ``["runs"]``: code runs only (the run API and
+    the Judge0/Piston surfaces)."""
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

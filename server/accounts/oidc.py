@@ -37,6 +37,7 @@ from server.kit.errors import (
 from server.kit.responses import redirect_response
 from server.kit.security import new_secret
 from server.kit.state import get_state
+from server.organization import service as organization
 from server.settings import OidcProviderSettings, Settings
 
 log = logging.getLogger(__name__)
@@ -387,12 +388,28 @@ async def finish_login(provider_id: str) -> OidcLogin:
     email = claims.get("email") if claims.get("email_verified") is True else None
     name = claims.get("name")
     session = current_session()
+    organization.check_provider_allowed(
+        await organization.get_organization(session, settings), provider.id
+    )
+
+    async def admit(address: str) -> tuple[str, str]:
+        admission = await organization.admit_signup(session, settings, address, through="oidc")
+        return admission.organization_id, admission.role
+
     user = await service.user_for_oidc_identity(
         session,
         provider.id,
         str(claims["sub"]),
         str(email).lower() if isinstance(email, str) else None,
         str(name) if isinstance(name, str) else None,
+        admit,
+    )
+    await organization.audit(
+        session,
+        organization.AuditAction.SIGN_IN,
+        actor=user,
+        origin=organization.request_origin(),
+        details={"method": "oidc", "provider": provider.id},
     )
     tokens = await service.start_session(session, settings, user)
     return OidcLogin(tokens=tokens, next_path=_safe_next(str(flow.get("next", "/"))))

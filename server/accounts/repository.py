@@ -163,6 +163,10 @@ async def list_api_keys(session: AsyncSession, user_id: str) -> Sequence[ApiKey]
     return result.scalars().all()
 
 
+async def delete_api_keys_of(session: AsyncSession, user_id: str) -> None:
+    await session.execute(delete(ApiKey).where(ApiKey.user_id == user_id))
+
+
 async def delete_api_key(session: AsyncSession, user_id: str, key_id: str) -> bool:
     if not is_valid_id(key_id):
         return False

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
@@ -47,6 +47,29 @@ class ForgotPasswordRequest(_In):
 class ResetPasswordRequest(_In):
     token: Token
     password: Password
+    end_api_keys: bool = False
+    """Also revoke every API key of the account (a leaked key ends with the password)."""
+
+
+class VerifyEmailRequest(_In):
+    token: Token
+    password: Password
+
+
+class InvitationTokenRequest(_In):
+    token: Token
+
+
+class AcceptInvitationRequest(_In):
+    token: Token
+    name: DisplayName
+    password: Password
+
+
+class InvitationInfo(BaseModel):
+    email: str
+    role: str
+    organization: str
 
 
 class DeleteAccountRequest(_In):
@@ -62,6 +85,8 @@ class UserOut(BaseModel):
     email: str
     name: str
     created_at: datetime
+    role: str = "interviewer"
+    """``admin`` or ``interviewer``."""
 
 
 class UserResponse(BaseModel):
@@ -82,6 +107,11 @@ class OidcProviderOut(BaseModel):
 
 class ApiKeyCreateRequest(_In):
     name: DisplayName
+    scopes: Annotated[list[Literal["full", "runs"]], Field(min_length=1, max_length=2)] = ["full"]
+    """``full``: whatever the owner may do; ``runs``: code runs only (``/api/runs``, the
+    Judge0 and Piston surfaces)."""
+    expires_in_days: Annotated[int, Field(ge=1, le=3650)] | None = None
+    """The key stops working this many days from now; none: until revoked."""
 
 
 class ApiKeyOut(BaseModel):
@@ -90,6 +120,8 @@ class ApiKeyOut(BaseModel):
     prefix: str
     created_at: datetime
     last_used_at: datetime | None
+    scopes: list[str] = ["full"]
+    expires_at: datetime | None = None
 
 
 class ApiKeyCreated(ApiKeyOut):

@@ -37,6 +37,7 @@ from server.kit.db import current_session
 from server.kit.errors import documents_errors
 from server.kit.openapi import NoContent
 from server.kit.state import get_state
+from server.organization import service as organization
 from server.rooms import service as rooms
 from server.schedules import service as schedules
 
@@ -200,7 +201,15 @@ async def restore_interview(interview_id: str) -> InterviewDetail:
 async def purge_interview(interview_id: str) -> tuple[str, int]:
     """Deletes for good, only from the bin; chat, runs and schedules go with it."""
     user = await require_user()
-    await service.purge_interview(current_session(), user.id, interview_id, _close_room)
+    session = current_session()
+    await service.purge_interview(session, user.id, interview_id, _close_room)
+    await organization.audit(
+        session,
+        organization.AuditAction.RECORD_PURGED,
+        actor=user,
+        origin=organization.request_origin(),
+        target=f"interview:{interview_id}",
+    )
     return "", 204
 
 

@@ -208,6 +208,7 @@ def _queue(state: AppState) -> SubmissionQueue:
         queue = SubmissionQueue(
             current_app._get_current_object(),  # type: ignore[attr-defined]
             max_size=config.settings.max_queue_size,
+            per_account=config.settings.max_queue_per_account,
             concurrency=config.limits.max_concurrent_runs,
         )
         state.extras["judge0_queue"] = queue
@@ -278,19 +279,21 @@ async def create_submission() -> Response:
     values = _parse(state, await _body(), base64)
     session = current_session()
     config = _config(state)
+    caller = _caller().id
     if wait:
-        row = await service.create(session, _caller().id, values)
-        await service.run_now(session, state.run_engine, config, row)
+        row = await service.create(session, caller, values)
+        with state.run_quota.slot(caller):
+            await service.run_now(session, state.run_engine, config, row)
         return _json(_render(state, row, fields, base64), 201)
     queue = _queue(state)
-    queue.reserve(1)
+    queue.reserve(1, caller)
     try:
-        row = await service.create(session, _caller().id, values)
+        row = await service.create(session, caller, values)
         await session.commit()  # the background run must see it
     except BaseException:
-        queue.release(1)
+        queue.release(1, caller)
         raise
-    queue.start(row.token, state.run_engine, config)
+    queue.start(row.token, state.run_engine, config, caller)
     return _json({"token": row.token}, 201)
 
 
@@ -359,16 +362,17 @@ async def create_batch() -> Response:
             parsed.append(exc)
     valid = [p for p in parsed if isinstance(p, SubmissionValues)]
     queue = _queue(state)
-    queue.reserve(len(valid))
+    caller = _caller().id
+    queue.reserve(len(valid), caller)
     session = current_session()
     try:
-        rows = [await service.create(session, _caller().id, v) for v in valid]
+        rows = [await service.create(session, caller, v) for v in valid]
         await session.commit()
     except BaseException:
-        queue.release(len(valid))
+        queue.release(len(valid), caller)
         raise
     for row in rows:
-        queue.start(row.token, state.run_engine, config)
+        queue.start(row.token, state.run_engine, config, caller)
     created = iter(rows)
     answer = [
         {"token": next(created).token} if isinstance(p, SubmissionValues) else p.errors

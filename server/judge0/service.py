@@ -79,24 +79,40 @@ class SubmissionQueue:
     database closes.
     """
 
-    def __init__(self, app: Quart, *, max_size: int, concurrency: int) -> None:
+    def __init__(
+        self, app: Quart, *, max_size: int, concurrency: int, per_account: int | None = None
+    ) -> None:
         self._app = app
         self.max_size = max_size
         self.concurrency = max(1, concurrency)
         self.pending = 0
         self.running = 0
+        self.per_account_max = per_account or max_size
+        """One account's share of the queue (``[judge0] max_queue_per_account``), so it can
+        never fill it for everyone else (a full queue answers "queue is full" to all)."""
+        self._pending_of: dict[str, int] = {}
+        self._owner: dict[str, str] = {}
         self._slots = asyncio.Semaphore(self.concurrency)
         self._finished: dict[str, asyncio.Event] = {}
 
-    def reserve(self, count: int) -> None:
+    def reserve(self, count: int, account_id: str = "") -> None:
         if self.pending + count > self.max_size:
             raise QueueFullError("queue is full")
+        if self._pending_of.get(account_id, 0) + count > self.per_account_max:
+            raise QueueFullError("queue is full for this account")
         self.pending += count
+        self._pending_of[account_id] = self._pending_of.get(account_id, 0) + count
 
-    def release(self, count: int) -> None:
+    def release(self, count: int, account_id: str = "") -> None:
         self.pending -= count
+        left = self._pending_of.get(account_id, 0) - count
+        if left > 0:
+            self._pending_of[account_id] = left
+        else:
+            self._pending_of.pop(account_id, None)
 
-    def start(self, token: str, engine: Engine, config: Judge0Config) -> None:
+    def start(self, token: str, engine: Engine, config: Judge0Config, account_id: str = "") -> None:
+        self._owner[token] = account_id
         self._finished[token] = asyncio.Event()
         self._app.add_background_task(self._run, token, engine, config)
 
@@ -129,7 +145,7 @@ class SubmissionQueue:
             log.exception("the background run of Judge0 submission %s failed", token)
             await mark_failed(self._app, token, "The result could not be stored.")
         finally:
-            self.pending -= 1
+            self.release(1, self._owner.pop(token, ""))
             finished = self._finished.pop(token, None)
             if finished is not None:
                 finished.set()

@@ -2,7 +2,7 @@
 
 * Responses without a body (204, 302): document them with ``@document_response(NoContent, 204)``
   or ``@document_response(Redirect, 302)``; they render without ``content``. A ZIP download:
-  ``@document_response(ZipFile, 200)``.
+  ``@document_response(ZipFile, 200)``; JSON lines: ``@document_response(JsonLines, 200)``.
 * Refusals any body-taking operation can answer whatever its handler does — malformed or invalid
   JSON (400), too large (413), not JSON (415) — are added to every operation with a request body,
   in the shared error shape, so no slice can forget them.
@@ -29,6 +29,10 @@ class ZipFile(BaseModel):
     """A ZIP archive (``application/zip``)."""
 
 
+class JsonLines(BaseModel):
+    """One JSON object per line (``application/x-ndjson``)."""
+
+
 _BODYLESS: dict[type[Any], dict[str, Any]] = {
     NoContent: {"description": "No content."},
     Redirect: {
@@ -38,6 +42,10 @@ _BODYLESS: dict[type[Any], dict[str, Any]] = {
     ZipFile: {
         "description": "A ZIP archive.",
         "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+    },
+    JsonLines: {
+        "description": "One JSON object per line.",
+        "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
     },
 }
 

@@ -127,6 +127,31 @@ def _settings(settings: Settings | None) -> Settings:
     return get_state(current_app).settings
 
 
+HOST_PREFIX = "__Host-"
+SECURE_PREFIX = "__Secure-"
+
+
+@dataclass(frozen=True, slots=True)
+class CookieNames:
+    access: str
+    refresh: str
+    csrf: str
+
+
+def cookie_names(settings: Settings | None = None) -> CookieNames:
+    """With an https public URL the browser is told to hold the cookies the strict way:
+    ``__Host-`` (Secure, this exact host, path ``/``, so a sibling subdomain cannot plant or
+    overwrite them) for the access and CSRF cookies; the refresh cookie lives under
+    ``/api/auth``, so ``__Secure-`` is the most it can carry. Plain names otherwise (browsers
+    refuse prefixed cookies without TLS)."""
+    s = _settings(settings)
+    if not (s.uses_https and s.auth.cookie_host_prefix):
+        return CookieNames(ACCESS_COOKIE, REFRESH_COOKIE, CSRF_COOKIE)
+    return CookieNames(
+        HOST_PREFIX + ACCESS_COOKIE, SECURE_PREFIX + REFRESH_COOKIE, HOST_PREFIX + CSRF_COOKIE
+    )
+
+
 def create_access_token(
     user_id: str, settings: Settings | None = None, *, session_id: str | None = None
 ) -> str:
@@ -202,8 +227,9 @@ def set_session_cookies(
     holds, so requests in flight while the session refreshes do not fail the CSRF check."""
     s = _settings(settings)
     secure = s.secure_cookies
+    names = cookie_names(s)
     response.set_cookie(
-        ACCESS_COOKIE,
+        names.access,
         access_token,
         max_age=s.auth.access_token_minutes * 60,
         path="/",
@@ -212,7 +238,7 @@ def set_session_cookies(
         samesite="Lax",
     )
     response.set_cookie(
-        REFRESH_COOKIE,
+        names.refresh,
         refresh_token,
         max_age=s.auth.refresh_token_days * 86400,
         path=REFRESH_COOKIE_PATH,
@@ -221,7 +247,7 @@ def set_session_cookies(
         samesite="Lax",
     )
     response.set_cookie(
-        CSRF_COOKIE,
+        names.csrf,
         keep_csrf or new_secret(24),
         max_age=s.auth.refresh_token_days * 86400,
         path="/",
@@ -232,19 +258,22 @@ def set_session_cookies(
 
 
 def clear_session_cookies(response: Response) -> None:
-    response.delete_cookie(ACCESS_COOKIE, path="/")
-    response.delete_cookie(REFRESH_COOKIE, path=REFRESH_COOKIE_PATH)
-    response.delete_cookie(CSRF_COOKIE, path="/")
+    names = cookie_names()
+    secure = _settings(None).secure_cookies
+    response.delete_cookie(names.access, path="/", secure=secure)
+    response.delete_cookie(names.refresh, path=REFRESH_COOKIE_PATH, secure=secure)
+    response.delete_cookie(names.csrf, path="/", secure=secure)
 
 
 def check_csrf() -> None:
     """Double submit: the header must equal the cookie (constant-time), else 403."""
     if request.method in SAFE_METHODS:
         return
-    cookie = request.cookies.get(CSRF_COOKIE, "")
+    name = cookie_names().csrf
+    cookie = request.cookies.get(name, "")
     header = request.headers.get(CSRF_HEADER, "")
     if not cookie or not header or not hmac.compare_digest(cookie, header):
         raise ForbiddenError(
-            f"Missing or wrong {CSRF_HEADER} header; send the value of the {CSRF_COOKIE} cookie.",
+            f"Missing or wrong {CSRF_HEADER} header; send the value of the {name} cookie.",
             code="csrf_failed",
         )

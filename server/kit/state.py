@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from runners.contract import Engine
 from server.kit.mail import Mailer
+from server.kit.quotas import RunQuota
 from server.kit.ratelimit import SlidingWindowLimiter
 from server.settings import Settings
 
@@ -40,6 +41,8 @@ class AppState:
     otherwise be a CPU exhaustion."""
     password_check_limiter: SlidingWindowLimiter
     """Wrong passwords per account where a signed-in user re-enters theirs (account deletion)."""
+    run_quota: RunQuota = field(default_factory=lambda: RunQuota(2, 60))
+    """Runs per account in flight and per minute (``[quotas]``); ``create_app`` sets it."""
     db_engine: AsyncEngine | None = None
     session_factory: async_sessionmaker[AsyncSession] | None = None
     extras: dict[str, Any] = field(default_factory=dict)

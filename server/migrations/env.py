@@ -23,6 +23,7 @@ log = logging.getLogger("alembic.env")
 # Slices' model modules; a slice that does not exist yet is skipped.
 MODEL_MODULES = (
     "server.accounts.models",
+    "server.organization.models",
     "server.interviews.models",
     "server.schedules.models",
     "server.rooms.models",

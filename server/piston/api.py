@@ -125,10 +125,10 @@ async def list_runtimes() -> Response:
 @blueprint.post("/execute", strict_slashes=False)
 @document_request(PistonExecuteIn)
 @document_response(PistonExecuteOut, 200)
-@documents(400, 401, 413, 503)
+@documents(400, 401, 413, 429, 503)
 async def execute() -> Response:
     """Run a program and answer its stages, as Piston does."""
-    await _authenticate()
+    user = await _authenticate()
     raw = await request.get_data(as_text=False)
     try:
         data = json.loads(raw)
@@ -136,7 +136,8 @@ async def execute() -> Response:
         raise PistonError("the body is not valid JSON") from exc
     engine = get_state().run_engine
     execution = service.parse_execute(data, limits=_limits(), languages=engine.languages())
-    result = await engine.run(execution.request)
+    with get_state().run_quota.slot(user.id):
+        result = await engine.run(execution.request)
     body = service.render(result, execution.runtime)
     return current_app.response_class(
         json.dumps(body, ensure_ascii=False), mimetype="application/json"

@@ -17,6 +17,7 @@ updates: once the update is in the durable log). The handlers are listed once, i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Collection
 from dataclasses import dataclass, field
@@ -29,8 +30,9 @@ import socketio
 from quart import Quart
 
 from server.kit.db import unit_of_work
+from server.kit.errors import AppError
 from server.kit.ratelimit import TokenBucket
-from server.kit.security import ACCESS_COOKIE
+from server.kit.security import cookie_names, decode_access_claims
 from server.kit.state import AppState, get_state
 from server.rooms.errors import PayloadError, RoomAuthError, RoomError
 from server.rooms.fanout import SocketEmitter
@@ -42,6 +44,7 @@ from server.rooms.registry import RoomRegistry
 from server.rooms.room import Identity, Room, RoomSettings
 from server.rooms.service import (
     ROOM_CLOSER_KEY,
+    USER_SOCKETS_KEY,
     SqlRoomStore,
     authorise_socket,
     load_seed,
@@ -67,6 +70,10 @@ class Connection:
     identity: Identity
     bucket: TokenBucket
     joined: asyncio.Event = field(default_factory=asyncio.Event)
+    user_id: str | None = None
+    """The interviewer's account (None for a candidate), so revoking it ends this socket."""
+    session_id: str | None = None
+    """The sign-in session the socket was authorised with (signing out ends the socket)."""
 
 
 Handler = Callable[[Room, str, Any], Awaitable[dict[str, Any] | None]]
@@ -164,7 +171,10 @@ class RoomGateway:
         try:
             async with unit_of_work(self.state.sessions) as session:
                 room_id, identity = await authorise_socket(
-                    session, auth, _cookie(environ, ACCESS_COOKIE), self.state.settings
+                    session,
+                    auth,
+                    _cookie(environ, cookie_names(self.state.settings).access),
+                    self.state.settings,
                 )
         except RoomAuthError as exc:
             log.info("room connect refused (%s): %s", exc.code, exc.message)
@@ -178,10 +188,30 @@ class RoomGateway:
                 message, {"code": "internal_error", "message": message}
             ) from exc
         limits = self.protocol.limits
+        user_id, session_id = self._account_of(identity, auth, environ)
         self.connections[sid] = Connection(
-            room_id, identity, TokenBucket(limits.events_per_second, limits.events_burst)
+            room_id,
+            identity,
+            TokenBucket(limits.events_per_second, limits.events_burst),
+            user_id=user_id,
+            session_id=session_id,
         )
         return True
+
+    def _account_of(
+        self, identity: Identity, auth: dict[str, Any], environ: dict[str, Any]
+    ) -> tuple[str | None, str | None]:
+        """The interviewer's account and session (already checked by ``authorise_socket``)."""
+        if identity.role != "interviewer":
+            return None, None
+        access = auth.get("access_token") or _cookie(
+            environ, cookie_names(self.state.settings).access
+        )
+        try:
+            claims = decode_access_claims(str(access), self.state.settings)
+        except AppError:
+            return identity.participant_id[1:], None
+        return claims.user_id, claims.session_id
 
     def _connected(self, sid: str) -> None:
         """The CONNECT packet is out (see ``_ConnectedManager``): join the room now."""
@@ -340,6 +370,26 @@ class RoomGateway:
         for room_id in room_ids:
             await self.registry.close_room(room_id, code, message)
 
+    async def disconnect_user(
+        self, user_id: str, session_id: str | None, code: str, message: str
+    ) -> int:
+        """Ends the open sockets of an account (of one of its sessions, if given): signing
+        out, a password reset, a deactivation or a deletion must not leave a socket that was
+        authorised before it. How many were ended."""
+        sids = [
+            sid
+            for sid, connection in self.connections.items()
+            if connection.user_id == user_id
+            and (session_id is None or connection.session_id == session_id)
+        ]
+        error = {"code": code, "message": message, "event": None}
+        for sid in sids:
+            with contextlib.suppress(Exception):
+                await self.sio.emit(self.protocol.emits.error, error, to=sid)
+            with contextlib.suppress(Exception):
+                await self.sio.disconnect(sid)
+        return len(sids)
+
 
 def create_socket_server(app: Quart) -> socketio.AsyncServer:
     """The room's Socket.IO server for ``app``; its gateway opens and closes with the app."""
@@ -347,6 +397,7 @@ def create_socket_server(app: Quart) -> socketio.AsyncServer:
     app.while_serving(gateway.serving)
     get_state(app).extras[GATEWAY_KEY] = gateway
     get_state(app).extras[ROOM_CLOSER_KEY] = gateway.close_rooms
+    get_state(app).extras[USER_SOCKETS_KEY] = gateway.disconnect_user
     return gateway.sio
 
 

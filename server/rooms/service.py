@@ -59,6 +59,27 @@ async def close_live_rooms(
         await closer(interview_ids, code, message)
 
 
+USER_SOCKETS_KEY = "rooms.disconnect_user"
+"""Where the gateway leaves its ``disconnect_user(user_id, session_id, code, message)``."""
+UserSocketsCloser = Callable[[str, str | None, str, str], Awaitable[int]]
+
+
+async def end_user_sockets(
+    state: AppState,
+    user_id: str,
+    *,
+    session_id: str | None = None,
+    code: str = "session_ended",
+    message: str = "You were signed out.",
+) -> int:
+    """Ends the account's open room sockets (of one session, if given): they were authorised
+    at connect, so logout, reset, deactivation and deletion must end them too."""
+    closer: UserSocketsCloser | None = state.extras.get(USER_SOCKETS_KEY)
+    if closer is None:
+        return 0
+    return await closer(user_id, session_id, code, message)
+
+
 # ---- the live room's store ---------------------------------------------------------------------
 
 

@@ -25,13 +25,15 @@ async def languages() -> list[LanguageOut]:
 @blueprint.post("/runs")
 @validate_request(RunIn)
 @validate_response(RunResultOut, 200)
-@documents_errors(400, 401, 403, 413, 415, 503)
+@documents_errors(400, 401, 403, 413, 415, 429, 503)
 async def create_run(data: RunIn) -> RunResultOut:
     """Run code in the sandbox and answer its verdict (waits for the run to finish).
 
     With ``tests`` the program is compiled once and each test runs as a fresh process; the
     answer then carries one result per test, ``passed``/``total``, and ``accepted`` or the first
     failing test's verdict as its status."""
-    await require_user()
-    result = await service.run_code(get_state().run_engine, data)
+    user = await require_user(scope="runs")
+    state = get_state()
+    with state.run_quota.slot(user.id):
+        result = await service.run_code(state.run_engine, data)
     return RunResultOut.model_validate(result.to_dict())

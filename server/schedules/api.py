@@ -17,6 +17,7 @@ from server.interviews import service as interviews
 from server.kit.db import current_session
 from server.kit.errors import documents_errors
 from server.kit.state import get_state
+from server.organization import service as organization
 from server.schedules import service
 from server.schedules.calendar import InviteMethod
 from server.schedules.models import ScheduleStatus
@@ -78,12 +79,24 @@ async def list_schedules(query_args: ScheduleListQuery) -> ScheduleList:
 @blueprint.post("")
 @validate_request(ScheduleCreate)
 @validate_response(ScheduleOut, 201)
-@documents_errors(400, 401, 403, 404, 409)
+@documents_errors(400, 401, 403, 404, 409, 429)
 async def create_schedule(data: ScheduleCreate) -> tuple[ScheduleOut, int]:
-    """Creates the slot (and the record) and mails the invitation to candidate and interviewer."""
+    """Creates the slot (and the record) and mails the invitation to candidate and interviewer.
+    The server mails a stranger here, so only to the domains the admin allows for invitations
+    (403 ``address_not_allowed``), or up to a daily cap per account (429)."""
     user = await require_user()
     interviews.check_language(data.language, get_state().run_engine.languages())
     session = current_session()
+    if data.candidate_email:
+        settings = get_state().settings
+        await organization.check_mail_allowed(session, settings, user, str(data.candidate_email))
+        await organization.audit(
+            session,
+            organization.AuditAction.CANDIDATE_MAIL_SENT,
+            actor=user,
+            origin=organization.request_origin(),
+            details={"kind": "schedule invitation"},
+        )
     slot = await service.schedule_interview(
         session, user, data, public_url=get_state().settings.server.public_url
     )

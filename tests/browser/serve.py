@@ -31,6 +31,7 @@ from server.kit.runtime import event_loop_factory, tune_garbage_collector, uvico
 from server.settings import REPO_ROOT, Settings
 from tests.support.fake_engine import FakeEngine
 from tests.support.oidc_provider import OidcProvider
+from tests.support.org import INSTALLATION_DEFAULTS, OPEN_SIGNUP, merged
 from tests.support.turn import Coturn, coturn_settings
 
 READY_PREFIX = "ONSITE-BROWSER-READY "
@@ -71,6 +72,11 @@ async def main(argv: list[str]) -> None:
         "--oidc", action="store_true", help="also run tests/support/oidc_provider.py as 'Test IdP'"
     )
     parser.add_argument(
+        "--installation-defaults",
+        action="store_true",
+        help="sign-up as installed: closed after the first account, addresses confirmed by mail",
+    )
+    parser.add_argument(
         "--turn-relay-only",
         action="store_true",
         help="run a real coturn on loopback and make every client relay-only through it",
@@ -102,7 +108,10 @@ async def main(argv: list[str]) -> None:
                 "client_secret": provider.client_secret,
             }
         ]
-    settings = Settings.for_tests(args.data_dir, **overrides)
+    # Every browser test signs its own interviewers up (tests.support.org), unless the server
+    # is for the installation's own sign-up rules.
+    signup = INSTALLATION_DEFAULTS if args.installation_defaults else OPEN_SIGNUP
+    settings = Settings.for_tests(args.data_dir, **merged(signup, overrides))
     coturn = Coturn.start(settings, args.data_dir / "coturn") if args.turn_relay_only else None
     engine, engine_kind = pick_engine(args.engine)
 

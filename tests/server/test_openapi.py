@@ -37,6 +37,7 @@ from tests.conftest import postgres_url
 from tests.support.auth import DEFAULT_PASSWORD, unique_email
 from tests.support.fake_engine import FakeEngine
 from tests.support.net import free_port
+from tests.support.org import OPEN_SIGNUP, merged
 
 # Every API operation of ours (all slices); examples are bounded to keep the module well under
 # 2 min. The Judge0-compatible surface speaks Judge0's dialect and has its own contract test
@@ -186,7 +187,7 @@ def live_api(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveApi]:
     tmp: Path = tmp_path_factory.mktemp("openapi")
-    overrides: dict[str, Any] = {"auth": {"login_attempts_per_ip": 10_000}}
+    overrides: dict[str, Any] = merged(OPEN_SIGNUP, {"auth": {"login_attempts_per_ip": 10_000}})
     schema = ""
     if request.param == "postgresql":
         schema = f"st_{uuid.uuid4().hex[:12]}"

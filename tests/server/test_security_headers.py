@@ -12,6 +12,7 @@ from quart.typing import TestClientProtocol as Client
 from server.app import create_app
 from server.settings import Settings, SettingsError
 from tests.support.fake_engine import FakeEngine
+from tests.support.org import OPEN_SIGNUP, merged
 
 
 def directives(header: str) -> dict[str, str]:
@@ -31,7 +32,9 @@ async def test_every_answer_carries_the_policy(client: Client, path: str) -> Non
 
 
 async def test_https_public_url_brings_hsts_and_secure_cookies(tmp_path: Path) -> None:
-    settings = Settings.for_tests(tmp_path, server={"public_url": "https://onsite.example"})
+    settings = Settings.for_tests(
+        tmp_path, **merged(OPEN_SIGNUP, {"server": {"public_url": "https://onsite.example"}})
+    )
     app = create_app(settings, FakeEngine())
     async with app.test_app():
         client = app.test_client()
@@ -45,6 +48,42 @@ async def test_https_public_url_brings_hsts_and_secure_cookies(tmp_path: Path) -
         cookies = response.headers.getlist("Set-Cookie")
         assert len(cookies) == 3
         assert all("Secure" in cookie for cookie in cookies), cookies
+
+
+async def test_https_cookies_carry_the_host_prefix_and_work(tmp_path: Path) -> None:
+    """``__Host-``: the browser keeps the cookie only Secure, for this exact host, at path /, so
+    a sibling subdomain cannot plant a session or a CSRF value; the refresh cookie's path is
+    /api/auth, so it carries ``__Secure-``."""
+    settings = Settings.for_tests(
+        tmp_path, **merged(OPEN_SIGNUP, {"server": {"public_url": "https://onsite.example"}})
+    )
+    app = create_app(settings, FakeEngine())
+    async with app.test_app():
+        response = await app.test_client().post(
+            "/api/auth/register",
+            json={"email": "ada@example.com", "password": "correct horse battery", "name": "A"},
+        )
+        assert response.status_code == 201
+        jar = {}
+        for header in response.headers.getlist("Set-Cookie"):
+            name, _, rest = header.partition("=")
+            jar[name] = rest.split(";", 1)[0]
+            assert "Secure" in header
+            if name.startswith("__Host-"):
+                assert "Path=/;" in header + ";" and "Domain" not in header
+        assert set(jar) == {"__Host-onsite_access", "__Secure-onsite_refresh", "__Host-onsite_csrf"}
+        cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
+        me = await app.test_client().get("/api/auth/me", headers={"Cookie": cookie})
+        assert me.status_code == 200
+        planted = "onsite_access=" + jar["__Host-onsite_access"]  # a cookie without the prefix
+        assert (
+            await app.test_client().get("/api/auth/me", headers={"Cookie": planted})
+        ).status_code == 401
+        logout = await app.test_client().post(
+            "/api/auth/logout",
+            headers={"Cookie": cookie, "X-CSRF-Token": jar["__Host-onsite_csrf"]},
+        )
+        assert logout.status_code == 204
 
 
 async def test_plain_http_cookies_stay_usable_in_development(client: Client) -> None:

@@ -24,7 +24,8 @@ class SignedIn:
         jar = self.client.cookie_jar
         assert jar is not None, "the test client keeps no cookies"
         for cookie in jar:
-            if cookie.name == "onsite_csrf":
+            # ``__Host-onsite_csrf`` when the app's public URL is https
+            if cookie.name in ("onsite_csrf", "__Host-onsite_csrf"):
                 return str(cookie.value)
         raise AssertionError("no onsite_csrf cookie in the client")
 

@@ -8,6 +8,8 @@ export interface User {
   email: string;
   name: string;
   created_at: string;
+  /** `admin` (manages the organization) or `interviewer`. */
+  role?: 'admin' | 'interviewer';
 }
 
 export interface Language {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readCookie } from './cookies';
+import { readCookie, readCsrfCookie } from './cookies';
 
 describe('readCookie', () => {
   it('finds a cookie among others and decodes it', () => {
@@ -11,5 +11,13 @@ describe('readCookie', () => {
   it('returns null when absent and keeps undecodable values raw', () => {
     expect(readCookie('', 'x')).toBeNull();
     expect(readCookie('x=%E0%A4%A', 'x')).toBe('%E0%A4%A');
+  });
+});
+
+describe('readCsrfCookie', () => {
+  it('prefers the __Host- cookie an https site sets, else the plain one', () => {
+    expect(readCsrfCookie('__Host-onsite_csrf=h; onsite_csrf=p')).toBe('h');
+    expect(readCsrfCookie('onsite_csrf=p')).toBe('p');
+    expect(readCsrfCookie('')).toBeNull();
   });
 });

@@ -14,3 +14,9 @@ export function readCookie(cookieString: string, name: string): string | null {
   }
   return null;
 }
+
+/** The CSRF cookie's value: `__Host-onsite_csrf` when the site is served over https (the
+ * server then names its cookies with the `__Host-` prefix), else `onsite_csrf`. */
+export function readCsrfCookie(cookieString: string): string | null {
+  return readCookie(cookieString, '__Host-onsite_csrf') ?? readCookie(cookieString, 'onsite_csrf');
+}

@@ -3,7 +3,7 @@
  * `onsite_csrf` cookie in `X-CSRF-Token` (double submit). An expired access token is renewed
  * once through `/api/auth/refresh`; if that fails too the app is told to go to the login page.
  */
-import { readCookie } from './cookies';
+import { readCsrfCookie } from './cookies';
 
 export class ApiError extends Error {
   constructor(
@@ -54,6 +54,9 @@ export class Http {
   patch<T>(path: string, body?: unknown): Promise<T> {
     return this.request<T>('PATCH', path, body);
   }
+  put<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('PUT', path, body);
+  }
   delete<T>(path: string): Promise<T> {
     return this.request<T>('DELETE', path);
   }
@@ -81,7 +84,7 @@ export class Http {
   private send(method: string, path: string, body?: unknown): Promise<Response> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (UNSAFE.has(method)) {
-      const csrf = readCookie(this.deps.cookies(), 'onsite_csrf');
+      const csrf = readCsrfCookie(this.deps.cookies());
       if (csrf) headers['X-CSRF-Token'] = csrf;
     }
     const init: RequestInit = { method, headers, credentials: 'same-origin' };

@@ -116,11 +116,17 @@ export async function registerPage(ctx: PageContext): Promise<View> {
     h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, 'Create account'),
   );
   onSubmit(form, alert, async () => {
-    await http.post('/api/auth/register', {
+    const answer = await http.post<{ status?: string; message?: string }>('/api/auth/register', {
       email: email.value.trim(),
       password: password.value,
       name: name.value.trim(),
     });
+    if (answer.status === 'accepted') {
+      // The address must be confirmed first: the mailed link finishes the sign-up.
+      alert.show(answer.message ?? 'Check your e-mail to confirm the address.', 'ok');
+      form.reset();
+      return;
+    }
     forgetUser();
     ctx.navigate(next, true);
   });
@@ -173,21 +179,82 @@ export async function resetPage(ctx: PageContext): Promise<View> {
     maxlength: 72,
   });
   const confirm = h('input', { type: 'password', autocomplete: 'new-password', required: true });
+  const endKeys = h('input', { type: 'checkbox', name: 'end_api_keys' });
   const form = h(
     'form',
     { class: 'stack' },
     alert.el,
     field('New password', password, 'At least 8 characters.'),
     field('Repeat the new password', confirm),
+    h('label', { class: 'check' }, endKeys, ' Also revoke all my API keys'),
     h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, 'Set new password'),
   );
   if (!token) alert.show('This link has no reset token. Ask for a new link.');
   onSubmit(form, alert, async () => {
     if (password.value !== confirm.value) throw new Error('The two passwords differ.');
-    await http.post('/api/auth/password/reset', { token, password: password.value });
+    await http.post('/api/auth/password/reset', { token, password: password.value, end_api_keys: endKeys.checked });
     ctx.navigate('/login?notice=' + encodeURIComponent('Password changed. Log in with the new one.'), true);
   });
   return { title: 'Choose a new password', chrome: 'bare', el: authCard('Choose a new password', form) };
+}
+
+/** The mailed confirmation link: the password proves it is the one who signed up. */
+export async function verifyEmailPage(ctx: PageContext): Promise<View> {
+  const token = linkToken(ctx);
+  const alert = alertBox();
+  const password = h('input', { type: 'password', autocomplete: 'current-password', required: true });
+  const form = h(
+    'form',
+    { class: 'stack' },
+    h('p', { class: 'muted' }, 'Enter the password you chose to confirm your address and sign in.'),
+    alert.el,
+    field('Password', password),
+    h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, 'Confirm and sign in'),
+  );
+  if (!token) alert.show('This link has no confirmation token. Sign in to get a new one.');
+  onSubmit(form, alert, async () => {
+    await http.post('/api/auth/email/verify', { token, password: password.value });
+    forgetUser();
+    ctx.navigate('/', true);
+  });
+  return {
+    title: 'Confirm your address',
+    chrome: 'bare',
+    el: authCard('Confirm your e-mail address', form,
+      h('p', { class: 'auth-links' }, 'Not you? ', h('a', { href: '/forgot-password' }, 'Reset the password instead'))),
+  };
+}
+
+/** An invitation link: who it is for, then the new member's name and password. */
+export async function invitationPage(ctx: PageContext): Promise<View> {
+  const token = linkToken(ctx);
+  const alert = alertBox();
+  const lead = h('p', { class: 'muted' }, 'Checking your invitation…');
+  const name = h('input', { type: 'text', name: 'name', autocomplete: 'name', required: true, maxlength: 100 });
+  const password = h('input', { type: 'password', autocomplete: 'new-password', required: true, minlength: 8, maxlength: 72 });
+  const button = h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, 'Join');
+  const form = h('form', { class: 'stack' }, lead, alert.el, field('Your name', name),
+    field('Password', password, 'At least 8 characters.'), button);
+  if (!token) {
+    lead.textContent = '';
+    alert.show('This link has no invitation token. Ask your admin for a new one.');
+  } else {
+    try {
+      const info = await http.post<{ email: string; organization: string; role: string }>(
+        '/api/auth/invitations/inspect', { token });
+      lead.textContent = `You are invited to ${info.organization} as ${info.email}.`;
+    } catch (error) {
+      lead.textContent = '';
+      alert.show(errorText(error));
+      button.disabled = true;
+    }
+  }
+  onSubmit(form, alert, async () => {
+    await http.post('/api/auth/invitations/accept', { token, name: name.value.trim(), password: password.value });
+    forgetUser();
+    ctx.navigate('/', true);
+  });
+  return { title: 'Join your team', chrome: 'bare', el: authCard('Join your team on Onsite', form) };
 }
 
 export async function accountPage(ctx: PageContext): Promise<View> {

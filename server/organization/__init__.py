@@ -1,0 +1,1 @@
+"""The organization: members, roles, invitations, sign-up policy, audit log, retention."""
