@@ -25,13 +25,15 @@ import queue
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Protocol, runtime_checkable
 
 from runners.contract import (
     InvalidRunRequestError,
     PayloadTooLargeError,
+    RunRequest,
     RunResult,
     Verdict,
 )
@@ -342,6 +344,7 @@ def run_session(
 
 __all__ = [
     "InputTooLargeError",
+    "InteractiveEngine",
     "InteractiveLimits",
     "InteractiveSession",
     "OutputChunk",
@@ -349,3 +352,14 @@ __all__ = [
     "SessionMode",
     "run_session",
 ]
+
+
+@runtime_checkable
+class InteractiveEngine(Protocol):
+    """An engine that offers interactive sessions (the Docker engine, and the room tests' fake)."""
+
+    def repl_languages(self) -> Sequence[str]: ...
+
+    async def interactive(
+        self, request: RunRequest, mode: SessionMode = SessionMode.PROGRAM
+    ) -> InteractiveSession: ...
