@@ -79,4 +79,18 @@ def test_two_people_share_an_interactive_python_run(
         wait_screen(page, "stopped with Ctrl+C")
     expect(candidate.get_by_role("button", name="Run in terminal")).to_be_enabled()
     interviewer.screenshot(path=str(shots / "stopped.png"))
+
+    # The record plays the session back.
+    room_url = interviewer.url
+    interviewer.goto(room_url.replace("/rooms/", "/interviews/"))
+    card = interviewer.locator(".terminal-replays")
+    expect(card.get_by_role("heading")).to_have_text("Terminal sessions (1)")
+    card.get_by_label("Playback speed").select_option("1000000")
+    card.get_by_role("button", name="Play").click()
+    interviewer.wait_for_function(
+        "() => (document.querySelector('.replay-host .xterm-rows')?.textContent ?? '')"
+        ".replace(/\\u00a0/g, ' ').includes('Hello, Ada!')"
+    )
+    assert "Name: Grace" in (card.locator(".xterm-rows").text_content() or "").replace("\xa0", " ")
+    interviewer.screenshot(path=str(shots / "record-replay.png"), full_page=True)
     assert console_errors.items == []
