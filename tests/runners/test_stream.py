@@ -20,7 +20,7 @@ def test_a_possible_start_of_the_marker_waits_for_the_next_chunk() -> None:
 
 def test_the_marker_ends_the_programs_output() -> None:
     assert safe_cut(b"bye\n#ONSITE:abc END 0 0\n", MARKER) == (3, True)
-    assert safe_cut(b"\n#ONSITE:forged END\n", MARKER) == (19, False)  # the last \\n waits
+    assert safe_cut(b"\n#ONSITE:forged END\n", MARKER) == (19, False)  # the last newline waits
 
 
 def test_the_rate_limit_passes_a_burst_then_the_rate() -> None:
