@@ -50,7 +50,12 @@ LIMIT_BOUNDS: Mapping[str, tuple[float, float]] = {
 
 _TEXT_KEYS = {
     "name", "version", "image", "source_file", "compile", "run", "warm", "stub", "smoke", "editor",
+    "interactive_run", "repl",
 }  # fmt: skip
+"""``interactive_run``: the command of an interactive session (the room's terminal) when ``run``
+would keep a prompt in a buffer on a pipe (C's stdio: ``stdbuf -i0 -oL`` makes glibc flush
+line-buffered output before each read); absent: ``run``. ``repl``: the language's own REPL on a
+pipe, the editor's code (``source_file``) loaded first; absent: no REPL mode."""
 _FLAG_KEYS = {"strip_bom", "default"}
 """``strip_bom``: drop a byte-order mark the runtime writes first (Mono once a program sets
 ``Console.OutputEncoding`` to UTF-8). ``default``: a new room starts in this language."""
@@ -77,6 +82,8 @@ class Language:
     editor: str = "plain"
     strip_bom: bool = False
     default: bool = False
+    interactive_run: str | None = None
+    repl: str | None = None
 
     @property
     def compiled(self) -> bool:
@@ -184,7 +191,7 @@ def _build(language_id: str, merged: Mapping[str, Any], context: str, suite: str
         value = merged.get(key)
         if not isinstance(value, str) or not value.strip():
             raise CatalogueError(f"{context}: {key} must be a non-empty string")
-    for key in ("compile", "warm"):
+    for key in ("compile", "warm", "interactive_run", "repl"):
         if key in merged and (not isinstance(merged[key], str) or not merged[key].strip()):
             raise CatalogueError(f"{context}: {key}, when present, must be a non-empty command")
     for key in _FLAG_KEYS:
@@ -229,6 +236,8 @@ def _build(language_id: str, merged: Mapping[str, Any], context: str, suite: str
         editor=editor,
         strip_bom=merged.get("strip_bom", False),
         default=merged.get("default", False),
+        interactive_run=merged.get("interactive_run"),
+        repl=merged.get("repl"),
     )
 
 

@@ -16,6 +16,7 @@ import math
 import os
 import re
 import socket
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -48,6 +49,7 @@ from runners.contract import (
     Verdict,
 )
 from runners.execution import TestPlan
+from runners.interactive import InteractiveSession, SessionMode, run_session
 from runners.judging import default_test_name
 from runners.pool import WarmPool
 from runners.sandbox import (
@@ -106,6 +108,7 @@ class DockerEngine:
             max_workers=self.settings.max_concurrent_runs + 1, thread_name_prefix="onsite-run"
         )
         self._removals = ThreadPoolExecutor(max_workers=2, thread_name_prefix="onsite-remove")
+        self._sessions = 0
 
     # -- Engine protocol ------------------------------------------------------------------------
 
@@ -151,6 +154,77 @@ class DockerEngine:
                 return await loop.run_in_executor(self._runs, self._execute, client, job)
         finally:
             self._admitted -= 1
+
+    def repl_languages(self) -> Sequence[str]:
+        return [language.id for language in self.catalogue if language.repl]
+
+    async def interactive(
+        self, request: RunRequest, mode: SessionMode = SessionMode.PROGRAM
+    ) -> InteractiveSession:
+        """Start an interactive session (``runners.interactive``); it runs in its own threads
+        until it ends, and its container is destroyed then, whatever happened."""
+        job = self.check(request)
+        language = job.language
+        if job.tests is not None:
+            raise InvalidRunRequestError("an interactive session takes no test cases")
+        command = language.interactive_run or language.run
+        if mode is SessionMode.REPL:
+            if language.repl is None:
+                raise InvalidRunRequestError(f"{language.name} has no REPL here")
+            command = language.repl
+        if self._sessions >= self.settings.max_interactive_sessions:
+            raise EngineBusyError("too many interactive sessions are open; try again later")
+        client = self._client or await self._connect()
+        session = InteractiveSession(language.id, self.settings.interactive_limits())
+        self._sessions += 1
+        session.add_done_callback(self._session_ended)
+        threading.Thread(
+            target=self._run_session,
+            args=(client, job, command, session),
+            daemon=True,
+            name="onsite-interactive",
+        ).start()
+        return session
+
+    def _session_ended(self) -> None:
+        self._sessions -= 1
+
+    def _run_session(
+        self, client: docker.DockerClient, job: Job, command: str, session: InteractiveSession
+    ) -> None:
+        language, limits = job.language, job.limits
+        times = StageTimes(
+            compile_timeout_s=limits.compile_timeout_ms / 1000,
+            run_timeout_s=session.limits.timeout_s,
+            output_bytes=limits.output_kb * 1024,
+        )
+        sandbox: Sandbox | None = None
+        pooled = command == language.run and self._pool is not None
+        result: RunResult
+        try:
+            if pooled and self._pool is not None:
+                sandbox = self._pool.take(language, limits)
+            if sandbox is None:
+                own = (
+                    language
+                    if command == language.run
+                    else dataclasses.replace(language, run=command)
+                )
+                sandbox = self._launch(client, own, limits)
+            result = run_session(sandbox, job.source, times, session)
+        except EngineUnavailableError as exc:
+            result = RunResult(Verdict.INTERNAL_ERROR, language.id, message=exc.message)
+        except Exception as exc:  # our side: a verdict, never a hang
+            log.exception("engine: interactive session of %s failed on our side", language.id)
+            result = RunResult(
+                Verdict.INTERNAL_ERROR, language.id, message=f"the sandbox failed: {exc}"
+            )
+        finally:
+            if sandbox is not None:
+                self._remove_later(sandbox)
+            if pooled and self._pool is not None:
+                self._pool.refill(language)
+        session.finish(result)
 
     # -- helpers for callers (CLI, tests, bench) -----------------------------------------------
 

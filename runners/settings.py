@@ -13,7 +13,10 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from runners.interactive import InteractiveLimits
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS_FILE = REPO_ROOT / "config" / "defaults.toml"
@@ -65,6 +68,19 @@ class EngineSettings:
     max_files: int = 32
     """Extra files one request may place beside its source (they count in ``max_source_kb``)."""
 
+    # Interactive sessions (``runners.interactive``): a person types, so the host keeps these
+    # instead of the plain run's wall clock; memory, processes and CPU time stay the run's.
+    max_interactive_sessions: int = 8
+    """Sessions open at once (apart from ``max_concurrent_runs``: a session mostly waits)."""
+    interactive_timeout_s: int = 900
+    interactive_idle_s: int = 120
+    interactive_output_kb_per_s: int = 64
+    """Roughly what a terminal can show; the rest is dropped and counted."""
+    interactive_flood_kb: int = 4096
+    """Dropped output past this ends the session with ``output_limit``."""
+    interactive_message_bytes: int = 4096
+    interactive_input_kb: int = 256
+
     @property
     def base_image_tag(self) -> str:
         return self.base_image.replace("{suite}", self.debian_suite)
@@ -72,6 +88,18 @@ class EngineSettings:
     @property
     def sandbox_image_tag(self) -> str:
         return f"onsite/sandbox:{self.debian_suite}"
+
+    def interactive_limits(self) -> InteractiveLimits:
+        from runners.interactive import InteractiveLimits
+
+        return InteractiveLimits(
+            timeout_s=float(self.interactive_timeout_s),
+            idle_s=float(self.interactive_idle_s),
+            output_bytes_per_s=self.interactive_output_kb_per_s * 1024,
+            flood_bytes=self.interactive_flood_kb * 1024,
+            message_bytes=self.interactive_message_bytes,
+            input_bytes=self.interactive_input_kb * 1024,
+        )
 
     def pool_size_for(self, language: str) -> int:
         if not self.pool_enabled:
@@ -120,6 +148,9 @@ class EngineSettings:
         positive = [
             "max_concurrent_runs", "max_compile_timeout_ms", "max_run_timeout_ms", "max_memory_mb",
             "max_output_kb", "max_pids", "max_source_kb", "max_stdin_kb", "max_tests", "max_files",
+            "max_interactive_sessions", "interactive_timeout_s", "interactive_idle_s",
+            "interactive_output_kb_per_s", "interactive_flood_kb", "interactive_message_bytes",
+            "interactive_input_kb",
         ]  # fmt: skip
         for name in positive:
             if getattr(self, name) <= 0:

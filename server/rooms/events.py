@@ -50,6 +50,7 @@ from server.rooms.service import (
     load_seed,
     open_room_record,
 )
+from server.rooms.terminal import TerminalHub, terminal_handlers
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,7 @@ class RoomGateway:
             self._build_room, evict_after_s=state.settings.rooms.reconnect_grace_seconds
         )
         self.connections: dict[str, Connection] = {}
+        self.terminals = TerminalHub(state.run_engine)
         self._joins: set[asyncio.Task[None]] = set()
         self._register()
 
@@ -136,6 +138,7 @@ class RoomGateway:
         for task in self._joins:
             task.cancel()
         await asyncio.gather(*self._joins, return_exceptions=True)
+        await self.terminals.close_all()
         await self.registry.close()
 
     async def serving(self) -> AsyncGenerator[None, None]:
@@ -247,6 +250,7 @@ class RoomGateway:
             self.registry.release_if_empty(connection.room_id)
             return
         connection.joined.set()
+        await self.terminals.joined(room, sid)
 
     async def _disconnect(self, sid: str, *_reason: Any) -> None:
         connection = self.connections.pop(sid, None)
@@ -275,6 +279,7 @@ class RoomGateway:
             names.permission: self._on_permission,
             names.signal: self._on_signal,
             names.end: self._on_end,
+            **terminal_handlers(names, self.terminals),
         }
 
     def handled_events(self) -> frozenset[str]:
@@ -365,6 +370,7 @@ class RoomGateway:
 
     async def _on_end(self, room: Room, sid: str, _data: dict[str, Any]) -> None:
         await room.end(sid)
+        await self.terminals.close(room.id)
 
     async def close_rooms(self, room_ids: Collection[str], code: str, message: str) -> None:
         for room_id in room_ids:

@@ -105,6 +105,10 @@ class ServerEvents:
     signal: str
     ended: str
     error: str
+    terminal_started: str
+    terminal_output: str
+    terminal_finished: str
+    terminal_state: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +124,10 @@ class ClientEvents:
     permission: str
     signal: str
     end: str
+    terminal_start: str
+    terminal_input: str
+    terminal_control: str
+    terminal_keyboard: str
 
 
 SERVER_EVENT_NAMES = {
@@ -134,6 +142,10 @@ SERVER_EVENT_NAMES = {
     "signal": "signal:message",
     "ended": "room:ended",
     "error": "error",
+    "terminal_started": "terminal:started",
+    "terminal_output": "terminal:output",
+    "terminal_finished": "terminal:finished",
+    "terminal_state": "terminal:state",
 }
 """``ServerEvents`` field → protocol.json name: the one place the server writes them down."""
 CLIENT_EVENT_NAMES = {
@@ -142,6 +154,10 @@ CLIENT_EVENT_NAMES = {
     "permission": "run:permission",
     "signal": "signal:send",
     "end": "room:end",
+    "terminal_start": "terminal:start",
+    "terminal_input": "terminal:input",
+    "terminal_control": "terminal:control",
+    "terminal_keyboard": "terminal:keyboard",
 }
 """``ClientEvents`` field → protocol.json name (the two documents' events come from ``docs``)."""
 

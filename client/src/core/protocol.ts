@@ -90,6 +90,14 @@ export const EV = {
   presenceAway: eventName('presence:away', 'receive'),
   presenceLeft: eventName('presence:left', 'receive'),
   error: eventName('error', 'receive'),
+  terminalStart: eventName('terminal:start', 'send'),
+  terminalInput: eventName('terminal:input', 'send'),
+  terminalControl: eventName('terminal:control', 'send'),
+  terminalKeyboard: eventName('terminal:keyboard', 'send'),
+  terminalStarted: eventName('terminal:started', 'receive'),
+  terminalOutput: eventName('terminal:output', 'receive'),
+  terminalFinished: eventName('terminal:finished', 'receive'),
+  terminalState: eventName('terminal:state', 'receive'),
 } as const;
 
 export const CODE_DOC: DocSpec = protocol.docs['code'] ?? {

@@ -25,6 +25,8 @@ import { type RunFinishedInfo, RunPanel, type RunStartedInfo } from '../room/run
 import { type RoomAuth, RoomSocket } from '../room/socket';
 import { colourFor, lighten } from '../room/stubs';
 import { sideTabs, type TabSpec } from '../room/sideTabs';
+import type { TerminalOutput, TerminalStarted, TerminalState } from '../room/terminalCore';
+import { TerminalPane } from '../room/terminalPane';
 import { VideoCall } from '../room/video';
 import { YSocketSync } from '../room/ysync';
 
@@ -184,8 +186,25 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
       return false;
     }
   }, limit('chat_max_chars', 2000));
+  const terminal = new TerminalPane({
+    role: isInterviewer ? 'interviewer' : 'candidate',
+    maxInputChars: 4096,
+    language: () => meta.get('language') ?? record?.language ?? defaultLanguage(languages)?.id ?? '',
+    send: (kind, payload) => {
+      try {
+        if (kind === 'start') socket.emit(EV.terminalStart, payload);
+        else if (kind === 'input') socket.emit(EV.terminalInput, payload);
+        else if (kind === 'interrupt') socket.emit(EV.terminalControl, { action: 'interrupt' });
+        else socket.emit(EV.terminalKeyboard, payload);
+      } catch (error) {
+        terminal.failed(error instanceof Error ? error.message : 'The room is not connected.');
+      }
+    },
+  });
+  disposers.push(() => terminal.dispose());
   const tabs: TabSpec[] = [
     { id: 'chat', label: 'Chat', panel: chat.el, badge: chat.badge, onShow: (on) => chat.setVisible(on) },
+    { id: 'terminal', label: 'Terminal', panel: terminal.el, onShow: (on) => terminal.setVisible(on) },
   ];
   let notesEditor: CollabEditor | null = null;
   let invite: InvitePanel | null = null;
@@ -299,6 +318,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   let candidateCanRun = true;
   let seeded = false;
   const applyRunPermission = (): void => {
+    terminal.setAllowed(!ended && (isInterviewer || candidateCanRun));
     if (ended) runPanel.setAllowed(false, 'The interview has ended.');
     else if (!isInterviewer && !candidateCanRun) runPanel.setAllowed(false, 'The interviewer has turned off running code for now.');
     else runPanel.setAllowed(true, '');
@@ -443,6 +463,13 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
 
   socket.on(EV.chatMessage, (m: ChatMessage) => chat.add(m));
   socket.on(EV.runStarted, (info: RunStartedInfo) => runPanel.started(info));
+  socket.on(EV.terminalState, (state: TerminalState) => terminal.state(state));
+  socket.on(EV.terminalStarted, (info: TerminalStarted) => {
+    terminal.started(info);
+    selectTab('terminal');
+  });
+  socket.on(EV.terminalOutput, (chunk: TerminalOutput) => terminal.output(chunk));
+  socket.on(EV.terminalFinished, (last: NonNullable<TerminalState['last']>) => terminal.finished(last));
   socket.on(EV.runFinished, (info: RunFinishedInfo) => runPanel.finished(info));
   socket.on(EV.roomSettings, (s: { candidate_can_run: boolean }) => {
     candidateCanRun = s.candidate_can_run;
@@ -518,6 +545,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
 
   socket.on(EV.error, (e: RoomError) => {
     if (e.event === EV.runStart) runPanel.failed(sentence(e.message));
+    if (e.event?.startsWith('terminal:')) terminal.failed(sentence(e.message));
     showToast(sentence(e.message));
   });
 
