@@ -105,6 +105,10 @@ class ServerEvents:
     signal: str
     ended: str
     error: str
+    question_loaded: str
+    tests_started: str
+    tests_finished: str
+    activity: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +124,9 @@ class ClientEvents:
     permission: str
     signal: str
     end: str
+    question: str
+    tests: str
+    activity: str
 
 
 SERVER_EVENT_NAMES = {
@@ -134,6 +141,10 @@ SERVER_EVENT_NAMES = {
     "signal": "signal:message",
     "ended": "room:ended",
     "error": "error",
+    "question_loaded": "question:loaded",
+    "tests_started": "tests:started",
+    "tests_finished": "tests:finished",
+    "activity": "activity:mark",
 }
 """``ServerEvents`` field → protocol.json name: the one place the server writes them down."""
 CLIENT_EVENT_NAMES = {
@@ -142,6 +153,9 @@ CLIENT_EVENT_NAMES = {
     "permission": "run:permission",
     "signal": "signal:send",
     "end": "room:end",
+    "question": "question:load",
+    "tests": "tests:run",
+    "activity": "activity:report",
 }
 """``ClientEvents`` field → protocol.json name (the two documents' events come from ``docs``)."""
 
