@@ -90,6 +90,13 @@ export const EV = {
   presenceAway: eventName('presence:away', 'receive'),
   presenceLeft: eventName('presence:left', 'receive'),
   error: eventName('error', 'receive'),
+  questionLoad: eventName('question:load', 'send'),
+  questionLoaded: eventName('question:loaded', 'receive'),
+  testsRun: eventName('tests:run', 'send'),
+  testsStarted: eventName('tests:started', 'receive'),
+  testsFinished: eventName('tests:finished', 'receive'),
+  activityReport: eventName('activity:report', 'send'),
+  activityMark: eventName('activity:mark', 'receive'),
 } as const;
 
 export const CODE_DOC: DocSpec = protocol.docs['code'] ?? {
