@@ -14,7 +14,13 @@ from typing import Any
 from sqlalchemy import Select, SQLColumnExpression, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.interviews.models import Interview, InterviewMessage, InterviewRun, fold
+from server.interviews.models import (
+    Interview,
+    InterviewMessage,
+    InterviewPanelist,
+    InterviewRun,
+    fold,
+)
 from server.interviews.schemas import SortField
 from server.kit.db import LIKE_ESCAPE, BinFilter, bin_filter, is_valid_id, like_pattern
 
@@ -181,7 +187,9 @@ async def last_run(session: AsyncSession, interview_id: str) -> InterviewRun | N
     return result
 
 
-async def add(session: AsyncSession, row: Interview | InterviewMessage | InterviewRun) -> None:
+async def add(
+    session: AsyncSession, row: Interview | InterviewMessage | InterviewRun | InterviewPanelist
+) -> None:
     session.add(row)
     await session.flush()
 
@@ -189,4 +197,29 @@ async def add(session: AsyncSession, row: Interview | InterviewMessage | Intervi
 async def delete(session: AsyncSession, interview: Interview) -> None:
     """For good; chat, runs and schedules go with it (ON DELETE CASCADE)."""
     await session.delete(interview)
+    await session.flush()
+
+
+async def panelist(
+    session: AsyncSession, interview_id: str, user_id: str
+) -> InterviewPanelist | None:
+    result: InterviewPanelist | None = await session.scalar(
+        select(InterviewPanelist).where(
+            InterviewPanelist.interview_id == interview_id, InterviewPanelist.user_id == user_id
+        )
+    )
+    return result
+
+
+async def panelists_of(session: AsyncSession, interview_id: str) -> Sequence[InterviewPanelist]:
+    result = await session.scalars(
+        select(InterviewPanelist)
+        .where(InterviewPanelist.interview_id == interview_id)
+        .order_by(InterviewPanelist.id)
+    )
+    return result.all()
+
+
+async def remove_panelist(session: AsyncSession, row: InterviewPanelist) -> None:
+    await session.delete(row)
     await session.flush()

@@ -207,3 +207,21 @@ class InterviewPage(BaseModel):
     total: int
     page: int
     per_page: int
+
+
+class CoInterviewerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=320)]
+    """An interviewer's account e-mail on this server."""
+
+
+class CoInterviewerOut(BaseModel):
+    user_id: str
+    name: str
+    email: str
+    added_at: datetime
+
+
+class CoInterviewerList(BaseModel):
+    items: list[CoInterviewerOut]

@@ -387,7 +387,11 @@ async def authorise_socket(
     except AppError as exc:
         raise RoomAuthError(exc.code, exc.message) from None
     interview = await interviews.get_interview_for_room(session, interview_id)
-    if user is None or interview is None or interview.owner_id != user.id:
+    if (
+        user is None
+        or interview is None
+        or not await interviews.is_member(session, user.id, interview)
+    ):
         raise RoomAuthError("room_not_found", "no such interview")
     return interview.id, Identity("i" + user.id, "interviewer", user.name)
 

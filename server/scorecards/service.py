@@ -2,8 +2,8 @@
 submitted, and blind: nobody sees another interviewer's scorecard before submitting their own,
 so the first opinion written does not anchor the others.
 
-Who may score an interview is decided by the interviews slice (today: its owner; co-interviewers
-of a panel next), through ``interviews.service.owned_interview``.
+Who may score an interview is decided by the interviews slice (its owner and the co-interviewers
+of its panel), through ``interviews.service.member_interview``.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ async def my_scorecard(
 ) -> Scorecard:
     """The caller's scorecard of the interview, made (as an empty draft on the built-in
     template) the first time it is asked for."""
-    await interviews.owned_interview(session, user_id, interview_id)
+    await interviews.member_interview(session, user_id, interview_id)
     found = await repository.scorecard_of(session, interview_id, user_id)
     if found is not None:
         return found
@@ -179,7 +179,7 @@ async def submit(
 async def submitted_scorecards(
     session: AsyncSession, user_id: str, interview_id: str
 ) -> Sequence[Scorecard]:
-    await interviews.owned_interview(session, user_id, interview_id)
+    await interviews.member_interview(session, user_id, interview_id)
     mine = await repository.scorecard_of(session, interview_id, user_id)
     if mine is None or mine.status != "submitted":
         raise SubmitYoursFirstError(

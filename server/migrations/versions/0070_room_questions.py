@@ -1,4 +1,5 @@
-"""Questions picked for an interview (frozen at a revision) and the room's activity events.
+"""Questions picked for an interview (frozen at a revision), the room's activity events, and
+the co-interviewers of panel interviews.
 
 Revision ID: 0070_room_questions
 Revises: 0041_scorecards
@@ -64,9 +65,37 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_room_events")),
     )
     op.create_index("ix_room_events_interview_id", "room_events", ["interview_id"])
+    op.create_table(
+        "interview_panelists",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("interview_id", sa.String(32), nullable=False),
+        sa.Column("user_id", sa.String(32), nullable=False),
+        sa.Column("added_at", UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["interview_id"],
+            ["interviews.id"],
+            name=op.f("fk_interview_panelists_interview_id_interviews"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_interview_panelists_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_interview_panelists")),
+        sa.UniqueConstraint(
+            "interview_id", "user_id", name=op.f("uq_interview_panelists_interview_id_user_id")
+        ),
+    )
+    op.create_index("ix_interview_panelists_interview_id", "interview_panelists", ["interview_id"])
+    op.create_index("ix_interview_panelists_user_id", "interview_panelists", ["user_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_interview_panelists_user_id", table_name="interview_panelists")
+    op.drop_index("ix_interview_panelists_interview_id", table_name="interview_panelists")
+    op.drop_table("interview_panelists")
     op.drop_index("ix_room_events_interview_id", table_name="room_events")
     op.drop_table("room_events")
     op.drop_index("ix_interview_questions_interview_id", table_name="interview_questions")

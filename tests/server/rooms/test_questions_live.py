@@ -116,7 +116,7 @@ async def test_a_question_in_the_room_end_to_end(live: LiveServer, connect: Clie
 async def test_bad_question_events_get_clear_errors(
     live: LiveServer, connect: ClientFactory
 ) -> None:
-    interview, ada, grace = await interviewer_and_candidate(live, connect)
+    _interview, ada, grace = await interviewer_and_candidate(live, connect)
     refused = await grace.call("question:load", {"question_id": "x"})
     assert refused["error"]["code"] == "forbidden"
     unknown = await ada.call("question:load", {"question_id": "no-such-question"})
@@ -131,7 +131,7 @@ async def test_bad_question_events_get_clear_errors(
 
 async def test_someone_elses_question_or_interview_answers_404(live: LiveServer) -> None:
     owner, token = await live.interviewer()
-    other, other_token = await live.interviewer("Bob Other")
+    _other, other_token = await live.interviewer("Bob Other")
     interview = await live.interview(owner)
     status, created, _ = await live.http("POST", "/api/questions", token=other_token,
                                          json=question_body())  # fmt: skip
