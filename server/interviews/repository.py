@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, SQLColumnExpression, func, select
+from sqlalchemy import Select, SQLColumnExpression, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.interviews.models import (
@@ -88,6 +88,12 @@ def _sort_key(sort: SortField) -> SQLColumnExpression[Any]:
         "title": func.lower(Interview.title),
         "candidate_name": func.lower(Interview.candidate_name),
         "status": Interview.status,
+        # Strong hire ranks highest, so "desc" puts the best verdicts first.
+        "recommendation": case(
+            {"strong_hire": 4, "hire": 3, "no_hire": 2, "strong_no_hire": 1},
+            value=Interview.recommendation,
+            else_=None,
+        ),
     }
     return columns[sort]
 
@@ -123,6 +129,7 @@ async def list_owned(
     *,
     status: str | None,
     search: str | None,
+    recommendation: str | None = None,
     sort: SortField,
     descending: bool,
     offset: int,
@@ -133,6 +140,8 @@ async def list_owned(
     )
     if status is not None:
         query = query.where(Interview.status == status)
+    if recommendation is not None:
+        query = query.where(Interview.recommendation == recommendation)
     if search:
         query = query.where(
             Interview.search_text.like(like_pattern(fold(search)), escape=LIKE_ESCAPE)

@@ -176,6 +176,7 @@ async def list_interviews(
         owner_id,
         status=query.status.value if query.status else None,
         search=query.q.strip() if query.q else None,
+        recommendation=query.recommendation.value if query.recommendation else None,
         sort=query.sort,
         descending=query.order == "desc",
         offset=(query.page - 1) * query.per_page,
@@ -519,3 +520,13 @@ async def panel_of(
         if user is not None:
             people.append((row, user.name, user.email))
     return people
+
+
+async def record_recommendation(
+    session: AsyncSession, user_id: str, interview_id: str, recommendation: str
+) -> None:
+    """The owner's submitted scorecard becomes the record's verdict (what the dashboard filters
+    and sorts on); a co-interviewer's does not change the record."""
+    interview = await member_interview(session, user_id, interview_id)
+    if interview.owner_id == user_id:
+        interview.recommendation = recommendation

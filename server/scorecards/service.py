@@ -173,6 +173,7 @@ async def submit(
         raise ScorecardIncompleteError(f"Before submitting, {' and '.join(parts)}.")
     scorecard.status = "submitted"
     scorecard.submitted_at = scorecard.updated_at = utcnow()
+    await interviews.record_recommendation(session, user_id, interview_id, scorecard.recommendation)
     return scorecard
 
 
@@ -196,3 +197,21 @@ def average(scorecard: Scorecard) -> float | None:
         if isinstance(value, dict) and value.get("rating") is not None
     ]
     return round(sum(ratings) / len(ratings), 2) if ratings else None
+
+
+async def scores_of(
+    session: AsyncSession, user_id: str, interview_ids: Sequence[str]
+) -> dict[str, tuple[int, list[Scorecard]]]:
+    """For the dashboard's score column: per interview the user may see (owner or panel), how
+    many scorecards are submitted and, only once the user's own is in (no anchoring), those
+    scorecards. Someone else's interview is left out."""
+    seen: dict[str, tuple[int, list[Scorecard]]] = {}
+    for interview_id in dict.fromkeys(interview_ids):
+        try:
+            await interviews.member_interview(session, user_id, interview_id)
+        except interviews.InterviewNotFoundError:
+            continue
+        submitted = list(await repository.submitted_for(session, interview_id))
+        mine = any(s.interviewer_id == user_id for s in submitted)
+        seen[interview_id] = (len(submitted), submitted if mine else [])
+    return seen

@@ -94,6 +94,28 @@ async def test_a_co_interviewer_joins_scores_and_sees_the_guide(
     )  # fmt: skip
     assert status == 400
 
+    # The dashboard: the owner's verdict is the record's, to filter and sort on; the scores.
+    other = await live.interview(owner, title="Unscored")
+    status, listed, _ = await live.http(
+        "GET", "/api/interviews?recommendation=hire&sort=recommendation", token=ada_token
+    )
+    assert status == 200
+    assert [i["id"] for i in listed["items"]] == [interview.id]
+    status, scores, _ = await live.http(
+        "GET", f"/api/scorecard-scores?interview_ids={interview.id},{other.id}", token=ada_token
+    )
+    assert status == 200
+    by_id = {s["interview_id"]: s for s in scores["items"]}
+    assert by_id[interview.id]["average"] == 3.0
+    assert by_id[interview.id]["recommendations"] == ["hire", "hire"]
+    assert by_id[other.id] == {
+        "interview_id": other.id, "submitted": 0, "average": None, "recommendations": [],
+    }  # fmt: skip
+    status, body, _ = await live.http(
+        "GET", "/api/interviews?recommendation=maybe", token=ada_token
+    )
+    assert status == 400
+
     status, panel, _ = await live.http("GET", f"{base}/interviewers", token=ada_token)
     assert [p["email"] for p in panel["items"]] == [bob.email]
     status, _, _ = await live.http("DELETE", f"{base}/interviewers/{bob.id}", token=ada_token)
