@@ -45,6 +45,7 @@ interface Welcome {
   run_in_flight: RunStartedInfo | null;
   last_run?: RunFinishedInfo | null;
   question?: RoomQuestion | null;
+  questions?: { question_id: string; title: string }[];
   last_test_run?: TestsFinished | null;
 }
 
@@ -372,6 +373,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   let ended = false;
   let candidateCanRun = true;
   let seeded = false;
+  let autoLoaded = false;
   const applyRunPermission = (): void => {
     if (ended) runPanel.setAllowed(false, 'The interview has ended.');
     else if (!isInterviewer && !candidateCanRun) runPanel.setAllowed(false, 'The interviewer has turned off running code for now.');
@@ -445,6 +447,12 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     if (w.last_run) runPanel.finished(w.last_run);
     if (w.run_in_flight) runPanel.started(w.run_in_flight);
     showQuestion(w.question ?? null);
+    // Questions picked when scheduling: the interviewer's first visit loads the first one.
+    const first = w.questions?.[0];
+    if (isInterviewer && !w.question && first && !w.read_only && !autoLoaded) {
+      autoLoaded = true;
+      void codeSync.whenSynced().then(() => socket.emit(EV.questionLoad, { question_id: first.question_id }));
+    }
     if (w.last_test_run) questionPane.finished(w.last_test_run);
     if (!video && !w.read_only) {
       video = new VideoCall({
