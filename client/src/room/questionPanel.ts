@@ -51,7 +51,7 @@ export class QuestionPane {
       }, 'Load');
       const refresh = (): void => {
         void options.choices?.().then((choices) => {
-          const selected = picker.value;
+          const selected = this.question?.question_id ?? picker.value;
           replaceChildren(picker, h('option', { value: '' }, 'Choose a question…'),
             choices.map((c) => h('option', { value: c.id }, c.title)));
           picker.value = selected;
