@@ -136,6 +136,7 @@ class Participant:
     grace_task: asyncio.Task[None] | None = None
     away_since: dict[str, datetime] = field(default_factory=dict)
     """``blur``/``hidden`` → when it happened, until the matching ``focus``/``visible``."""
+    activity_reports: int = 0
 
     @property
     def id(self) -> str:
@@ -159,6 +160,9 @@ class RoomSettings:
     log_flush_interval_s: float = 0.02
     ice: Callable[[str], IceConfig] = no_ice
     """ICE servers (with TURN credentials of its own) for one participant id."""
+    max_activity_reports: int = 5000
+    """Activity rows one participant may add to a room's record (a client looping on focus
+    events would otherwise fill the table; 5000 is hours of real tab switching)."""
 
 
 class Room:
@@ -689,6 +693,12 @@ class Room:
             raise RoomError("room_ended", "the interview has ended")
         if kind == "paste" and chars is None:
             raise RoomError("invalid_payload", "a paste report needs its size in chars")
+        cap = self.settings.max_activity_reports
+        if participant.activity_reports >= cap:
+            raise RoomError(
+                "rate_limited", f"at most {cap} activity reports per participant and room"
+            )
+        participant.activity_reports += 1
         now = datetime.now(UTC)
         away_ms: int | None = None
         if kind in ("blur", "hidden"):

@@ -37,7 +37,8 @@ export class QuestionPane {
     this.title = h('h2', { class: 'question-title' }, 'No question loaded');
     this.prompt = h('div', { class: 'question-prompt markdown', 'aria-label': 'Question prompt', tabindex: 0 },
       h('p', { class: 'muted' }, options.isInterviewer ? 'Pick a question to show its prompt to the candidate.' : 'Your interviewer has not loaded a question yet.'));
-    this.runButton = h('button', { type: 'button', class: 'btn btn-primary run-tests', disabled: true, onclick: () => this.requestRun() }, 'Run tests');
+    // Hidden (not only disabled) until a question is loaded: before that there is nothing to test.
+    this.runButton = h('button', { type: 'button', class: 'btn btn-primary run-tests', disabled: true, hidden: true, onclick: () => this.requestRun() }, 'Run tests');
     this.status = h('p', { class: 'tests-status', role: 'status', 'aria-live': 'polite' });
     this.results = h('div', { class: 'tests-results', 'aria-live': 'polite' });
     let pickerRow: HTMLElement | null = null;
@@ -61,7 +62,7 @@ export class QuestionPane {
       refresh();
       pickerRow = h('div', { class: 'question-pick' }, picker, load);
     }
-    this.el = h('section', { class: 'question-pane', 'aria-label': 'Question' },
+    this.el = h('section', { class: 'question-pane is-empty', 'aria-label': 'Question' },
       pickerRow,
       this.title,
       this.prompt,
@@ -81,6 +82,8 @@ export class QuestionPane {
     const hidden = question.hidden_test_count;
     this.status.textContent = `${question.test_count} test${question.test_count === 1 ? '' : 's'}${hidden ? `, ${hidden} hidden` : ''}.`;
     if (this.picker) this.picker.value = question.question_id;
+    this.runButton.hidden = false;
+    this.el.classList.remove('is-empty');
     this.applyButton();
   }
 

@@ -222,3 +222,18 @@ async def test_activity_is_stored_and_shown_to_interviewers_only(harness: Harnes
     with pytest.raises(RoomError) as refused:
         await room.report_activity("s-grace", "paste", None)
     assert refused.value.code == "invalid_payload"
+
+
+async def test_activity_reports_are_capped_per_participant() -> None:
+    emitter, store = FakeEmitter(), MemoryStore()
+    settings = RoomSettings(log_flush_interval_s=0.001, max_activity_reports=3)
+    room = Room(seed(), store=store, engine=FakeEngine(), emitter=emitter, protocol=PROTOCOL,
+                settings=settings)  # fmt: skip
+    async with room:
+        await room.join(GRACE, "s-grace")
+        for _ in range(3):
+            await room.report_activity("s-grace", "blur", None)
+        with pytest.raises(RoomError) as refused:
+            await room.report_activity("s-grace", "blur", None)
+    assert refused.value.code == "rate_limited"
+    assert len(store.events) == 3
