@@ -1,4 +1,5 @@
-"""REST for interview records: list, create, read, change, bin, restore, purge.
+"""REST for interview records: list, create, read, change, bin, restore, purge, and the panel
+(co-interviewers, each mailed an invitation when added).
 
 Each handler authenticates, lets quart-schema validate the body or query string, calls one
 service function and shapes the answer; the request boundary commits.
@@ -6,6 +7,7 @@ service function and shapes the answer; the request boundary commits.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from quart import Blueprint
@@ -23,6 +25,9 @@ from server.interviews.repository import Page
 from server.interviews.schemas import (
     BinListQuery,
     ChatMessageOut,
+    CoInterviewerIn,
+    CoInterviewerList,
+    CoInterviewerOut,
     InterviewCreate,
     InterviewDetail,
     InterviewListQuery,
@@ -42,6 +47,7 @@ from server.rooms import service as rooms
 from server.schedules import service as schedules
 
 blueprint = Blueprint("interviews", __name__, url_prefix="/api/interviews")
+log = logging.getLogger(__name__)
 
 
 def check_language(language: str | None) -> None:
@@ -217,3 +223,57 @@ async def _close_room(interview_id: str) -> None:
     await rooms.close_live_rooms(
         get_state(), [interview_id], "interview_deleted", "This interview was deleted."
     )
+
+
+@blueprint.get("/<interview_id>/interviewers")
+@validate_response(CoInterviewerList, 200)
+@documents_errors(401, 403, 404)
+async def list_co_interviewers(interview_id: str) -> CoInterviewerList:
+    """The panel: the interviewers the owner added (the owner and the panel may read it)."""
+    user = await require_user()
+    people = await service.panel_of(current_session(), user.id, interview_id)
+    return CoInterviewerList(
+        items=[
+            CoInterviewerOut(user_id=row.user_id, name=name, email=email, added_at=row.added_at)
+            for row, name, email in people
+        ]
+    )
+
+
+@blueprint.post("/<interview_id>/interviewers")
+@validate_request(CoInterviewerIn)
+@validate_response(CoInterviewerOut, 201)
+@documents_errors(400, 401, 403, 404)
+async def add_co_interviewer(
+    interview_id: str, data: CoInterviewerIn
+) -> tuple[CoInterviewerOut, int]:
+    """Adds an interviewer of this server (by account e-mail) to the panel and mails them the
+    room and record links. They open the room as an interviewer and fill their own scorecard."""
+    user = await require_user()
+    interview, row, name, email = await service.add_co_interviewer_by_email(
+        current_session(), user.id, interview_id, data.email
+    )
+    state = get_state()
+    public_url = state.settings.server.public_url
+    text = (
+        f'{user.name} added you to the interview panel of "{interview.title}" '
+        f"with {interview.candidate_name}.\n\n"
+        f"Room: {service.room_url(public_url, interview.id)}\n"
+        f"Record and scorecard: {service.record_url(public_url, interview.id)}\n"
+    )
+    try:
+        await state.mailer.send(
+            state.mailer.compose(email, f"Interview panel: {interview.title}", text)
+        )
+    except Exception:
+        log.exception("the panel invitation to %s could not be sent", email)
+    return CoInterviewerOut(user_id=row.user_id, name=name, email=email, added_at=row.added_at), 201
+
+
+@blueprint.delete("/<interview_id>/interviewers/<user_id>")
+@document_response(NoContent, 204)
+@documents_errors(401, 403, 404)
+async def remove_co_interviewer(interview_id: str, user_id: str) -> tuple[str, int]:
+    user = await require_user()
+    await service.remove_co_interviewer(current_session(), user.id, interview_id, user_id)
+    return "", 204

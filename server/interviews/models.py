@@ -12,7 +12,16 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.interviews.schemas import InterviewStatus
@@ -129,3 +138,24 @@ class InterviewRun(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     interview: Mapped[Interview] = relationship(back_populates="runs", lazy="raise")
+
+
+class InterviewPanelist(Base):
+    """A co-interviewer of a panel interview: opens its room as an interviewer, reads its record
+    and fills a scorecard; only the owner changes the record or the panel."""
+
+    __tablename__ = "interview_panelists"
+    __table_args__ = (
+        UniqueConstraint(
+            "interview_id", "user_id", name="uq_interview_panelists_interview_id_user_id"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    interview_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("interviews.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

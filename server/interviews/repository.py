@@ -11,10 +11,16 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, SQLColumnExpression, func, select
+from sqlalchemy import Select, SQLColumnExpression, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.interviews.models import Interview, InterviewMessage, InterviewRun, fold
+from server.interviews.models import (
+    Interview,
+    InterviewMessage,
+    InterviewPanelist,
+    InterviewRun,
+    fold,
+)
 from server.interviews.schemas import SortField
 from server.kit.db import LIKE_ESCAPE, BinFilter, bin_filter, is_valid_id, like_pattern
 
@@ -82,6 +88,12 @@ def _sort_key(sort: SortField) -> SQLColumnExpression[Any]:
         "title": func.lower(Interview.title),
         "candidate_name": func.lower(Interview.candidate_name),
         "status": Interview.status,
+        # Strong hire ranks highest, so "desc" puts the best verdicts first.
+        "recommendation": case(
+            {"strong_hire": 4, "hire": 3, "no_hire": 2, "strong_no_hire": 1},
+            value=Interview.recommendation,
+            else_=None,
+        ),
     }
     return columns[sort]
 
@@ -117,6 +129,7 @@ async def list_owned(
     *,
     status: str | None,
     search: str | None,
+    recommendation: str | None = None,
     sort: SortField,
     descending: bool,
     offset: int,
@@ -127,6 +140,8 @@ async def list_owned(
     )
     if status is not None:
         query = query.where(Interview.status == status)
+    if recommendation is not None:
+        query = query.where(Interview.recommendation == recommendation)
     if search:
         query = query.where(
             Interview.search_text.like(like_pattern(fold(search)), escape=LIKE_ESCAPE)
@@ -181,7 +196,9 @@ async def last_run(session: AsyncSession, interview_id: str) -> InterviewRun | N
     return result
 
 
-async def add(session: AsyncSession, row: Interview | InterviewMessage | InterviewRun) -> None:
+async def add(
+    session: AsyncSession, row: Interview | InterviewMessage | InterviewRun | InterviewPanelist
+) -> None:
     session.add(row)
     await session.flush()
 
@@ -189,4 +206,29 @@ async def add(session: AsyncSession, row: Interview | InterviewMessage | Intervi
 async def delete(session: AsyncSession, interview: Interview) -> None:
     """For good; chat, runs and schedules go with it (ON DELETE CASCADE)."""
     await session.delete(interview)
+    await session.flush()
+
+
+async def panelist(
+    session: AsyncSession, interview_id: str, user_id: str
+) -> InterviewPanelist | None:
+    result: InterviewPanelist | None = await session.scalar(
+        select(InterviewPanelist).where(
+            InterviewPanelist.interview_id == interview_id, InterviewPanelist.user_id == user_id
+        )
+    )
+    return result
+
+
+async def panelists_of(session: AsyncSession, interview_id: str) -> Sequence[InterviewPanelist]:
+    result = await session.scalars(
+        select(InterviewPanelist)
+        .where(InterviewPanelist.interview_id == interview_id)
+        .order_by(InterviewPanelist.id)
+    )
+    return result.all()
+
+
+async def remove_panelist(session: AsyncSession, row: InterviewPanelist) -> None:
+    await session.delete(row)
     await session.flush()

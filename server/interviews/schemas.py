@@ -78,7 +78,9 @@ def _date_time_text(value: object) -> object:
 When = Annotated[AwareDatetime, BeforeValidator(_date_time_text)]
 """A zone-aware ISO 8601 date-time; naive times and numbers are refused."""
 
-SortField = Literal["created_at", "scheduled_at", "title", "candidate_name", "status"]
+SortField = Literal[
+    "created_at", "scheduled_at", "title", "candidate_name", "status", "recommendation"
+]
 
 
 def _not_nullable_in_schema(schema: dict[str, Any], model: type[BaseModel]) -> None:
@@ -148,6 +150,8 @@ class InterviewUpdate(RequestModel):
 
 class InterviewListQuery(RequestModel):
     status: InterviewStatus | None = None
+    recommendation: Recommendation | None = None
+    """Only records with this verdict (the owner's, set by their submitted scorecard)."""
     q: SearchText | None = None
     sort: SortField = "created_at"
     order: Literal["asc", "desc"] = "desc"
@@ -207,3 +211,21 @@ class InterviewPage(BaseModel):
     total: int
     page: int
     per_page: int
+
+
+class CoInterviewerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=320)]
+    """An interviewer's account e-mail on this server."""
+
+
+class CoInterviewerOut(BaseModel):
+    user_id: str
+    name: str
+    email: str
+    added_at: datetime
+
+
+class CoInterviewerList(BaseModel):
+    items: list[CoInterviewerOut]

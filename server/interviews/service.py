@@ -19,8 +19,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from runners.contract import LanguageInfo
+from server.accounts import service as accounts
 from server.interviews import repository
-from server.interviews.models import Interview, InterviewMessage, InterviewRun
+from server.interviews.models import Interview, InterviewMessage, InterviewPanelist, InterviewRun
 from server.interviews.schemas import (
     InterviewCreate,
     InterviewListQuery,
@@ -175,6 +176,7 @@ async def list_interviews(
         owner_id,
         status=query.status.value if query.status else None,
         search=query.q.strip() if query.q else None,
+        recommendation=query.recommendation.value if query.recommendation else None,
         sort=query.sort,
         descending=query.order == "desc",
         offset=(query.page - 1) * query.per_page,
@@ -193,8 +195,9 @@ async def owned_interview(
 
 
 async def get_interview(session: AsyncSession, owner_id: str, interview_id: str) -> InterviewRecord:
-    """The full record; a binned record can still be read (its ``deleted_at`` says so)."""
-    interview = await owned_interview(session, owner_id, interview_id)
+    """The full record; a binned record can still be read (its ``deleted_at`` says so). A
+    co-interviewer of the panel may read it too (only the owner changes it)."""
+    interview = await member_interview(session, owner_id, interview_id)
     return InterviewRecord(
         interview=interview,
         chat=await repository.chat_of(session, interview.id),
@@ -429,3 +432,101 @@ async def complete_interview(
     interview.ended_at = interview.ended_at or utcnow()
     await session.flush()
     return interview
+
+
+# ---- panel interviews: co-interviewers ---------------------------------------------------------
+
+PANEL_MAX = 8
+"""Co-interviewers one interview may have (the room's video is a mesh of 2-4 people)."""
+
+
+class NotAnInterviewerError(NotFoundError):
+    code = "interviewer_not_found"
+
+
+async def is_member(session: AsyncSession, user_id: str, interview: Interview) -> bool:
+    """The owner or a co-interviewer of ``interview``."""
+    if interview.owner_id == user_id:
+        return True
+    return await repository.panelist(session, interview.id, user_id) is not None
+
+
+async def member_interview(session: AsyncSession, user_id: str, interview_id: str) -> Interview:
+    """A live or binned record ``user_id`` owns or is a co-interviewer of; else 404."""
+    interview = await repository.get_by_id(session, interview_id, which="any")
+    if interview is None or not await is_member(session, user_id, interview):
+        raise InterviewNotFoundError()
+    return interview
+
+
+async def co_interviewers(
+    session: AsyncSession, owner_id: str, interview_id: str
+) -> Sequence[InterviewPanelist]:
+    interview = await member_interview(session, owner_id, interview_id)
+    return await repository.panelists_of(session, interview.id)
+
+
+async def add_co_interviewer(
+    session: AsyncSession, owner_id: str, interview_id: str, user_id: str
+) -> tuple[Interview, InterviewPanelist]:
+    """Adds the interviewer ``user_id`` to the panel (the caller looked them up by e-mail);
+    adding someone twice is a no-op that answers the same row."""
+    interview = await owned_interview(session, owner_id, interview_id, "live")
+    if user_id == owner_id:
+        raise BadRequestError("You own this interview already.", code="already_owner")
+    existing = await repository.panelist(session, interview.id, user_id)
+    if existing is not None:
+        return interview, existing
+    if len(await repository.panelists_of(session, interview.id)) >= PANEL_MAX:
+        raise BadRequestError(
+            f"A panel has at most {PANEL_MAX} co-interviewers.", code="panel_full"
+        )
+    row = InterviewPanelist(interview_id=interview.id, user_id=user_id)
+    await repository.add(session, row)
+    return interview, row
+
+
+async def remove_co_interviewer(
+    session: AsyncSession, owner_id: str, interview_id: str, user_id: str
+) -> None:
+    interview = await owned_interview(session, owner_id, interview_id)
+    row = await repository.panelist(session, interview.id, user_id)
+    if row is None:
+        raise NotAnInterviewerError("That interviewer is not on this panel.")
+    await repository.remove_panelist(session, row)
+
+
+async def add_co_interviewer_by_email(
+    session: AsyncSession, owner_id: str, interview_id: str, email: str
+) -> tuple[Interview, InterviewPanelist, str, str]:
+    """``add_co_interviewer`` for the account with this e-mail: (record, row, name, email)."""
+    user = await accounts.user_by_email(session, email)
+    if user is None:
+        raise NotAnInterviewerError(
+            "Nobody on this server has that e-mail address; invite them to sign up first."
+        )
+    interview, row = await add_co_interviewer(session, owner_id, interview_id, user.id)
+    return interview, row, user.name, user.email
+
+
+async def panel_of(
+    session: AsyncSession, user_id: str, interview_id: str
+) -> list[tuple[InterviewPanelist, str, str]]:
+    """The co-interviewers with their names and e-mails (for the owner and the panel)."""
+    rows = await co_interviewers(session, user_id, interview_id)
+    people = []
+    for row in rows:
+        user = await accounts.get_user(session, row.user_id)
+        if user is not None:
+            people.append((row, user.name, user.email))
+    return people
+
+
+async def record_recommendation(
+    session: AsyncSession, user_id: str, interview_id: str, recommendation: str
+) -> None:
+    """The owner's submitted scorecard becomes the record's verdict (what the dashboard filters
+    and sorts on); a co-interviewer's does not change the record."""
+    interview = await member_interview(session, user_id, interview_id)
+    if interview.owner_id == user_id:
+        interview.recommendation = recommendation

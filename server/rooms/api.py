@@ -1,4 +1,5 @@
-"""REST for the room: the public join page and token, the QR codes, and playback.
+"""REST for the room: the public join page and token, the QR codes, playback, the interview's
+questions and the activity its room recorded.
 
 Joining is public (the join code is the secret); the QR codes and the playback are for the
 interview's owner only, and another owner's id answers 404.
@@ -19,7 +20,13 @@ from server.kit.db import current_session
 from server.kit.errors import documents_errors
 from server.kit.state import get_state
 from server.rooms import service
+from server.rooms.models import RoomQuestion
 from server.rooms.schemas import (
+    ActivityList,
+    ActivityOut,
+    InterviewQuestionList,
+    InterviewQuestionOut,
+    InterviewQuestionsIn,
     JoinInfo,
     JoinRequest,
     JoinToken,
@@ -106,4 +113,68 @@ async def playback(interview_id: str, query_args: PlaybackQuery) -> Playback:
             PlaybackUpdate(**{**u, "update": base64.b64encode(u["update"]).decode()})
             for u in data["updates"]
         ],
+    )
+
+
+def _question_out(row: RoomQuestion) -> InterviewQuestionOut:
+    spec = service.spec_of(row)
+    content = spec.content
+    summary = spec.summary()
+    return InterviewQuestionOut(
+        question_id=row.question_id,
+        revision=row.revision,
+        title=spec.title,
+        prompt=str(content.get("prompt", "")),
+        guide=str(content.get("guide", "")),
+        starters=dict(content.get("starters") or {}),
+        test_count=summary["test_count"],
+        hidden_test_count=summary["hidden_test_count"],
+        loaded_at=row.loaded_at,
+    )
+
+
+@blueprint.get("/interviews/<interview_id>/questions")
+@validate_response(InterviewQuestionList, 200)
+@documents_errors(401, 404)
+async def list_interview_questions(interview_id: str) -> InterviewQuestionList:
+    """The questions picked for this interview, each as frozen at its revision."""
+    user = await require_user()
+    rows = await service.interview_questions(current_session(), user.id, interview_id)
+    return InterviewQuestionList(items=[_question_out(row) for row in rows])
+
+
+@blueprint.put("/interviews/<interview_id>/questions")
+@validate_request(InterviewQuestionsIn)
+@validate_response(InterviewQuestionList, 200)
+@documents_errors(400, 401, 404)
+async def set_interview_questions(
+    interview_id: str, data: InterviewQuestionsIn
+) -> InterviewQuestionList:
+    """Pick the interview's questions (when scheduling, or later). A new one is frozen at its
+    current revision; one already picked keeps its revision. 404 for a question you cannot see."""
+    user = await require_user()
+    rows = await service.set_interview_questions(
+        current_session(), user.id, interview_id, data.question_ids
+    )
+    return InterviewQuestionList(items=[_question_out(row) for row in rows])
+
+
+@blueprint.get("/interviews/<interview_id>/activity")
+@validate_response(ActivityList, 200)
+@documents_errors(401, 404)
+async def list_activity(interview_id: str) -> ActivityList:
+    """What the room's clients reported (pastes by size, leaving and returning), oldest first."""
+    user = await require_user()
+    rows = await service.activity(current_session(), user.id, interview_id)
+    return ActivityList(
+        items=[
+            ActivityOut(
+                kind=row.kind,
+                author_name=row.author_name,
+                author_role=row.author_role,
+                detail=dict(row.detail),
+                created_at=row.created_at,
+            )
+            for row in rows
+        ]
     )

@@ -38,7 +38,14 @@ from server.rooms.errors import PayloadError, RoomAuthError, RoomError
 from server.rooms.fanout import SocketEmitter
 from server.rooms.ice import ice_config
 from server.rooms.packets import MALFORMED_EVENT, NAMESPACE, RoomPacket
-from server.rooms.payloads import ChatSend, RunPermission, RunStart, SignalSend
+from server.rooms.payloads import (
+    ActivityReport,
+    ChatSend,
+    QuestionLoad,
+    RunPermission,
+    RunStart,
+    SignalSend,
+)
 from server.rooms.protocol import Protocol, get_protocol
 from server.rooms.registry import RoomRegistry
 from server.rooms.room import Identity, Room, RoomSettings
@@ -280,6 +287,9 @@ class RoomGateway:
             names.signal: self._on_signal,
             names.end: self._on_end,
             **terminal_handlers(names, self.terminals),
+            names.question: self._on_question,
+            names.tests: self._on_tests,
+            names.activity: self._on_activity,
         }
 
     def handled_events(self) -> frozenset[str]:
@@ -371,6 +381,17 @@ class RoomGateway:
     async def _on_end(self, room: Room, sid: str, _data: dict[str, Any]) -> None:
         await room.end(sid)
         await self.terminals.close(room.id)
+
+    async def _on_question(self, room: Room, sid: str, data: dict[str, Any]) -> dict[str, Any]:
+        spec = await room.load_question(sid, QuestionLoad.of(data).question_id)
+        return {"question_id": spec.question_id, "revision": spec.revision}
+
+    async def _on_tests(self, room: Room, sid: str, _data: dict[str, Any]) -> dict[str, Any]:
+        return {"run_id": await room.run_tests(sid)}
+
+    async def _on_activity(self, room: Room, sid: str, data: dict[str, Any]) -> None:
+        report = ActivityReport.of(data)
+        await room.report_activity(sid, report.kind, report.chars)
 
     async def close_rooms(self, room_ids: Collection[str], code: str, message: str) -> None:
         for room_id in room_ids:

@@ -49,3 +49,23 @@ class SignalSend:
     @classmethod
     def of(cls, data: dict[str, Any]) -> SignalSend:
         return cls(to=data["to"], kind=data["kind"], data=data.get("data"))
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionLoad:
+    question_id: str
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> QuestionLoad:
+        return cls(question_id=data["question_id"])
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityReport:
+    kind: str
+    """paste | blur | focus | hidden | visible (the protocol's enum)."""
+    chars: int | None = None
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> ActivityReport:
+        return cls(kind=data["kind"], chars=data.get("chars"))

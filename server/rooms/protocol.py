@@ -109,6 +109,10 @@ class ServerEvents:
     terminal_output: str
     terminal_finished: str
     terminal_state: str
+    question_loaded: str
+    tests_started: str
+    tests_finished: str
+    activity: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +132,9 @@ class ClientEvents:
     terminal_input: str
     terminal_control: str
     terminal_keyboard: str
+    question: str
+    tests: str
+    activity: str
 
 
 SERVER_EVENT_NAMES = {
@@ -146,6 +153,10 @@ SERVER_EVENT_NAMES = {
     "terminal_output": "terminal:output",
     "terminal_finished": "terminal:finished",
     "terminal_state": "terminal:state",
+    "question_loaded": "question:loaded",
+    "tests_started": "tests:started",
+    "tests_finished": "tests:finished",
+    "activity": "activity:mark",
 }
 """``ServerEvents`` field → protocol.json name: the one place the server writes them down."""
 CLIENT_EVENT_NAMES = {
@@ -158,6 +169,9 @@ CLIENT_EVENT_NAMES = {
     "terminal_input": "terminal:input",
     "terminal_control": "terminal:control",
     "terminal_keyboard": "terminal:keyboard",
+    "question": "question:load",
+    "tests": "tests:run",
+    "activity": "activity:report",
 }
 """``ClientEvents`` field → protocol.json name (the two documents' events come from ``docs``)."""
 

@@ -1,4 +1,5 @@
-"""The room's queries: its update log (the record's own tables are the interviews slice's)."""
+"""The room's queries: its update log, the interview's questions and its activity events (the
+record's own tables are the interviews slice's)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.rooms.models import RoomUpdate
+from server.rooms.models import RoomEvent, RoomQuestion, RoomUpdate
 from server.rooms.update_log import LoggedUpdate
 
 
@@ -60,3 +61,45 @@ async def list_updates(
         .limit(limit)
     )
     return list(result)
+
+
+async def questions_of(session: AsyncSession, interview_id: str) -> Sequence[RoomQuestion]:
+    result = await session.execute(
+        select(RoomQuestion)
+        .where(RoomQuestion.interview_id == interview_id)
+        .order_by(RoomQuestion.position, RoomQuestion.id)
+    )
+    return result.scalars().all()
+
+
+async def question_of(
+    session: AsyncSession, interview_id: str, question_id: str
+) -> RoomQuestion | None:
+    result = await session.execute(
+        select(RoomQuestion).where(
+            RoomQuestion.interview_id == interview_id, RoomQuestion.question_id == question_id
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+async def add_question(session: AsyncSession, row: RoomQuestion) -> None:
+    session.add(row)
+    await session.flush()
+
+
+async def remove_question(session: AsyncSession, row: RoomQuestion) -> None:
+    await session.delete(row)
+    await session.flush()
+
+
+async def add_event(session: AsyncSession, row: RoomEvent) -> None:
+    session.add(row)
+    await session.flush()
+
+
+async def events_of(session: AsyncSession, interview_id: str) -> Sequence[RoomEvent]:
+    result = await session.execute(
+        select(RoomEvent).where(RoomEvent.interview_id == interview_id).order_by(RoomEvent.id)
+    )
+    return result.scalars().all()

@@ -34,6 +34,14 @@ from server.rooms.documents import SyncedDoc
 from server.rooms.errors import RoomError, UpdateRejectedError
 from server.rooms.ice import IceConfig, no_ice
 from server.rooms.protocol import Protocol as RoomProtocol
+from server.rooms.questions import (
+    RoomQuestionSpec,
+    finished_view,
+    full_result,
+    question_view,
+    redact_run_for_candidate,
+    test_request,
+)
 from server.rooms.run import RoomRun, Starter
 from server.rooms.update_log import LoggedUpdate, UpdateLog
 from server.rooms.wire import (
@@ -80,6 +88,17 @@ class RoomStore(Protocol):
 
     async def complete(self, interview_id: str, code: str, language: str, notes: str) -> None: ...
 
+    async def load_question(
+        self, interview_id: str, user_id: str, question_id: str
+    ) -> RoomQuestionSpec:
+        """The question frozen for this interview (picked now at its current revision if it
+        was not yet), marked as the room's current one; ``RoomError`` if the user cannot see it."""
+        ...
+
+    async def append_event(
+        self, interview_id: str, identity: Identity, kind: str, detail: dict[str, Any]
+    ) -> None: ...
+
 
 @dataclass(frozen=True, slots=True)
 class Identity:
@@ -103,6 +122,9 @@ class RoomSeed:
     last_run: dict[str, Any] | None = None
     code_updates: list[bytes] = field(default_factory=list)
     notes_updates: list[bytes] = field(default_factory=list)
+    questions: list[RoomQuestionSpec] = field(default_factory=list)
+    current_question_id: str | None = None
+    last_test_run: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -112,6 +134,9 @@ class Participant:
     sid: str | None
     chat_bucket: TokenBucket
     grace_task: asyncio.Task[None] | None = None
+    away_since: dict[str, datetime] = field(default_factory=dict)
+    """``blur``/``hidden`` → when it happened, until the matching ``focus``/``visible``."""
+    activity_reports: int = 0
 
     @property
     def id(self) -> str:
@@ -135,6 +160,9 @@ class RoomSettings:
     log_flush_interval_s: float = 0.02
     ice: Callable[[str], IceConfig] = no_ice
     """ICE servers (with TURN credentials of its own) for one participant id."""
+    max_activity_reports: int = 5000
+    """Activity rows one participant may add to a room's record (a client looping on focus
+    events would otherwise fill the table; 5000 is hours of real tab switching)."""
 
 
 class Room:
@@ -169,6 +197,12 @@ class Room:
         self.candidate_can_run = True
         self.run_in_flight: RoomRun | None = None
         self.last_run: dict[str, Any] | None = seed.last_run
+        self.questions: dict[str, RoomQuestionSpec] = {q.question_id: q for q in seed.questions}
+        self.current_question: RoomQuestionSpec | None = self.questions.get(
+            seed.current_question_id or ""
+        )
+        self.last_test_run: dict[str, Any] | None = seed.last_test_run
+        """The last ``tests:finished`` payload in full (the interviewer's view)."""
         self.log = UpdateLog(store.append_updates, flush_interval_s=settings.log_flush_interval_s)
         self.state = RoomState.NEW
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -281,6 +315,7 @@ class Room:
 
     def _welcome(self, participant: Participant) -> dict[str, Any]:
         ice = self.settings.ice(participant.id)
+        role = participant.identity.role
         return {
             "protocol_version": self.protocol.version,
             "interview_id": self.id,
@@ -293,7 +328,18 @@ class Room:
             "ice_transport_policy": ice.transport_policy,
             "read_only": self.ended,
             "run_in_flight": self.run_in_flight.started_payload() if self.run_in_flight else None,
-            "last_run": self.last_run,
+            "last_run": self.last_run
+            if role == "interviewer"
+            else redact_run_for_candidate(self.last_run),
+            "question": question_view(self.current_question, role)
+            if self.current_question
+            else None,
+            "questions": [q.summary() for q in self.questions.values()]
+            if role == "interviewer"
+            else [],
+            "last_test_run": finished_view(self.last_test_run, role)
+            if self.last_test_run
+            else None,
         }
 
     async def disconnect(self, sid: str) -> None:
@@ -542,6 +588,143 @@ class Room:
         await self.emitter.emit(
             self.events.settings, {"candidate_can_run": allowed}, self.connected_sids
         )
+
+    # ---- questions and test runs -----------------------------------------------------------
+
+    def _sids_by_role(self) -> tuple[list[str], list[str]]:
+        interviewers = [s for s, p in self.by_sid.items() if p.identity.role == "interviewer"]
+        candidates = [s for s, p in self.by_sid.items() if p.identity.role != "interviewer"]
+        return interviewers, candidates
+
+    async def _emit_by_role(self, event: str, make: Callable[[str], dict[str, Any]]) -> None:
+        """One payload per role: the candidates' copy is computed apart, never filtered from
+        the interviewers' after the fact."""
+        interviewers, candidates = self._sids_by_role()
+        if interviewers:
+            await self.emitter.emit(event, make("interviewer"), interviewers)
+        if candidates:
+            await self.emitter.emit(event, make("candidate"), candidates)
+
+    async def load_question(self, sid: str, question_id: str) -> RoomQuestionSpec:
+        participant = self._require_interviewer(sid)
+        if self.ended:
+            raise RoomError("room_ended", "the interview has ended")
+        user_id = participant.id.removeprefix("i")
+        spec = await self.store.load_question(self.id, user_id, question_id)
+        self.questions[spec.question_id] = spec
+        self.current_question = spec
+        loaded_by = {"participant_id": participant.id, "name": participant.identity.name}
+        await self._emit_by_role(
+            self.events.question_loaded,
+            lambda role: {"question": question_view(spec, role), "loaded_by": loaded_by},
+        )
+        return spec
+
+    async def run_tests(self, sid: str) -> str:
+        participant = self.participant(sid)
+        if self.ended:
+            raise RoomError("room_ended", "the interview has ended")
+        if participant.identity.role == "candidate" and not self.candidate_can_run:
+            raise RoomError("run_disabled", "the interviewer has turned off running code for now")
+        question = self.current_question
+        if question is None:
+            raise RoomError("no_question", "load a question before running its tests")
+        if not question.tests:
+            raise RoomError("no_tests", f"the question {question.title!r} has no tests")
+        if self.run_in_flight is not None:
+            who = self.run_in_flight.started_by.name
+            raise RoomError("run_in_progress", f"a run started by {who} is still in progress")
+        identity = participant.identity
+        run = RoomRun(
+            started_by=Starter(identity.participant_id, identity.name, identity.role),
+            language=self.language(),
+            stdin="",
+        )
+        self.run_in_flight = run
+        source = self.code.content()
+        self._spawn(self._run_tests(run, question, source, sid), f"tests-{run.run_id}")
+        return run.run_id
+
+    async def _run_tests(
+        self, run: RoomRun, question: RoomQuestionSpec, source: str, sid: str
+    ) -> None:
+        try:
+            run.running()
+            started = {**run.started_payload(), "question_id": question.question_id}
+            started.pop("stdin", None)
+            await self.emitter.emit(self.events.tests_started, started, self.connected_sids)
+            request = test_request(question, run.language, source)
+            try:
+                result = (await self.engine.run(request)).to_dict()
+                run.finish(result=full_result(question, result))
+            except EngineError as exc:
+                run.finish(error={"code": exc.code, "message": exc.message})
+            except Exception:
+                log.exception("test run %s in room %s failed", run.run_id, self.id)
+                run.finish(
+                    error={"code": "internal_error", "message": "the test run failed on our side"}
+                )
+            if run.result is not None:
+                try:
+                    await self.store.append_run(
+                        self.id, run.started_by.name, run.language, "", run.result
+                    )
+                except Exception:
+                    log.exception("recording test run %s failed", run.run_id)
+        finally:
+            self.run_in_flight = None
+        finished = {**run.finished_payload(), "question_id": question.question_id}
+        self.last_test_run = finished
+        await self._emit_by_role(
+            self.events.tests_finished, lambda role: finished_view(finished, role)
+        )
+        if run.error is not None and sid in self.by_sid:
+            error = {**run.error, "event": self.protocol.handles.tests}
+            await self.emitter.emit(self.events.error, error, [sid])
+
+    # ---- what the participants did ---------------------------------------------------------
+
+    async def report_activity(self, sid: str, kind: str, chars: int | None) -> None:
+        """Stores a client's report with the server's time and shows it to the interviewers.
+        Leaving (``blur``, ``hidden``) starts a clock that returning (``focus``, ``visible``)
+        reads, so "left the tab for 38 s" is measured here, not claimed by the client."""
+        participant = self.participant(sid)
+        if self.ended:
+            raise RoomError("room_ended", "the interview has ended")
+        if kind == "paste" and chars is None:
+            raise RoomError("invalid_payload", "a paste report needs its size in chars")
+        cap = self.settings.max_activity_reports
+        if participant.activity_reports >= cap:
+            raise RoomError(
+                "rate_limited", f"at most {cap} activity reports per participant and room"
+            )
+        participant.activity_reports += 1
+        now = datetime.now(UTC)
+        away_ms: int | None = None
+        if kind in ("blur", "hidden"):
+            participant.away_since.setdefault(kind, now)
+        elif kind in ("focus", "visible"):
+            left = participant.away_since.pop("blur" if kind == "focus" else "hidden", None)
+            if left is not None:
+                away_ms = int((now - left).total_seconds() * 1000)
+        detail: dict[str, Any] = {}
+        if kind == "paste":
+            detail["chars"] = chars
+        if away_ms is not None:
+            detail["away_ms"] = away_ms
+        await self.store.append_event(self.id, participant.identity, kind, detail)
+        interviewers, _ = self._sids_by_role()
+        mark = {
+            "participant_id": participant.id,
+            "name": participant.identity.name,
+            "role": participant.identity.role,
+            "kind": kind,
+            "chars": chars if kind == "paste" else None,
+            "away_ms": away_ms,
+            "at": now.isoformat(),
+        }
+        if interviewers:
+            await self.emitter.emit(self.events.activity, mark, interviewers)
 
     # ---- signalling ------------------------------------------------------------------------
 

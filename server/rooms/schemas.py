@@ -1,8 +1,10 @@
-"""Request and response shapes of the room's REST endpoints (join, playback)."""
+"""Request and response shapes of the room's REST endpoints (join, playback, the interview's
+questions and the activity its room recorded)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -63,3 +65,43 @@ class Playback(BaseModel):
     updates: list[PlaybackUpdate]
     next_after: int | None
     """Pass as ``after`` to get the next page; null when this was the last page."""
+
+
+class InterviewQuestionsIn(BaseModel):
+    """The interview's questions, in order (at most 10)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question_ids: list[str] = Field(max_length=10)
+
+
+class InterviewQuestionOut(BaseModel):
+    question_id: str
+    revision: int
+    """The revision the interview froze; later edits of the question do not change it."""
+    title: str
+    prompt: str
+    guide: str
+    """Interviewer-only (this endpoint is the owner's)."""
+    starters: dict[str, str]
+    test_count: int
+    hidden_test_count: int
+    loaded_at: datetime | None
+
+
+class InterviewQuestionList(BaseModel):
+    items: list[InterviewQuestionOut]
+
+
+class ActivityOut(BaseModel):
+    kind: str
+    """paste | blur | focus | hidden | visible."""
+    author_name: str
+    author_role: str
+    detail: dict[str, Any]
+    """``chars`` for a paste; ``away_ms`` for a return (focus, visible)."""
+    created_at: datetime
+
+
+class ActivityList(BaseModel):
+    items: list[ActivityOut]

@@ -22,11 +22,15 @@ from runners.contract import LanguageInfo
 from server.accounts import service as accounts
 from server.interviews import service as interviews
 from server.interviews.models import Interview, InterviewRun
-from server.kit.errors import AppError, NotFoundError
+from server.kit.db import utcnow
+from server.kit.errors import AppError, BadRequestError, NotFoundError
 from server.kit.security import decode_access_claims
 from server.kit.state import AppState
+from server.questions import service as questions
 from server.rooms import repository
-from server.rooms.errors import RoomAuthError, RoomTokenError
+from server.rooms.errors import RoomAuthError, RoomError, RoomTokenError
+from server.rooms.models import RoomEvent, RoomQuestion
+from server.rooms.questions import RoomQuestionSpec
 from server.rooms.room import Identity, RoomSeed
 from server.rooms.tokens import create_candidate_token, decode_candidate_token
 from server.rooms.update_log import CoalescingWriter, LoggedUpdate
@@ -160,6 +164,102 @@ class SqlRoomStore:
         async with self._open() as session:
             await interviews.complete_interview(session, interview_id, code, language, notes)
 
+    async def load_question(
+        self, interview_id: str, user_id: str, question_id: str
+    ) -> RoomQuestionSpec:
+        async with self._open() as session:
+            try:
+                row = await pick_question(session, interview_id, user_id, question_id)
+            except AppError as exc:  # not visible to this interviewer, too many questions
+                raise RoomError(exc.code, exc.message) from None
+            row.loaded_at = utcnow()
+            return spec_of(row)
+
+    async def append_event(
+        self, interview_id: str, identity: Identity, kind: str, detail: dict[str, Any]
+    ) -> None:
+        async with self._open() as session:
+            await repository.add_event(
+                session,
+                RoomEvent(
+                    interview_id=interview_id,
+                    participant_id=identity.participant_id,
+                    author_name=identity.name,
+                    author_role=identity.role,
+                    kind=kind,
+                    detail=detail,
+                ),
+            )
+
+
+# ---- the interview's questions -----------------------------------------------------------------
+
+MAX_QUESTIONS = 10
+"""Questions one interview may carry."""
+
+
+class TooManyQuestionsError(BadRequestError):
+    code = "too_many_questions"
+
+
+def spec_of(row: RoomQuestion) -> RoomQuestionSpec:
+    return RoomQuestionSpec(row.question_id, row.revision, dict(row.content))
+
+
+async def pick_question(
+    session: AsyncSession, interview_id: str, user_id: str, question_id: str
+) -> RoomQuestion:
+    """The interview's frozen copy of the question, made now from its current revision if the
+    interview did not have it yet (``QuestionNotFoundError`` if ``user_id`` cannot see it)."""
+    row = await repository.question_of(session, interview_id, question_id)
+    if row is not None:
+        return row
+    loaded = await questions.get_question(session, user_id, question_id)
+    existing = await repository.questions_of(session, interview_id)
+    if len(existing) >= MAX_QUESTIONS:
+        raise TooManyQuestionsError(f"An interview has at most {MAX_QUESTIONS} questions.")
+    row = RoomQuestion(
+        interview_id=interview_id,
+        question_id=loaded.question.id,
+        revision=loaded.question.revision,
+        content=loaded.content.model_dump(mode="json"),
+        position=len(existing),
+    )
+    await repository.add_question(session, row)
+    return row
+
+
+async def set_interview_questions(
+    session: AsyncSession, owner_id: str, interview_id: str, question_ids: Sequence[str]
+) -> Sequence[RoomQuestion]:
+    """The interview's questions become ``question_ids``, in that order; one already picked
+    keeps the revision it was frozen at, a new one is frozen at its current revision."""
+    interview = await owned_interview(session, owner_id, interview_id)
+    if len(question_ids) > MAX_QUESTIONS:
+        raise TooManyQuestionsError(f"An interview has at most {MAX_QUESTIONS} questions.")
+    if len(set(question_ids)) != len(question_ids):
+        raise BadRequestError("A question is listed twice.", code="duplicate_question")
+    wanted = list(question_ids)
+    for row in await repository.questions_of(session, interview.id):
+        if row.question_id not in wanted:
+            await repository.remove_question(session, row)
+    rows = [await pick_question(session, interview.id, owner_id, qid) for qid in wanted]
+    for position, row in enumerate(rows):
+        row.position = position
+    return rows
+
+
+async def interview_questions(
+    session: AsyncSession, owner_id: str, interview_id: str
+) -> Sequence[RoomQuestion]:
+    interview = await owned_interview(session, owner_id, interview_id)
+    return await repository.questions_of(session, interview.id)
+
+
+async def activity(session: AsyncSession, owner_id: str, interview_id: str) -> Sequence[RoomEvent]:
+    interview = await owned_interview(session, owner_id, interview_id)
+    return await repository.events_of(session, interview.id)
+
 
 def _default_language(
     interview: Interview, languages: Sequence[LanguageInfo]
@@ -181,6 +281,10 @@ async def load_seed(
     language = _default_language(interview, languages)
     chat = await interviews.chat_of(session, interview.id)
     last_run = await interviews.last_run(session, interview.id)
+    picked = await repository.questions_of(session, interview.id)
+    loaded = [row for row in picked if row.loaded_at is not None]
+    current = max(loaded, key=lambda row: row.loaded_at or row.added_at) if loaded else None
+    test_run = last_run is not None and "tests" in (last_run.result or {})
     return RoomSeed(
         interview_id=interview.id,
         title=interview.title,
@@ -198,7 +302,10 @@ async def load_seed(
             }
             for message in chat
         ],
-        last_run=_finished_run(last_run) if last_run else None,
+        last_run=_finished_run(last_run) if last_run and not test_run else None,
+        last_test_run=_finished_tests(_finished_run(last_run)) if last_run and test_run else None,
+        questions=[spec_of(row) for row in picked],
+        current_question_id=current.question_id if current else None,
         code_updates=await repository.update_bytes(session, interview.id, "code"),
         notes_updates=await repository.update_bytes(session, interview.id, "notes"),
     )
@@ -216,6 +323,10 @@ def _finished_run(run: InterviewRun) -> dict[str, Any]:
         "error": None,
         "finished_at": run.created_at.isoformat(),
     }
+
+
+def _finished_tests(finished: dict[str, Any]) -> dict[str, Any]:
+    return {**finished, "question_id": str((finished["result"] or {}).get("question_id", ""))}
 
 
 # ---- joining -----------------------------------------------------------------------------------
@@ -297,7 +408,11 @@ async def authorise_socket(
     except AppError as exc:
         raise RoomAuthError(exc.code, exc.message) from None
     interview = await interviews.get_interview_for_room(session, interview_id)
-    if user is None or interview is None or interview.owner_id != user.id:
+    if (
+        user is None
+        or interview is None
+        or not await interviews.is_member(session, user.id, interview)
+    ):
         raise RoomAuthError("room_not_found", "no such interview")
     return interview.id, Identity("i" + user.id, "interviewer", user.name)
 

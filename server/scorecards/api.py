@@ -4,23 +4,31 @@ then submitted and locked), and the interview's submitted scorecards (after one'
 from __future__ import annotations
 
 from quart import Blueprint, current_app
-from quart_schema import document_response, validate_request, validate_response
+from quart_schema import (
+    document_response,
+    validate_querystring,
+    validate_request,
+    validate_response,
+)
 
 from server.accounts.auth import require_user
 from server.kit.db import current_session, unit_of_work
-from server.kit.errors import documents_errors
+from server.kit.errors import BadRequestError, documents_errors
 from server.kit.openapi import NoContent
 from server.kit.state import get_state
 from server.scorecards import service
 from server.scorecards.models import Scorecard, ScorecardTemplate
 from server.scorecards.schemas import (
     Criterion,
+    InterviewScores,
     Rating,
     Recommendation,
     ScorecardDraft,
     ScorecardList,
     ScorecardOut,
     ScorecardStatus,
+    ScoresList,
+    ScoresQuery,
     TemplateCreate,
     TemplateList,
     TemplateOut,
@@ -132,3 +140,31 @@ async def list_submitted(interview_id: str) -> ScorecardList:
     user = await require_user()
     scorecards = await service.submitted_scorecards(current_session(), user.id, interview_id)
     return ScorecardList(items=[scorecard_out(s) for s in scorecards])
+
+
+@blueprint.get("/scorecard-scores")
+@validate_querystring(ScoresQuery)
+@validate_response(ScoresList, 200)
+@documents_errors(400, 401, 403)
+async def scores(query_args: ScoresQuery) -> ScoresList:
+    """Scores for a dashboard page: per interview, the submitted count, and the average and
+    verdicts once your own scorecard is in. Interviews you cannot see are left out."""
+    user = await require_user()
+    ids = [i for i in query_args.interview_ids.split(",") if i]
+    if len(ids) > 100:
+        raise BadRequestError("At most 100 interview ids at once.", code="too_many_ids")
+    found = await service.scores_of(current_session(), user.id, ids)
+    items = []
+    for interview_id, (count, cards) in found.items():
+        averages = [a for a in (service.average(c) for c in cards) if a is not None]
+        items.append(
+            InterviewScores(
+                interview_id=interview_id,
+                submitted=count,
+                average=round(sum(averages) / len(averages), 2) if averages else None,
+                recommendations=[
+                    Recommendation(c.recommendation) for c in cards if c.recommendation
+                ],
+            )
+        )
+    return ScoresList(items=items)

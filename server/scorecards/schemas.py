@@ -100,3 +100,24 @@ class ScorecardOut(BaseModel):
 class ScorecardList(BaseModel):
     items: list[ScorecardOut]
     """Every submitted scorecard of the interview."""
+
+
+class ScoresQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    interview_ids: Annotated[str, StringConstraints(max_length=3400)]
+    """Comma-separated, at most 100 ids (a dashboard page)."""
+
+
+class InterviewScores(BaseModel):
+    interview_id: str
+    submitted: int
+    """Scorecards submitted so far."""
+    average: float | None
+    """Mean of the submitted scorecards' averages; null until yours is submitted."""
+    recommendations: list[Recommendation]
+    """The submitted verdicts; empty until yours is submitted."""
+
+
+class ScoresList(BaseModel):
+    items: list[InterviewScores]

@@ -2,8 +2,8 @@
 submitted, and blind: nobody sees another interviewer's scorecard before submitting their own,
 so the first opinion written does not anchor the others.
 
-Who may score an interview is decided by the interviews slice (today: its owner; co-interviewers
-of a panel next), through ``interviews.service.owned_interview``.
+Who may score an interview is decided by the interviews slice (its owner and the co-interviewers
+of its panel), through ``interviews.service.member_interview``.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ async def my_scorecard(
 ) -> Scorecard:
     """The caller's scorecard of the interview, made (as an empty draft on the built-in
     template) the first time it is asked for."""
-    await interviews.owned_interview(session, user_id, interview_id)
+    await interviews.member_interview(session, user_id, interview_id)
     found = await repository.scorecard_of(session, interview_id, user_id)
     if found is not None:
         return found
@@ -173,13 +173,14 @@ async def submit(
         raise ScorecardIncompleteError(f"Before submitting, {' and '.join(parts)}.")
     scorecard.status = "submitted"
     scorecard.submitted_at = scorecard.updated_at = utcnow()
+    await interviews.record_recommendation(session, user_id, interview_id, scorecard.recommendation)
     return scorecard
 
 
 async def submitted_scorecards(
     session: AsyncSession, user_id: str, interview_id: str
 ) -> Sequence[Scorecard]:
-    await interviews.owned_interview(session, user_id, interview_id)
+    await interviews.member_interview(session, user_id, interview_id)
     mine = await repository.scorecard_of(session, interview_id, user_id)
     if mine is None or mine.status != "submitted":
         raise SubmitYoursFirstError(
@@ -196,3 +197,21 @@ def average(scorecard: Scorecard) -> float | None:
         if isinstance(value, dict) and value.get("rating") is not None
     ]
     return round(sum(ratings) / len(ratings), 2) if ratings else None
+
+
+async def scores_of(
+    session: AsyncSession, user_id: str, interview_ids: Sequence[str]
+) -> dict[str, tuple[int, list[Scorecard]]]:
+    """For the dashboard's score column: per interview the user may see (owner or panel), how
+    many scorecards are submitted and, only once the user's own is in (no anchoring), those
+    scorecards. Someone else's interview is left out."""
+    seen: dict[str, tuple[int, list[Scorecard]]] = {}
+    for interview_id in dict.fromkeys(interview_ids):
+        try:
+            await interviews.member_interview(session, user_id, interview_id)
+        except interviews.InterviewNotFoundError:
+            continue
+        submitted = list(await repository.submitted_for(session, interview_id))
+        mine = any(s.interviewer_id == user_id for s in submitted)
+        seen[interview_id] = (len(submitted), submitted if mine else [])
+    return seen

@@ -5,12 +5,20 @@ describe('list query', () => {
   it('parses a full query string', () => {
     expect(parseListQuery('?status=completed&q=alice&sort=title&order=asc&page=3&per_page=50')).toEqual({
       status: 'completed',
+      recommendation: '',
       q: 'alice',
       sort: 'title',
       order: 'asc',
       page: 3,
       per_page: 50,
     });
+  });
+  it('filters and sorts by recommendation', () => {
+    const q = parseListQuery('?recommendation=hire&sort=recommendation');
+    expect(q.recommendation).toBe('hire');
+    expect(new URLSearchParams(toApiParams(q)).get('recommendation')).toBe('hire');
+    expect(parseListQuery('?recommendation=maybe').recommendation).toBe('');
+    expect(toggleSort(DEFAULT_QUERY, 'recommendation').order).toBe('desc');
   });
   it('falls back to defaults for nonsense instead of sending it to the API', () => {
     expect(parseListQuery('?status=bogus&sort=password&order=up&page=-1&per_page=5000')).toEqual(DEFAULT_QUERY);

@@ -1,11 +1,13 @@
 /** The dashboard's list state, kept in the URL so a filtered view can be bookmarked and reloaded. */
 
-export const SORT_FIELDS = ['created_at', 'scheduled_at', 'title', 'candidate_name', 'status'] as const;
+export const SORT_FIELDS = ['created_at', 'scheduled_at', 'title', 'candidate_name', 'status', 'recommendation'] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 export const STATUSES = ['scheduled', 'in_progress', 'completed', 'cancelled'] as const;
+export const RECOMMENDATIONS = ['strong_hire', 'hire', 'no_hire', 'strong_no_hire'] as const;
 
 export interface ListQuery {
   status: string;
+  recommendation: string;
   q: string;
   sort: SortField;
   order: 'asc' | 'desc';
@@ -15,6 +17,7 @@ export interface ListQuery {
 
 export const DEFAULT_QUERY: ListQuery = {
   status: '',
+  recommendation: '',
   q: '',
   sort: 'created_at',
   order: 'desc',
@@ -36,6 +39,7 @@ export function parseListQuery(search: string): ListQuery {
   const status = p.get('status') ?? '';
   return {
     status: (STATUSES as readonly string[]).includes(status) ? status : '',
+    recommendation: (RECOMMENDATIONS as readonly string[]).includes(p.get('recommendation') ?? '') ? (p.get('recommendation') ?? '') : '',
     q: (p.get('q') ?? '').slice(0, 200),
     sort: (SORT_FIELDS as readonly string[]).includes(sort ?? '') ? (sort as SortField) : DEFAULT_QUERY.sort,
     order: order === 'asc' || order === 'desc' ? order : DEFAULT_QUERY.order,
@@ -58,6 +62,7 @@ export function toSearch(query: ListQuery): string {
 export function toApiParams(query: ListQuery): string {
   const p = new URLSearchParams();
   if (query.status) p.set('status', query.status);
+  if (query.recommendation) p.set('recommendation', query.recommendation);
   if (query.q.trim()) p.set('q', query.q.trim());
   p.set('sort', query.sort);
   p.set('order', query.order);
@@ -73,6 +78,6 @@ export function pageCount(total: number, perPage: number): number {
 /** Clicking the active column flips the order; a new column starts in its natural order. */
 export function toggleSort(query: ListQuery, field: SortField): ListQuery {
   if (query.sort === field) return { ...query, order: query.order === 'asc' ? 'desc' : 'asc', page: 1 };
-  const natural = field === 'created_at' || field === 'scheduled_at' ? 'desc' : 'asc';
+  const natural = field === 'created_at' || field === 'scheduled_at' || field === 'recommendation' ? 'desc' : 'asc';
   return { ...query, sort: field, order: natural, page: 1 };
 }

@@ -98,6 +98,13 @@ export const EV = {
   terminalOutput: eventName('terminal:output', 'receive'),
   terminalFinished: eventName('terminal:finished', 'receive'),
   terminalState: eventName('terminal:state', 'receive'),
+  questionLoad: eventName('question:load', 'send'),
+  questionLoaded: eventName('question:loaded', 'receive'),
+  testsRun: eventName('tests:run', 'send'),
+  testsStarted: eventName('tests:started', 'receive'),
+  testsFinished: eventName('tests:finished', 'receive'),
+  activityReport: eventName('activity:report', 'send'),
+  activityMark: eventName('activity:mark', 'receive'),
 } as const;
 
 export const CODE_DOC: DocSpec = protocol.docs['code'] ?? {

@@ -2,11 +2,12 @@
 import { type PageContext, requireUser, type View } from '../app';
 import { ApiError, defaultLanguage, http, type InterviewSummary, type Language, type Page } from '../core/api';
 import { alertBox, field, h, replaceChildren } from '../core/dom';
-import { formatDateTime, localInputToIso, statusLabel } from '../core/format';
+import { formatDateTime, localInputToIso, recommendationLabel, statusLabel } from '../core/format';
 import {
   type ListQuery,
   pageCount,
   parseListQuery,
+  RECOMMENDATIONS,
   type SortField,
   STATUSES,
   toApiParams,
@@ -26,6 +27,8 @@ const COLUMNS: { field: SortField | null; label: string }[] = [
   { field: 'title', label: 'Interview' },
   { field: 'candidate_name', label: 'Candidate' },
   { field: 'status', label: 'Status' },
+  { field: 'recommendation', label: 'Verdict' },
+  { field: null, label: 'Score' },
   { field: 'scheduled_at', label: 'Scheduled' },
   { field: 'created_at', label: 'Created' },
   { field: null, label: 'Actions' },
@@ -47,6 +50,14 @@ export async function dashboardPage(ctx: PageContext): Promise<View> {
     STATUSES.map((s) => h('option', { value: s, selected: s === query.status }, statusLabel(s))),
   );
 
+  const verdict = h(
+    'select',
+    { name: 'recommendation' },
+    h('option', { value: '' }, 'Any verdict'),
+    RECOMMENDATIONS.map((r) => h('option', { value: r, selected: r === query.recommendation }, recommendationLabel(r))),
+  );
+  verdict.addEventListener('change', () => apply({ ...query, recommendation: verdict.value, page: 1 }));
+
   const apply = (next: ListQuery): void => {
     query = next;
     history.replaceState(null, '', `/${toSearch(query)}`);
@@ -65,15 +76,30 @@ export async function dashboardPage(ctx: PageContext): Promise<View> {
       const page = await http.get<Page<InterviewSummary>>(`/api/interviews?${toApiParams(query)}`);
       alert.hide();
       renderTable(page);
+      void loadScores(page.items.map((i) => i.id));
     } catch (error) {
       alert.show(errorText(error));
     }
   };
 
+  const scoreCells = new Map<string, HTMLElement>();
+  const loadScores = async (ids: string[]): Promise<void> => {
+    if (ids.length === 0) return;
+    const scores = await http.get<{ items: { interview_id: string; submitted: number; average: number | null }[] }>(
+      `/api/scorecard-scores?interview_ids=${ids.map(encodeURIComponent).join(',')}`).catch(() => ({ items: [] }));
+    for (const s of scores.items) {
+      const cell = scoreCells.get(s.interview_id);
+      if (!cell) continue;
+      cell.textContent = s.average !== null ? `${s.average.toFixed(2)} / 4` : s.submitted ? `${s.submitted} scorecard${s.submitted === 1 ? '' : 's'}` : '—';
+      cell.title = `${s.submitted} submitted scorecard${s.submitted === 1 ? '' : 's'}${s.average === null && s.submitted ? '; submit yours to see the scores' : ''}`;
+    }
+  };
+
   const renderTable = (page: Page<InterviewSummary>): void => {
+    scoreCells.clear();
     const pages = pageCount(page.total, page.per_page);
     summary.textContent = `${page.total} interview${page.total === 1 ? '' : 's'}`;
-    if (page.items.length === 0 && (query.q || query.status)) {
+    if (page.items.length === 0 && (query.q || query.status || query.recommendation)) {
       replaceChildren(tableHost, h('div', { class: 'empty' }, h('p', null, 'No interviews match these filters.')));
     } else if (page.items.length === 0) {
       // The very first visit: say what to do, with the two ways to start right there.
@@ -101,6 +127,8 @@ export async function dashboardPage(ctx: PageContext): Promise<View> {
             item.position ? h('div', { class: 'muted small' }, item.position) : null),
           h('td', null, item.candidate_name),
           h('td', null, statusBadge(item.status)),
+          h('td', null, item.recommendation ? h('span', { class: `rec rec-${item.recommendation}` }, recommendationLabel(item.recommendation)) : '—'),
+          (() => { const cell = h('td', { class: 'score' }, '…'); scoreCells.set(item.id, cell); return cell; })(),
           h('td', null, formatDateTime(item.scheduled_at)),
           h('td', null, formatDateTime(item.created_at)),
           h('td', { class: 'actions' },
@@ -137,7 +165,8 @@ export async function dashboardPage(ctx: PageContext): Promise<View> {
         h('a', { href: '/schedule', class: 'btn btn-primary' }, 'Schedule an interview')),
       h('div', { class: 'toolbar card' },
         h('div', { class: 'field grow' }, h('label', { for: 'list-q' }, 'Search'), Object.assign(search, { id: 'list-q' })),
-        h('div', { class: 'field' }, h('label', { for: 'list-status' }, 'Status'), Object.assign(status, { id: 'list-status' }))),
+        h('div', { class: 'field' }, h('label', { for: 'list-status' }, 'Status'), Object.assign(status, { id: 'list-status' })),
+        h('div', { class: 'field' }, h('label', { for: 'list-verdict' }, 'Verdict'), Object.assign(verdict, { id: 'list-verdict' }))),
       alert.el,
       h('div', { class: 'card card-flush' }, tableHost),
       pager,

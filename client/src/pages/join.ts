@@ -104,6 +104,8 @@ export async function joinPage(ctx: PageContext): Promise<View> {
     h('div', { class: 'check-row' },
       h('label', { class: 'check' }, camToggle, ' Camera on'),
       h('label', { class: 'check' }, micToggle, ' Microphone on')),
+    h('p', { class: 'muted small recorded-notice' },
+      'What is recorded: the code as you type it, the runs and the chat. The interviewer also sees when you paste into the editor (how many characters) and when you leave the editor or switch tabs, and for how long.'),
     submit);
   form.addEventListener('submit', (event) => {
     event.preventDefault();

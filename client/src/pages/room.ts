@@ -19,11 +19,14 @@ import { flashCursorNames } from '../room/cursorNames';
 import { sharedEditorPane } from '../room/editorPane';
 import { dropGrant, loadGrant } from '../room/grant';
 import { type InvitePanel, invitePanel } from '../room/invitePanel';
+import { ActivityMarks, reportActivity } from '../room/activity';
+import { type ActivityMark, type RoomQuestion, setCurrentQuestion, starterOf, type TestsFinished } from '../room/questionCore';
+import { guidePanel, type QuestionChoice, QuestionPane } from '../room/questionPanel';
 import { MEDIA_FIELD, type Participant, peersToLink, readMediaState } from '../room/mediaCore';
 import type { SignalKind } from '../room/peer';
 import { type RunFinishedInfo, RunPanel, type RunStartedInfo } from '../room/runPanel';
 import { type RoomAuth, RoomSocket } from '../room/socket';
-import { colourFor, lighten } from '../room/stubs';
+import { colourFor, lighten, shouldReplaceCode } from '../room/stubs';
 import { sideTabs, type TabSpec } from '../room/sideTabs';
 import type { TerminalOutput, TerminalStarted, TerminalState } from '../room/terminalCore';
 import { TerminalPane } from '../room/terminalPane';
@@ -43,6 +46,9 @@ interface Welcome {
   read_only: boolean;
   run_in_flight: RunStartedInfo | null;
   last_run?: RunFinishedInfo | null;
+  question?: RoomQuestion | null;
+  questions?: { question_id: string; title: string }[];
+  last_test_run?: TestsFinished | null;
 }
 
 interface RoomError {
@@ -173,6 +179,72 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   disposers.push(() => pane.destroy());
   const editorPane = pane.el;
 
+  // ---- the question: prompt beside the editor, tests, guide, activity ----------------------
+  const questionChoices = async (): Promise<QuestionChoice[]> => {
+    const id = encodeURIComponent(interviewId);
+    const [picked, bank] = await Promise.all([
+      http.get<{ items: { question_id: string; title: string }[] }>(`/api/interviews/${id}/questions`).catch(() => ({ items: [] })),
+      http.get<{ items: { id: string; title: string }[] }>('/api/questions?per_page=100').catch(() => ({ items: [] })),
+    ]);
+    const seen = new Set<string>();
+    const choices: QuestionChoice[] = [];
+    for (const q of picked.items) { seen.add(q.question_id); choices.push({ id: q.question_id, title: `${q.title} (this interview)` }); }
+    for (const q of bank.items) if (!seen.has(q.id)) choices.push({ id: q.id, title: q.title });
+    return choices;
+  };
+  const questionPane = new QuestionPane({
+    isInterviewer,
+    onRunTests: () => {
+      try {
+        socket.emit(EV.testsRun, {});
+      } catch (error) {
+        questionPane.failed(error instanceof Error ? error.message : 'Could not run the tests.');
+      }
+    },
+    onLoad: (questionId) => socket.emit(EV.questionLoad, { question_id: questionId }),
+    choices: isInterviewer ? questionChoices : undefined,
+  });
+  questionPane.el.hidden = !isInterviewer;
+  const guide = isInterviewer ? guidePanel() : null;
+  const activityMarks = isInterviewer ? new ActivityMarks() : null;
+  const showQuestion = (question: RoomQuestion | null): void => {
+    setCurrentQuestion(question);
+    questionPane.show(question);
+    guide?.show(question);
+    if (question) questionPane.el.hidden = false;
+  };
+  /** The one who loaded the question puts its starter in the editor, asking before replacing typed code. */
+  const offerStarter = async (question: RoomQuestion): Promise<void> => {
+    const language = meta.get('language') ?? '';
+    const starter = starterOf(question, language);
+    if (starter === null || ended) return;
+    const current = code.toString();
+    if (current === starter) return;
+    const stubs = languages.map((l) => l.stub);
+    if (!shouldReplaceCode(current, stubs)) {
+      const sure = await confirmDialog({
+        title: `Replace the code with the starter of “${question.title}”?`,
+        body: 'The editor holds code someone typed. The starter replaces it for everyone (the playback keeps the old code).',
+        confirm: 'Replace the code',
+      });
+      if (!sure) return;
+    }
+    doc.transact(() => {
+      code.delete(0, code.length);
+      code.insert(0, starter);
+    });
+  };
+  if (!isInterviewer) {
+    disposers.push(reportActivity(pane.editor.view.dom, (kind, chars) => {
+      if (!socket.connected || ended) return;
+      try {
+        socket.emit(EV.activityReport, chars === undefined ? { kind } : { kind, chars });
+      } catch (error) {
+        console.warn('activity not reported', error);
+      }
+    }));
+  }
+
   // ---- side panels: chat, notes, invite -----------------------------------------------------
   let selfId = grant?.participant_id ?? '';
   const chat = new ChatPanel((text) => {
@@ -259,6 +331,8 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
       },
       { id: 'invite', label: 'Invite', panel: invite.el },
     );
+    if (guide) tabs.push({ id: 'guide', label: 'Guide', panel: guide.el });
+    if (activityMarks) tabs.push({ id: 'activity', label: 'Activity', panel: activityMarks.el });
   }
   const { tabList, panels: tabPanels, select: selectTab } = sideTabs(tabs, 'chat');
 
@@ -286,7 +360,8 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   const side = h('aside', { class: 'room-side', 'aria-label': 'Video and conversation' }, videoHost, loneHint, tabList, tabPanels);
   // A shared screen takes the stage above the code; the cameras stay small in the side column.
   const stageHost = h('div', { class: 'stage-host' });
-  const main = h('div', { class: 'room-main' }, stageHost, editorPane);
+  const work = h('div', { class: 'room-work' }, questionPane.el, editorPane);
+  const main = h('div', { class: 'room-main' }, stageHost, work);
   const body = h('div', { class: 'room-body' }, main, side);
   const closing = h('div', { class: 'closing-host' });
   const layout = h('div', { class: `room ${isInterviewer ? 'as-interviewer' : 'as-candidate'}` }, header, banner, body, closing, toast);
@@ -317,11 +392,13 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   let ended = false;
   let candidateCanRun = true;
   let seeded = false;
+  let autoLoaded = false;
   const applyRunPermission = (): void => {
     terminal.setAllowed(!ended && (isInterviewer || candidateCanRun));
     if (ended) runPanel.setAllowed(false, 'The interview has ended.');
     else if (!isInterviewer && !candidateCanRun) runPanel.setAllowed(false, 'The interviewer has turned off running code for now.');
     else runPanel.setAllowed(true, '');
+    questionPane.setAllowed(!ended && (isInterviewer || candidateCanRun));
   };
 
   socket.on('connect', () => {
@@ -389,6 +466,14 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     applyRunPermission();
     if (w.last_run) runPanel.finished(w.last_run);
     if (w.run_in_flight) runPanel.started(w.run_in_flight);
+    showQuestion(w.question ?? null);
+    // Questions picked when scheduling: the interviewer's first visit loads the first one.
+    const first = w.questions?.[0];
+    if (isInterviewer && !w.question && first && !w.read_only && !autoLoaded) {
+      autoLoaded = true;
+      void codeSync.whenSynced().then(() => socket.emit(EV.questionLoad, { question_id: first.question_id }));
+    }
+    if (w.last_test_run) questionPane.finished(w.last_test_run);
     if (!video && !w.read_only) {
       video = new VideoCall({
         selfId,
@@ -471,6 +556,13 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   socket.on(EV.terminalOutput, (chunk: TerminalOutput) => terminal.output(chunk));
   socket.on(EV.terminalFinished, (last: NonNullable<TerminalState['last']>) => terminal.finished(last));
   socket.on(EV.runFinished, (info: RunFinishedInfo) => runPanel.finished(info));
+  socket.on(EV.questionLoaded, ({ question, loaded_by }: { question: RoomQuestion; loaded_by: { participant_id: string } }) => {
+    showQuestion(question);
+    if (loaded_by.participant_id === selfId) void offerStarter(question);
+  });
+  socket.on(EV.testsStarted, (info: { started_by: { name?: string } | null }) => questionPane.started(info.started_by?.name ?? 'someone'));
+  socket.on(EV.testsFinished, (info: TestsFinished) => questionPane.finished(info));
+  socket.on(EV.activityMark, (mark: ActivityMark) => activityMarks?.add(mark));
   socket.on(EV.roomSettings, (s: { candidate_can_run: boolean }) => {
     candidateCanRun = s.candidate_can_run;
     invite?.setCandidateCanRun(candidateCanRun);
@@ -546,6 +638,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   socket.on(EV.error, (e: RoomError) => {
     if (e.event === EV.runStart) runPanel.failed(sentence(e.message));
     if (e.event?.startsWith('terminal:')) terminal.failed(sentence(e.message));
+    if (e.event === EV.testsRun) questionPane.failed(sentence(e.message));
     showToast(sentence(e.message));
   });
 
@@ -565,6 +658,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
       awareness.destroy();
       doc.destroy();
       notesDoc?.destroy();
+      setCurrentQuestion(null);
     },
   };
 }

@@ -141,10 +141,15 @@ export async function schedulePage(ctx: PageContext): Promise<View> {
   const when = h('input', { type: 'datetime-local', required: true, name: 'starts_at' });
   const duration = h('input', { type: 'number', min: 5, max: 480, step: 5, value: '60', required: true, name: 'duration_minutes' });
   const zone = browserTimeZone();
+  const questions = h('select', { multiple: true, name: 'questions', size: 4 });
+  void http.get<{ items: { id: string; title: string; difficulty: string }[] }>('/api/questions?per_page=100')
+    .then((page) => replaceChildren(questions, page.items.map((q) => h('option', { value: q.id }, `${q.title} (${q.difficulty})`))))
+    .catch(() => undefined);
   const form = h('form', { class: 'grid-form' },
     field('Title', title), field('Candidate name', candidate), field('Candidate email', email),
     field('Interviewer email', interviewer, 'Gets the invitation too.'),
     field('Starts', when, `Your time zone: ${zone}`), field('Duration (minutes)', duration),
+    field('Questions', questions, 'Optional: the interview keeps them as they are now; load one in the room.'),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Schedule and send invitations')));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -162,8 +167,12 @@ export async function schedulePage(ctx: PageContext): Promise<View> {
       timezone: zone,
     };
     if (interviewer.value.trim()) body['interviewer_email'] = interviewer.value.trim();
+    const picked = [...questions.selectedOptions].map((o) => o.value);
     http.post<Schedule>('/api/schedules', body)
       .then(async (created) => {
+        if (picked.length) {
+          await http.request('PUT', `/api/interviews/${encodeURIComponent(created.interview_id)}/questions`, { question_ids: picked });
+        }
         showResult(created, `Scheduled “${created.title}”; invitations sent to ${created.candidate_email}.`);
         form.reset();
         duration.value = '60';

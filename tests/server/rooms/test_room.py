@@ -17,6 +17,7 @@ from pycrdt import Doc, Text
 
 from server.rooms.errors import RoomError
 from server.rooms.protocol import get_protocol
+from server.rooms.questions import RoomQuestionSpec
 from server.rooms.room import Identity, Room, RoomSeed, RoomSettings, RoomState
 from server.rooms.run import RoomRun, RunState, Starter
 from server.rooms.update_log import LoggedUpdate
@@ -77,6 +78,9 @@ class MemoryStore:
     runs: list[tuple[str, str, str, dict[str, Any]]] = field(default_factory=list)
     saved: list[tuple[str, str, str]] = field(default_factory=list)
     completed: list[tuple[str, str, str]] = field(default_factory=list)
+    bank: dict[str, RoomQuestionSpec] = field(default_factory=dict)
+    """The questions ``load_question`` finds (any user sees them all)."""
+    events: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
 
     async def append_updates(self, rows: Sequence[LoggedUpdate]) -> None:
         self.updates.extend(rows)
@@ -94,6 +98,18 @@ class MemoryStore:
 
     async def complete(self, interview_id: str, code: str, language: str, notes: str) -> None:
         self.completed.append((code, language, notes))
+
+    async def load_question(
+        self, interview_id: str, user_id: str, question_id: str
+    ) -> RoomQuestionSpec:
+        if question_id not in self.bank:
+            raise RoomError("question_not_found", "no such question in your bank")
+        return self.bank[question_id]
+
+    async def append_event(
+        self, interview_id: str, identity: Identity, kind: str, detail: dict[str, Any]
+    ) -> None:
+        self.events.append((identity.participant_id, kind, detail))
 
 
 @dataclass
