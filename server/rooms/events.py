@@ -36,7 +36,14 @@ from server.rooms.errors import PayloadError, RoomAuthError, RoomError
 from server.rooms.fanout import SocketEmitter
 from server.rooms.ice import ice_config
 from server.rooms.packets import MALFORMED_EVENT, NAMESPACE, RoomPacket
-from server.rooms.payloads import ChatSend, RunPermission, RunStart, SignalSend
+from server.rooms.payloads import (
+    BoardLock,
+    ChatSend,
+    RunPermission,
+    RunStart,
+    SignalSend,
+    VideoRelay,
+)
 from server.rooms.protocol import Protocol, get_protocol
 from server.rooms.registry import RoomRegistry
 from server.rooms.room import Identity, Room, RoomSettings
@@ -105,7 +112,7 @@ class RoomGateway:
             logger=False,
             engineio_logger=False,
         )
-        self.emitter = SocketEmitter(self.sio)
+        self.emitter = SocketEmitter(self.sio, max_queue=state.settings.rooms.max_send_queue)
         self.store = SqlRoomStore(lambda: unit_of_work(state.sessions))
         self.registry = RoomRegistry(
             self._build_room, evict_after_s=state.settings.rooms.reconnect_grace_seconds
@@ -138,6 +145,7 @@ class RoomGateway:
 
     async def _build_room(self, room_id: str) -> Room:
         state = self.state
+        bounds = state.settings.rooms
         async with unit_of_work(state.sessions) as session:
             seed = await load_seed(session, room_id, state.run_engine.languages())
             if seed is not None:
@@ -153,6 +161,9 @@ class RoomGateway:
             settings=RoomSettings(
                 grace_seconds=state.settings.rooms.reconnect_grace_seconds,
                 ice=partial(ice_config, state.settings),
+                max_participants=bounds.max_participants,
+                max_doc_bytes=bounds.max_doc_bytes,
+                max_log_bytes=bounds.max_log_bytes,
             ),
         )
 
@@ -177,6 +188,13 @@ class RoomGateway:
             raise socketio.exceptions.ConnectionRefusedError(
                 message, {"code": "internal_error", "message": message}
             ) from exc
+        bound = self.state.settings.rooms.max_sockets
+        if sum(1 for c in self.connections.values() if c.room_id == room_id) >= bound:
+            message = f"this room already has {bound} open connections; close a tab and retry"
+            log.info("room connect refused (room_full): %s", message)
+            raise socketio.exceptions.ConnectionRefusedError(
+                message, {"code": "room_full", "message": message}
+            )
         limits = self.protocol.limits
         self.connections[sid] = Connection(
             room_id, identity, TokenBucket(limits.events_per_second, limits.events_burst)
@@ -243,6 +261,9 @@ class RoomGateway:
             names.chat: self._on_chat,
             names.run: self._on_run,
             names.permission: self._on_permission,
+            names.board: self._on_board,
+            names.board_lock: self._on_board_lock,
+            names.relay: self._on_relay,
             names.signal: self._on_signal,
             names.end: self._on_end,
         }
@@ -318,6 +339,17 @@ class RoomGateway:
         seq = await room.handle_notes(sid, data)
         await room.log.wait_flushed(seq)
         return {}
+
+    async def _on_board(self, room: Room, sid: str, data: bytes) -> dict[str, Any]:
+        seq = await room.handle_board(sid, data)
+        await room.log.wait_flushed(seq)
+        return {}
+
+    async def _on_board_lock(self, room: Room, sid: str, data: dict[str, Any]) -> None:
+        await room.set_board_locked(sid, BoardLock.of(data).locked)
+
+    async def _on_relay(self, room: Room, sid: str, data: dict[str, Any]) -> None:
+        await room.set_relay_only(sid, VideoRelay.of(data).relay_only)
 
     async def _on_chat(self, room: Room, sid: str, data: dict[str, Any]) -> None:
         await room.send_chat(sid, ChatSend.of(data).text)

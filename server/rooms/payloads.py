@@ -49,3 +49,21 @@ class SignalSend:
     @classmethod
     def of(cls, data: dict[str, Any]) -> SignalSend:
         return cls(to=data["to"], kind=data["kind"], data=data.get("data"))
+
+
+@dataclass(frozen=True, slots=True)
+class BoardLock:
+    locked: bool
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> BoardLock:
+        return cls(locked=data["locked"])
+
+
+@dataclass(frozen=True, slots=True)
+class VideoRelay:
+    relay_only: bool
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> VideoRelay:
+        return cls(relay_only=data["relay_only"])

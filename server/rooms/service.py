@@ -180,6 +180,7 @@ async def load_seed(
         last_run=_finished_run(last_run) if last_run else None,
         code_updates=await repository.update_bytes(session, interview.id, "code"),
         notes_updates=await repository.update_bytes(session, interview.id, "notes"),
+        board_updates=await repository.update_bytes(session, interview.id, "board"),
     )
 
 
