@@ -15,12 +15,13 @@ from quart import Blueprint, Response
 from quart_schema import validate_querystring, validate_request, validate_response
 
 from server.accounts.auth import require_user
-from server.kit.db import current_session
+from server.kit.db import current_session, unit_of_work
 from server.kit.errors import documents_errors
 from server.kit.state import get_state
 from server.rooms import service
 from server.rooms.schemas import (
     JoinInfo,
+    JoinLink,
     JoinRequest,
     JoinToken,
     Playback,
@@ -42,9 +43,10 @@ async def join_info(code: str) -> JoinInfo:
 @blueprint.post("/join/<code>")
 @validate_request(JoinRequest)
 @validate_response(JoinToken, 200)
-@documents_errors(400, 404, 409)
+@documents_errors(400, 404, 409, 429)
 async def join(code: str, data: JoinRequest) -> JoinToken:
-    """A token for this room only, for the candidate's display name (409 once it has ended)."""
+    """A token for this room only, for the candidate's display name (409 once it has ended;
+    429 once the link has issued ``[rooms] max_candidate_tokens``: a new link starts afresh)."""
     granted = await service.join_as_candidate(
         current_session(), code, data.name, get_state().settings
     )
@@ -59,6 +61,28 @@ async def _owned_join_url(interview_id: str) -> str:
     user = await require_user()
     public_url = get_state().settings.server.public_url
     return await service.owned_join_url(current_session(), user.id, interview_id, public_url)
+
+
+@blueprint.post("/interviews/<interview_id>/join-link/rotate")
+@validate_response(JoinLink, 200)
+@documents_errors(401, 403, 404, 409)
+async def rotate_join_link(interview_id: str) -> JoinLink:
+    """A new join link: the old one, and every candidate token issued from it, stop working, and
+    candidates in the room are disconnected (they rejoin through the new link)."""
+    user = await require_user()
+    state = get_state()
+    # Committed before anyone is sent away, so a candidate reconnecting at once is refused.
+    async with unit_of_work(state.sessions) as session:
+        url = await service.rotate_join_link(
+            session, user.id, interview_id, state.settings.server.public_url
+        )
+    await service.send_candidates_away(
+        state,
+        interview_id,
+        "link_rotated",
+        "the interviewer replaced the join link; ask them for the new one",
+    )
+    return JoinLink(join_url=url)
 
 
 @blueprint.get("/interviews/<interview_id>/qr.png")

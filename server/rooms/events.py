@@ -48,6 +48,7 @@ from server.rooms.protocol import Protocol, get_protocol
 from server.rooms.registry import RoomRegistry
 from server.rooms.room import Identity, Room, RoomSettings
 from server.rooms.service import (
+    ROOM_CANDIDATES_KEY,
     ROOM_CLOSER_KEY,
     SqlRoomStore,
     authorise_socket,
@@ -368,6 +369,11 @@ class RoomGateway:
     async def _on_end(self, room: Room, sid: str, _data: dict[str, Any]) -> None:
         await room.end(sid)
 
+    async def send_candidates_away(self, room_id: str, code: str, message: str) -> None:
+        room = self.registry.get(room_id)
+        if room is not None:
+            await room.send_candidates_away(code, message)
+
     async def close_rooms(self, room_ids: Collection[str], code: str, message: str) -> None:
         for room_id in room_ids:
             await self.registry.close_room(room_id, code, message)
@@ -379,6 +385,7 @@ def create_socket_server(app: Quart) -> socketio.AsyncServer:
     app.while_serving(gateway.serving)
     get_state(app).extras[GATEWAY_KEY] = gateway
     get_state(app).extras[ROOM_CLOSER_KEY] = gateway.close_rooms
+    get_state(app).extras[ROOM_CANDIDATES_KEY] = gateway.send_candidates_away
     return gateway.sio
 
 

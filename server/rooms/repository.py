@@ -1,13 +1,14 @@
-"""The room's queries: its update log (the record's own tables are the interviews slice's)."""
+"""The room's queries: its update log and join passes (the record's own tables are the interviews
+slice's)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.rooms.models import RoomUpdate
+from server.rooms.models import RoomJoinPass, RoomUpdate
 from server.rooms.update_log import LoggedUpdate
 
 
@@ -60,3 +61,21 @@ async def list_updates(
         .limit(limit)
     )
     return list(result)
+
+
+async def count_join_passes(session: AsyncSession, interview_id: str, code_hash: str) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(RoomJoinPass)
+        .where(RoomJoinPass.interview_id == interview_id, RoomJoinPass.code_hash == code_hash)
+    )
+    return int(count or 0)
+
+
+async def add_join_pass(
+    session: AsyncSession, interview_id: str, code_hash: str, participant_id: str
+) -> None:
+    session.add(
+        RoomJoinPass(interview_id=interview_id, code_hash=code_hash, participant_id=participant_id)
+    )
+    await session.flush()

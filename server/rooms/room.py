@@ -672,6 +672,15 @@ class Room:
             with contextlib.suppress(Exception):
                 await self.emitter.disconnect(sid)
 
+    async def send_candidates_away(self, code: str, message: str) -> None:
+        """The join link was rotated: every candidate connected with a token of the old link is
+        told why and disconnected (a new token from the new link lets them back in)."""
+        candidates = [s for s, p in self.by_sid.items() if p.identity.role == "candidate"]
+        await self.emitter.emit(self.events.error, {"code": code, "message": message}, candidates)
+        for sid in candidates:
+            with contextlib.suppress(Exception):
+                await self.emitter.disconnect(sid)
+
     async def end(self, sid: str) -> None:
         self._require_interviewer(sid)
         if self.ended:

@@ -39,6 +39,10 @@ class JoinToken(BaseModel):
     participant_id: str
 
 
+class JoinLink(BaseModel):
+    join_url: str
+
+
 class PlaybackQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

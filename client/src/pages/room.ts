@@ -13,6 +13,7 @@ import { h, replaceChildren } from '../core/dom';
 import { renderMarkdown } from '../core/markdown';
 import { CODE_DOC, EV, limit, NOTES_DOC } from '../core/protocol';
 import type { ChatMessage } from '../room/chatCore';
+import { BoardPane } from '../room/boardPane';
 import { ChatPanel } from '../room/chatPanel';
 import { type CollabEditor, createCollabEditor } from '../room/collab';
 import { flashCursorNames } from '../room/cursorNames';
@@ -35,12 +36,18 @@ interface Welcome {
   self: Participant;
   participants: Participant[];
   chat: ChatMessage[];
-  settings: { candidate_can_run?: boolean };
+  settings: RoomSettings;
   ice_servers: RTCIceServer[];
   ice_transport_policy?: RTCIceTransportPolicy;
   read_only: boolean;
   run_in_flight: RunStartedInfo | null;
   last_run?: RunFinishedInfo | null;
+}
+
+interface RoomSettings {
+  candidate_can_run?: boolean;
+  board_locked?: boolean;
+  relay_only?: boolean;
 }
 
 interface RoomError {
@@ -228,6 +235,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
       interviewId,
       joinUrl: record?.join_url ?? '',
       onCandidateCanRun: (allowed) => socket.emit(EV.runPermission, { candidate_can_run: allowed }),
+      onRelayOnly: (relayOnly) => socket.emit(EV.videoRelay, { relay_only: relayOnly }),
     });
     tabs.push(
       {
@@ -267,7 +275,18 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   const side = h('aside', { class: 'room-side', 'aria-label': 'Video and conversation' }, videoHost, loneHint, tabList, tabPanels);
   // A shared screen takes the stage above the code; the cameras stay small in the side column.
   const stageHost = h('div', { class: 'stage-host' });
-  const main = h('div', { class: 'room-main' }, stageHost, editorPane);
+  // The code and the whiteboard share the main column, as two tabs.
+  const board = new BoardPane({
+    isInterviewer,
+    send: (m) => { if (socket.connected) socket.emit(EV.boardMessage, m); },
+    onLock: (locked) => socket.emit(EV.boardLock, { locked }),
+  });
+  disposers.push(() => board.dispose());
+  const mainTabs = sideTabs([
+    { id: 'code', label: 'Code', panel: editorPane },
+    { id: 'board', label: 'Whiteboard', panel: board.el, onShow: (on) => { if (on) void board.show(); } },
+  ], 'code', { label: 'Code and whiteboard', listClass: 'tabs main-tabs', panelsClass: 'main-panels' });
+  const main = h('div', { class: 'room-main' }, stageHost, mainTabs.tabList, mainTabs.panels);
   const body = h('div', { class: 'room-body' }, main, side);
   const closing = h('div', { class: 'closing-host' });
   const layout = h('div', { class: `room ${isInterviewer ? 'as-interviewer' : 'as-candidate'}` }, header, banner, body, closing, toast);
@@ -351,6 +370,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   socket.on(EV.welcome, (w: Welcome) => {
     // The room knows us now: ask for what we lack (also after every reconnect).
     codeSync.start();
+    board.start();
     notesSync?.start();
     selfId = w.self.participant_id;
     titleEl.textContent = w.title;
@@ -362,8 +382,8 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     if (selfColour) awareness.setLocalStateField('user', { name: w.self.name, color: selfColour, colorLight: lighten(selfColour) });
     chat.setSelf(selfId);
     for (const m of w.chat) chat.add(m);
-    candidateCanRun = w.settings.candidate_can_run !== false;
-    invite?.setCandidateCanRun(candidateCanRun);
+    installationRelay = w.ice_transport_policy === 'relay' && w.settings.relay_only !== true;
+    applySettings(w.settings);
     if (w.read_only) markEnded();
     else void codeSync.whenSynced().then(() => { if (!ended) pane.setEditable(true); });
     applyRunPermission();
@@ -417,6 +437,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
 
   socket.on(EV.syncMessage, (data: unknown) => codeSync.receive(data));
   socket.on(EV.notesMessage, (data: unknown) => notesSync?.receive(data));
+  socket.on(EV.boardMessage, (data: unknown) => board.receive(data));
 
   socket.on(EV.presenceJoined, ({ participant }: { participant: Participant }) => {
     participants.set(participant.participant_id, { ...participant, connected: true });
@@ -444,11 +465,19 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   socket.on(EV.chatMessage, (m: ChatMessage) => chat.add(m));
   socket.on(EV.runStarted, (info: RunStartedInfo) => runPanel.started(info));
   socket.on(EV.runFinished, (info: RunFinishedInfo) => runPanel.finished(info));
-  socket.on(EV.roomSettings, (s: { candidate_can_run: boolean }) => {
-    candidateCanRun = s.candidate_can_run;
+  /** The installation relays every call ([turn] relay_only); the room can only add to it. */
+  let installationRelay = false;
+  let roomRelay = false;
+  function applySettings(s: RoomSettings): void {
+    candidateCanRun = s.candidate_can_run !== false;
     invite?.setCandidateCanRun(candidateCanRun);
+    board.setLocked(s.board_locked === true);
+    roomRelay = s.relay_only === true;
+    invite?.setRelayOnly(roomRelay || installationRelay);
+    video?.setTransportPolicy(roomRelay || installationRelay ? 'relay' : 'all');
     applyRunPermission();
-  });
+  }
+  socket.on(EV.roomSettings, (s: RoomSettings) => applySettings(s));
 
   /**
    * The interview is over (the room said so, or refused us because of it). Everything stops
@@ -459,6 +488,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     if (ended) return;
     ended = true;
     pane.setEditable(false);
+    board.setEnded();
     // The room refuses updates once ended: notes continue on the record page.
     notesEditor?.setReadOnly(true);
     applyRunPermission();
@@ -518,6 +548,8 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
 
   socket.on(EV.error, (e: RoomError) => {
     if (e.event === EV.runStart) runPanel.failed(sentence(e.message));
+    if (e.event === EV.boardMessage) board.refused(e.code);
+    if (e.event === EV.videoRelay) invite?.setRelayOnly(roomRelay || installationRelay);
     showToast(sentence(e.message));
   });
 

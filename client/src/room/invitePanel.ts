@@ -4,12 +4,14 @@ import { h } from '../core/dom';
 export interface InvitePanel {
   el: HTMLElement;
   setCandidateCanRun(allowed: boolean): void;
+  setRelayOnly(relayOnly: boolean): void;
 }
 
 export function invitePanel(options: {
   interviewId: string;
   joinUrl: string;
   onCandidateCanRun: (allowed: boolean) => void;
+  onRelayOnly: (relayOnly: boolean) => void;
 }): InvitePanel {
   const link = h('input', { type: 'text', readonly: true, value: options.joinUrl, id: 'invite-link', class: 'mono' });
   const copyState = h('span', { class: 'muted small', role: 'status' });
@@ -29,6 +31,8 @@ export function invitePanel(options: {
   }, 'Copy link');
   const canRun = h('input', { type: 'checkbox', checked: true, id: 'candidate-can-run' });
   canRun.addEventListener('change', () => options.onCandidateCanRun(canRun.checked));
+  const relay = h('input', { type: 'checkbox', id: 'relay-only' });
+  relay.addEventListener('change', () => options.onRelayOnly(relay.checked));
   const el = h('div', { class: 'invite' },
     h('p', null, 'Send the candidate this link, or let them scan the code.'),
     h('label', { for: 'invite-link' }, 'Join link'),
@@ -41,11 +45,15 @@ export function invitePanel(options: {
       width: 180,
       height: 180,
     }),
-    h('label', { class: 'check' }, canRun, ' Candidate may run code'));
+    h('label', { class: 'check' }, canRun, ' Candidate may run code'),
+    h('label', { class: 'check' }, relay, ' Relay-only video (no one sees the others’ network addresses)'));
   return {
     el,
     setCandidateCanRun: (allowed) => {
       canRun.checked = allowed;
+    },
+    setRelayOnly: (relayOnly) => {
+      relay.checked = relayOnly;
     },
   };
 }

@@ -155,6 +155,7 @@ class YClient:
         self.sio.on("notes:message", self._on_notes)
         self.sio.on("board:message", self._on_board)
         self.sio.on("connect_error", self._on_connect_error)
+        self.sio.on("disconnect", self._on_disconnect)
 
     def _on_local(self, event: TransactionEvent) -> None:
         if not self._applying:
@@ -162,6 +163,9 @@ class YClient:
 
     async def _on_connect_error(self, data: Any) -> None:
         self._record("connect_error", data)
+
+    async def _on_disconnect(self, *_reason: Any) -> None:
+        self._record("disconnect", None)
 
     async def _on_any(self, event: str, *args: Any) -> None:
         self._record(event, args[0] if args else None)
