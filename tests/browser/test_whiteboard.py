@@ -39,7 +39,8 @@ def join(page: Page, join_url: str, name: str) -> None:
 
 def open_board(page: Page) -> None:
     page.get_by_role("tab", name="Whiteboard").click()
-    expect(page.locator(".board-host .excalidraw")).to_be_visible()
+    # Excalidraw's own start ("Loading scene…") can take seconds with three browsers on two cores
+    expect(page.locator(".board-host .excalidraw")).to_be_visible(timeout=30_000)
     expect(page.locator(".board-host")).to_have_attribute("data-elements", re.compile(r"\d+"))
 
 
