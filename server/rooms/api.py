@@ -112,7 +112,9 @@ async def qr_svg(interview_id: str) -> Response:
 @validate_response(Playback, 200)
 @documents_errors(400, 401, 404)
 async def playback(interview_id: str, query_args: PlaybackQuery) -> Playback:
-    """The update log, oldest first: apply each update to a fresh Y.Doc to replay the interview."""
+    """The update log, oldest first: apply each update to a fresh Y.Doc to replay the interview.
+    A page holds at most ``limit`` rows and about ``[rooms] playback_page_bytes`` of updates;
+    pass ``next_after`` as ``after`` for the next one."""
     user = await require_user()
     data = await service.playback(
         current_session(),
@@ -121,6 +123,7 @@ async def playback(interview_id: str, query_args: PlaybackQuery) -> Playback:
         query_args.doc,
         query_args.after,
         query_args.limit,
+        get_state().settings.rooms.playback_page_bytes,
     )
     return Playback(
         interview_id=data["interview_id"],

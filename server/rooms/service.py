@@ -348,10 +348,20 @@ async def owned_join_url(
 
 
 async def playback(
-    session: AsyncSession, owner_id: str, interview_id: str, doc: str, after: int, limit: int
+    session: AsyncSession,
+    owner_id: str,
+    interview_id: str,
+    doc: str,
+    after: int,
+    limit: int,
+    max_bytes: int,
 ) -> dict[str, Any]:
+    """A page of the update log, bounded in rows and in bytes (``[rooms] playback_page_bytes``);
+    ``next_after`` continues it."""
     interview = await owned_interview(session, owner_id, interview_id)
-    rows = await repository.list_updates(session, interview.id, doc, after=after, limit=limit)
+    rows, more = await repository.list_updates(
+        session, interview.id, doc, after=after, limit=limit, max_bytes=max_bytes
+    )
     return {
         "interview_id": interview.id,
         "doc": doc,
@@ -366,5 +376,5 @@ async def playback(
             }
             for row in rows
         ],
-        "next_after": rows[-1].id if len(rows) == limit else None,
+        "next_after": rows[-1].id if more and rows else None,
     }

@@ -169,6 +169,7 @@ def run(rooms: int, seconds: float) -> dict[str, Any]:
             [sys.executable, str(ROOT / "tests" / "bench" / "bench_rooms.py"), "--serve",
              str(port), str(tmp_path), str(rooms), str(plan_file), "uvicorn", ""],
             cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
         )  # fmt: skip
         try:
             for _ in range(600):

@@ -9,6 +9,7 @@ or the interviewer rotated the link.
 from __future__ import annotations
 
 import asyncio
+import base64
 from typing import Any
 
 import pytest
@@ -190,3 +191,31 @@ async def test_the_update_log_of_an_interview_is_bounded(
     raw = encode_sync(SYNC_UPDATE, b"\x00" * 70_000)
     refused = await ada.call("sync:message", raw)  # the interviewer is bound by it too
     assert refused["ok"] is False and refused["error"]["code"] == "room_log_full"
+
+
+# ---- playback ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("settings_overrides", [{"rooms": {"playback_page_bytes": 4096}}])
+async def test_playback_comes_in_pages_bounded_in_bytes(
+    live: LiveServer, connect: ClientFactory
+) -> None:
+    interview, ada, grace = await interviewer_and_candidate(live, connect)
+    for n in range(6):
+        chunk = f"{n}" * 3000
+        assert (await grace.edit(lambda t: t.insert(0, chunk)))["ok"] is True  # noqa: B023
+    access = ada.auth["access_token"]
+    seqs: list[int] = []
+    pages = 0
+    after: int | None = 0
+    while after is not None:
+        path = f"/api/interviews/{interview.id}/playback?doc=code&after={after}&limit=1000"
+        status, page, _ = await live.http("GET", path, token=access)
+        assert status == 200, page
+        sizes = [len(base64.b64decode(u["update"])) for u in page["updates"]]
+        assert len(sizes) == 1 or sum(sizes) <= 4096, sizes  # one big row still comes alone
+        seqs += [u["seq"] for u in page["updates"]]
+        after = page["next_after"]
+        pages += 1
+    assert pages >= 6 and len(seqs) == len(set(seqs)) and seqs == sorted(seqs)
+    assert len(seqs) >= 7  # the seed and the six edits, none lost between pages
