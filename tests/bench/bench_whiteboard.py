@@ -9,7 +9,8 @@ others. Latency is from the sender's emit to a receiver's handler, matched by th
 (client, clock) header.
 
 The server is bench_rooms.py's server process (uvicorn on uvloop, the GC tuned as `onsite
-serve` does, SQLite in a temp dir); the clients run in this process, on uvloop too. Run:
+serve` does, SQLite in a temp dir); the clients run in --load-processes processes of their own,
+on uvloop too (one Python process cannot keep up with 150 clients' receives). Run:
 
     .venv/bin/python tests/bench/bench_whiteboard.py [--rooms 50] [--seconds 10]
 """
@@ -33,7 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.bench.bench_rooms import cpu_seconds, percentile  # noqa: E402
+from tests.bench.bench_rooms import cpu_seconds, percentile, runqueue_wait_seconds  # noqa: E402
 from tests.support.net import free_port  # noqa: E402
 
 DRAW_PER_S = 4.0
@@ -139,13 +140,21 @@ async def drive(url: str, plan: list[list[dict[str, Any]]], seconds: float) -> d
             next_at += period
             await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
 
+    ready, go = Path(os.environ["BENCH_READY"]), Path(os.environ["BENCH_GO"])
+    await asyncio.to_thread(ready.write_text, str(len(clients)))
+    for _ in range(6000):  # every loader is connected before anyone draws
+        if await asyncio.to_thread(go.exists):
+            break
+        await asyncio.sleep(0.05)
     warmup = 2.0
     deadline = time.perf_counter() + warmup + seconds
     drawing = [asyncio.create_task(draw(s, d, e, deadline)) for s, d, e in clients]
     await asyncio.sleep(warmup)
     measuring = True
     sent_before = len(sent)
+    cpu_start, wall_start = time.process_time(), time.perf_counter()
     await asyncio.gather(*drawing)
+    loader_cpu = (time.process_time() - cpu_start) / (time.perf_counter() - wall_start) * 100
     await asyncio.sleep(0.5)
     measuring = False
     await asyncio.gather(*(s.disconnect() for s, _, _ in clients), return_exceptions=True)
@@ -155,12 +164,11 @@ async def drive(url: str, plan: list[list[dict[str, Any]]], seconds: float) -> d
         "latencies": latencies,
         "sizes": sizes,
         "errors": errors[:5],
+        "loader_cpu": loader_cpu,
     }
 
 
-def run(rooms: int, seconds: float) -> dict[str, Any]:
-    from server.kit.runtime import event_loop_factory
-
+def run(rooms: int, seconds: float, processes: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-board-") as tmp:
         tmp_path = Path(tmp)
         port = free_port()
@@ -179,29 +187,88 @@ def run(rooms: int, seconds: float) -> dict[str, Any]:
                     raise RuntimeError("the bench server died")
                 time.sleep(0.1)
             plan = json.loads(plan_file.read_text())
+            go = tmp_path / "go"
+            loaders, parts = [], []
+            for index in range(processes):
+                part = tmp_path / f"part{index}.json"
+                part.write_text(json.dumps(plan[index::processes]))
+                parts.append(part)
+                env = {
+                    **os.environ,
+                    "PYTHONPATH": str(ROOT),
+                    "BENCH_READY": str(part.with_suffix(".ready")),
+                    "BENCH_GO": str(go),
+                }
+                loaders.append(
+                    subprocess.Popen(
+                        [
+                            sys.executable,
+                            __file__,
+                            "--load",
+                            f"http://127.0.0.1:{port}",
+                            str(part),
+                            str(seconds),
+                            str(part.with_suffix(".out")),
+                        ],
+                        cwd=ROOT,
+                        env=env,
+                    )
+                )
+            deadline = time.monotonic() + 300
+            while not all(p.with_suffix(".ready").exists() for p in parts):
+                if time.monotonic() > deadline or any(lo.poll() is not None for lo in loaders):
+                    break
+                time.sleep(0.1)
+            go.write_text("go")
+            time.sleep(2.0)  # the loaders' warm-up
             cpu_before, wall_before = cpu_seconds(server.pid), time.perf_counter()
-            with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
-                result = runner.run(drive(f"http://127.0.0.1:{port}", plan, seconds))
+            wait_before = runqueue_wait_seconds(server.pid)
+            time.sleep(seconds)
             cpu_used = cpu_seconds(server.pid) - cpu_before
+            waited = runqueue_wait_seconds(server.pid) - wait_before
             wall = time.perf_counter() - wall_before
+            for loader in loaders:
+                loader.wait(timeout=seconds + 120)
+            results = [
+                json.loads(p.with_suffix(".out").read_text())
+                for p in parts
+                if p.with_suffix(".out").exists()
+            ]
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=60)
-    result["server_cpu"] = cpu_used / wall * 100  # joins and warm-up included
-    return result
+    merged: dict[str, Any] = {"connected": 0, "sent": 0, "latencies": [], "sizes": []}
+    merged["errors"], merged["loader_cpu"] = [], []
+    for result in results:
+        for key in ("connected", "sent", "latencies", "sizes", "errors"):
+            merged[key] += result[key]
+        merged["loader_cpu"].append(result["loader_cpu"])
+    merged["server_cpu"] = cpu_used / wall * 100
+    merged["server_wait"] = waited / wall * 100
+    return merged
 
 
 def main() -> None:
+    from server.kit.runtime import event_loop_factory
+
+    if len(sys.argv) > 1 and sys.argv[1] == "--load":
+        url, part, seconds, out = sys.argv[2:6]
+        plan = json.loads(Path(part).read_text())
+        with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+            result = runner.run(drive(url, plan, float(seconds)))
+        Path(out).write_text(json.dumps(result))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rooms", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--load-processes", type=int, default=2)
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f} (other processes skew the numbers)")
     print(
         f"whiteboard fan-out: {args.rooms} rooms x 3 clients, {DRAW_PER_S:g} changes/s each, "
         f"{args.seconds:g} s measured, {os.cpu_count()} CPUs"
     )
-    row = run(args.rooms, args.seconds)
+    row = run(args.rooms, args.seconds, args.load_processes)
     lat = sorted(row["latencies"])
     expected = row["sent"] * 2
     print(
@@ -216,7 +283,12 @@ def main() -> None:
         print(
             f"update bytes: median {statistics.median(row['sizes']):.0f}, max {max(row['sizes'])}"
         )
-    print(f"server CPU {row['server_cpu']:.0f}% (of one core, joins included)")
+    loaders = ", ".join(f"{c:.0f}%" for c in row["loader_cpu"])
+    print(
+        f"server CPU {row['server_cpu']:.0f}% of one core, waiting for a CPU "
+        f"{row['server_wait']:.0f}% of the time; load processes {loaders}"
+    )
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
     if row["errors"]:
         print("errors:", row["errors"])
 
