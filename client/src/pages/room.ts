@@ -550,6 +550,16 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     if (e.event === EV.runStart) runPanel.failed(sentence(e.message));
     if (e.event === EV.boardMessage) board.refused(e.code);
     if (e.event === EV.videoRelay) invite?.setRelayOnly(roomRelay || installationRelay);
+    if (e.code === 'link_rotated' && !isInterviewer) {
+      // Our token came from a link the interviewer replaced: the room will not take it again.
+      dropGrant(sessionStorage, interviewId);
+      socket.stop();
+      connection.textContent = 'Not connected';
+      connection.className = 'conn conn-bad';
+      banner.hidden = false;
+      banner.className = 'room-banner banner-error';
+      replaceChildren(banner, sentence(e.message));
+    }
     showToast(sentence(e.message));
   });
 
