@@ -142,6 +142,21 @@ class RoomsSettings(_Section):
     turn_urls: list[str] = Field(default_factory=list)
     """Extra TURN servers (``turn:host:3478``) that share ``[turn] secret`` (coturn's
     ``static-auth-secret``): clients get the same short-lived credentials for them."""
+    # Bounds of one room, so a join-link holder cannot grow a room (or the server) without end.
+    max_participants: int = Field(default=8, ge=1)
+    """Distinct people in one room (a participant away within the grace period still counts)."""
+    max_sockets: int = Field(default=12, ge=1)
+    """Open or opening Socket.IO connections to one room."""
+    max_doc_bytes: int = Field(default=4 * 1024 * 1024, ge=65536)
+    """Encoded size of each shared document (code, notes, whiteboard)."""
+    max_log_bytes: int = Field(default=64 * 1024 * 1024, ge=65536)
+    """Update-log bytes of one interview, every document together."""
+    max_candidate_tokens: int = Field(default=20, ge=1)
+    """Candidate tokens issued for one join code; rotating the link starts a new count."""
+    max_send_queue: int = Field(default=2000, ge=16)
+    """Packets waiting for one slow socket; past it the socket is disconnected."""
+    playback_page_bytes: int = Field(default=1024 * 1024, ge=4096)
+    """Update bytes in one playback page (a page also ends at its row limit)."""
 
 
 class TurnSettings(_Section):

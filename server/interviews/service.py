@@ -21,7 +21,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from runners.contract import LanguageInfo
 from server.accounts import service as accounts
 from server.interviews import repository
-from server.interviews.models import Interview, InterviewMessage, InterviewPanelist, InterviewRun
+from server.interviews.models import (
+    Interview,
+    InterviewMessage,
+    InterviewPanelist,
+    InterviewRun,
+    new_join_code,
+)
 from server.interviews.schemas import (
     InterviewCreate,
     InterviewListQuery,
@@ -211,6 +217,7 @@ async def update_interview(
     interview = await owned_interview(session, owner_id, interview_id)
     if interview.deleted_at is not None:
         raise InterviewInBinError("Restore the interview from the bin before changing it.")
+    was_over = interview.status in _OVER
     changes: dict[str, Any] = update.changes()
     for name, value in changes.items():
         if name == "tags":
@@ -224,8 +231,27 @@ async def update_interview(
         setattr(interview, name, value)
     if "status" in changes:
         _stamp_status_times(interview)
+        if was_over and interview.status not in _OVER:
+            # Reopened: a fresh join link, so the tokens of the finished interview (each
+            # names the join code it came from) do not come back to life with it.
+            interview.join_code = new_join_code()
     if SEARCHABLE & changes.keys():
         interview.refresh_search_text()
+    interview.updated_at = utcnow()
+    await session.flush()
+    return interview
+
+
+_OVER = frozenset({InterviewStatus.COMPLETED.value, InterviewStatus.CANCELLED.value})
+
+
+async def rotate_join_code(session: AsyncSession, owner_id: str, interview_id: str) -> Interview:
+    """A new join link for one of the owner's interviews; the old link and every candidate
+    token issued from it stop working (the room checks a token's join code at each connect)."""
+    interview = await owned_interview(session, owner_id, interview_id)
+    if interview.deleted_at is not None:
+        raise InterviewInBinError("Restore the interview from the bin before changing it.")
+    interview.join_code = new_join_code()
     interview.updated_at = utcnow()
     await session.flush()
     return interview

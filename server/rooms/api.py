@@ -16,7 +16,7 @@ from quart import Blueprint, Response
 from quart_schema import validate_querystring, validate_request, validate_response
 
 from server.accounts.auth import require_user
-from server.kit.db import current_session
+from server.kit.db import current_session, unit_of_work
 from server.kit.errors import documents_errors
 from server.kit.state import get_state
 from server.rooms import service
@@ -28,6 +28,7 @@ from server.rooms.schemas import (
     InterviewQuestionOut,
     InterviewQuestionsIn,
     JoinInfo,
+    JoinLink,
     JoinRequest,
     JoinToken,
     Playback,
@@ -49,9 +50,10 @@ async def join_info(code: str) -> JoinInfo:
 @blueprint.post("/join/<code>")
 @validate_request(JoinRequest)
 @validate_response(JoinToken, 200)
-@documents_errors(400, 404, 409)
+@documents_errors(400, 404, 409, 429)
 async def join(code: str, data: JoinRequest) -> JoinToken:
-    """A token for this room only, for the candidate's display name (409 once it has ended)."""
+    """A token for this room only, for the candidate's display name (409 once it has ended;
+    429 once the link has issued ``[rooms] max_candidate_tokens``: a new link starts afresh)."""
     granted = await service.join_as_candidate(
         current_session(), code, data.name, get_state().settings
     )
@@ -66,6 +68,28 @@ async def _owned_join_url(interview_id: str) -> str:
     user = await require_user()
     public_url = get_state().settings.server.public_url
     return await service.owned_join_url(current_session(), user.id, interview_id, public_url)
+
+
+@blueprint.post("/interviews/<interview_id>/join-link/rotate")
+@validate_response(JoinLink, 200)
+@documents_errors(401, 403, 404, 409)
+async def rotate_join_link(interview_id: str) -> JoinLink:
+    """A new join link: the old one, and every candidate token issued from it, stop working, and
+    candidates in the room are disconnected (they rejoin through the new link)."""
+    user = await require_user()
+    state = get_state()
+    # Committed before anyone is sent away, so a candidate reconnecting at once is refused.
+    async with unit_of_work(state.sessions) as session:
+        url = await service.rotate_join_link(
+            session, user.id, interview_id, state.settings.server.public_url
+        )
+    await service.send_candidates_away(
+        state,
+        interview_id,
+        "link_rotated",
+        "the interviewer replaced the join link; ask them for the new one",
+    )
+    return JoinLink(join_url=url)
 
 
 @blueprint.get("/interviews/<interview_id>/qr.png")
@@ -95,7 +119,9 @@ async def qr_svg(interview_id: str) -> Response:
 @validate_response(Playback, 200)
 @documents_errors(400, 401, 404)
 async def playback(interview_id: str, query_args: PlaybackQuery) -> Playback:
-    """The update log, oldest first: apply each update to a fresh Y.Doc to replay the interview."""
+    """The update log, oldest first: apply each update to a fresh Y.Doc to replay the interview.
+    A page holds at most ``limit`` rows and about ``[rooms] playback_page_bytes`` of updates;
+    pass ``next_after`` as ``after`` for the next one."""
     user = await require_user()
     data = await service.playback(
         current_session(),
@@ -104,6 +130,7 @@ async def playback(interview_id: str, query_args: PlaybackQuery) -> Playback:
         query_args.doc,
         query_args.after,
         query_args.limit,
+        get_state().settings.rooms.playback_page_bytes,
     )
     return Playback(
         interview_id=data["interview_id"],

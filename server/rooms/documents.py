@@ -16,14 +16,28 @@ from server.rooms.wire import Reader, WireError, parse_state_vector
 
 
 class SyncedDoc:
-    """A pycrdt ``Doc`` with a text (and maybe a meta map) bound by name, as the client binds."""
+    """A pycrdt ``Doc`` with a text (and maybe a meta map) bound by name, as the client binds.
 
-    def __init__(self, text_name: str, meta_name: str | None = None) -> None:
+    The whiteboard binds no text: its one root is a map (``map_name``) of element id to the
+    element's JSON, read back with ``entries()`` only for playback and tests."""
+
+    def __init__(
+        self, text_name: str | None, meta_name: str | None = None, *, map_name: str | None = None
+    ) -> None:
         self.doc: Doc[Any] = Doc()
-        self.text: Text = self.doc.get(text_name, type=Text)
+        self.text: Text | None = (
+            self.doc.get(text_name, type=Text) if text_name is not None else None
+        )
         self.meta: Map[object] | None = (
             self.doc.get(meta_name, type=Map) if meta_name is not None else None
         )
+        self.map: Map[object] | None = (
+            self.doc.get(map_name, type=Map) if map_name is not None else None
+        )
+        self.size = 0
+        """Bytes of the document as one encoded update, measured at load and kept current by
+        adding what each applied update produced (an upper bound: merged or deleted content is
+        counted until the next ``measure()``)."""
         self._emitted: list[bytes] = []
         self._subscription = self.doc.observe(self._on_transaction)
 
@@ -54,6 +68,7 @@ class SyncedDoc:
             raise UpdateRejectedError("invalid_update", f"update does not decode: {exc}") from None
         produced = list(self._emitted)
         self._emitted.clear()
+        self.size += sum(len(u) for u in produced)
         if not produced and self._is_news(update):
             raise UpdateRejectedError(
                 "update_not_applied",
@@ -91,13 +106,14 @@ class SyncedDoc:
         """Writes the starting content of a fresh room; returns the updates for the log."""
         self._emitted.clear()
         with self.doc.transaction():
-            if text:
+            if text and self.text is not None:
                 self.text += text
             if meta and self.meta is not None:
                 for key, value in meta.items():
                     self.meta[key] = value
         produced = list(self._emitted)
         self._emitted.clear()
+        self.size += sum(len(u) for u in produced)
         return produced
 
     def load(self, updates: list[bytes]) -> None:
@@ -106,13 +122,24 @@ class SyncedDoc:
             for update in updates:
                 self.doc.apply_update(update)
         self._emitted.clear()
+        self.measure()
+
+    def measure(self) -> int:
+        """The exact encoded size now (an O(document) encode, so only when the running bound
+        says the document may be near its limit)."""
+        self.size = len(self.full_update())
+        return self.size
 
     def full_update(self) -> bytes:
         update: bytes = self.doc.get_update()
         return update
 
     def content(self) -> str:
-        return str(self.text)
+        return str(self.text) if self.text is not None else ""
+
+    def entries(self) -> dict[str, object]:
+        """The bound map's items (the whiteboard's elements), as plain values."""
+        return dict(self.map.items()) if self.map is not None else {}
 
     def meta_value(self, key: str) -> object | None:
         if self.meta is None:

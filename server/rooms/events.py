@@ -40,16 +40,19 @@ from server.rooms.ice import ice_config
 from server.rooms.packets import MALFORMED_EVENT, NAMESPACE, RoomPacket
 from server.rooms.payloads import (
     ActivityReport,
+    BoardLock,
     ChatSend,
     QuestionLoad,
     RunPermission,
     RunStart,
     SignalSend,
+    VideoRelay,
 )
 from server.rooms.protocol import Protocol, get_protocol
 from server.rooms.registry import RoomRegistry
 from server.rooms.room import Identity, Room, RoomSettings
 from server.rooms.service import (
+    ROOM_CANDIDATES_KEY,
     ROOM_CLOSER_KEY,
     USER_SOCKETS_KEY,
     SqlRoomStore,
@@ -120,7 +123,7 @@ class RoomGateway:
             logger=False,
             engineio_logger=False,
         )
-        self.emitter = SocketEmitter(self.sio)
+        self.emitter = SocketEmitter(self.sio, max_queue=state.settings.rooms.max_send_queue)
         self.store = SqlRoomStore(lambda: unit_of_work(state.sessions))
         self.registry = RoomRegistry(
             self._build_room, evict_after_s=state.settings.rooms.reconnect_grace_seconds
@@ -155,6 +158,7 @@ class RoomGateway:
 
     async def _build_room(self, room_id: str) -> Room:
         state = self.state
+        bounds = state.settings.rooms
         async with unit_of_work(state.sessions) as session:
             seed = await load_seed(session, room_id, state.run_engine.languages())
             if seed is not None:
@@ -170,6 +174,9 @@ class RoomGateway:
             settings=RoomSettings(
                 grace_seconds=state.settings.rooms.reconnect_grace_seconds,
                 ice=partial(ice_config, state.settings),
+                max_participants=bounds.max_participants,
+                max_doc_bytes=bounds.max_doc_bytes,
+                max_log_bytes=bounds.max_log_bytes,
             ),
         )
 
@@ -197,6 +204,13 @@ class RoomGateway:
             raise socketio.exceptions.ConnectionRefusedError(
                 message, {"code": "internal_error", "message": message}
             ) from exc
+        bound = self.state.settings.rooms.max_sockets
+        if sum(1 for c in self.connections.values() if c.room_id == room_id) >= bound:
+            message = f"this room already has {bound} open connections; close a tab and retry"
+            log.info("room connect refused (room_full): %s", message)
+            raise socketio.exceptions.ConnectionRefusedError(
+                message, {"code": "room_full", "message": message}
+            )
         limits = self.protocol.limits
         user_id, session_id = self._account_of(identity, auth, environ)
         self.connections[sid] = Connection(
@@ -284,6 +298,9 @@ class RoomGateway:
             names.chat: self._on_chat,
             names.run: self._on_run,
             names.permission: self._on_permission,
+            names.board: self._on_board,
+            names.board_lock: self._on_board_lock,
+            names.relay: self._on_relay,
             names.signal: self._on_signal,
             names.end: self._on_end,
             **terminal_handlers(names, self.terminals),
@@ -364,6 +381,17 @@ class RoomGateway:
         await room.log.wait_flushed(seq)
         return {}
 
+    async def _on_board(self, room: Room, sid: str, data: bytes) -> dict[str, Any]:
+        seq = await room.handle_board(sid, data)
+        await room.log.wait_flushed(seq)
+        return {}
+
+    async def _on_board_lock(self, room: Room, sid: str, data: dict[str, Any]) -> None:
+        await room.set_board_locked(sid, BoardLock.of(data).locked)
+
+    async def _on_relay(self, room: Room, sid: str, data: dict[str, Any]) -> None:
+        await room.set_relay_only(sid, VideoRelay.of(data).relay_only)
+
     async def _on_chat(self, room: Room, sid: str, data: dict[str, Any]) -> None:
         await room.send_chat(sid, ChatSend.of(data).text)
 
@@ -392,6 +420,11 @@ class RoomGateway:
     async def _on_activity(self, room: Room, sid: str, data: dict[str, Any]) -> None:
         report = ActivityReport.of(data)
         await room.report_activity(sid, report.kind, report.chars)
+
+    async def send_candidates_away(self, room_id: str, code: str, message: str) -> None:
+        room = self.registry.get(room_id)
+        if room is not None:
+            await room.send_candidates_away(code, message)
 
     async def close_rooms(self, room_ids: Collection[str], code: str, message: str) -> None:
         for room_id in room_ids:
@@ -425,6 +458,7 @@ def create_socket_server(app: Quart) -> socketio.AsyncServer:
     get_state(app).extras[GATEWAY_KEY] = gateway
     get_state(app).extras[ROOM_CLOSER_KEY] = gateway.close_rooms
     get_state(app).extras[USER_SOCKETS_KEY] = gateway.disconnect_user
+    get_state(app).extras[ROOM_CANDIDATES_KEY] = gateway.send_candidates_away
     return gateway.sio
 
 

@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import time
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 from urllib.parse import urlsplit
 
 from server.settings import Settings
@@ -31,7 +31,14 @@ class IceConfig:
     """Unix time the TURN credential stops working (``None``: no TURN configured)."""
 
 
-def no_ice(participant_id: str) -> IceConfig:
+class IceSource(Protocol):
+    """ICE servers for one participant id, relay-only if the room asks (``ice_config`` bound
+    to the settings, or ``no_ice``)."""
+
+    def __call__(self, participant_id: str, *, relay_only: bool = False) -> IceConfig: ...
+
+
+def no_ice(participant_id: str, *, relay_only: bool = False) -> IceConfig:
     """No STUN or TURN server at all (room tests without video)."""
     return IceConfig((), "all", None)
 

@@ -1,5 +1,6 @@
 """The room's own tables: the update log that playback replays keystroke by keystroke, the
-questions picked for an interview (frozen at their revision) and the activity its clients report."""
+questions picked for an interview (frozen at their revision), the activity its clients report,
+and the candidate tokens issued per join code."""
 
 from __future__ import annotations
 
@@ -82,4 +83,21 @@ class RoomEvent(Base):
     author_role: Mapped[str] = mapped_column(String(20))
     kind: Mapped[str] = mapped_column(String(20))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RoomJoinPass(Base):
+    """One candidate token issued for a join code, so a link holder cannot mint them without
+    end: the join is refused once a code has issued ``[rooms] max_candidate_tokens``.
+    Rotating the link starts a new count (the rows name the code they were issued for)."""
+
+    __tablename__ = "room_join_passes"
+    __table_args__ = (Index("ix_room_join_passes_interview_code", "interview_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(LogId, primary_key=True, autoincrement=True)
+    interview_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("interviews.id", ondelete="CASCADE")
+    )
+    code_hash: Mapped[str] = mapped_column(String(32))
+    participant_id: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

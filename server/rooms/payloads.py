@@ -69,3 +69,21 @@ class ActivityReport:
     @classmethod
     def of(cls, data: dict[str, Any]) -> ActivityReport:
         return cls(kind=data["kind"], chars=data.get("chars"))
+
+
+@dataclass(frozen=True, slots=True)
+class BoardLock:
+    locked: bool
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> BoardLock:
+        return cls(locked=data["locked"])
+
+
+@dataclass(frozen=True, slots=True)
+class VideoRelay:
+    relay_only: bool
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> VideoRelay:
+        return cls(relay_only=data["relay_only"])

@@ -76,14 +76,16 @@ class Limits:
 
 @dataclass(frozen=True, slots=True)
 class DocSpec:
-    """One shared document of the room (protocol.json's ``docs``): its Y.Text, its optional
-    Y.Map of metadata, who may see it and the event that carries its y-protocols messages."""
+    """One shared document of the room (protocol.json's ``docs``): its Y.Text (or, for the
+    whiteboard, its Y.Map of elements), its optional Y.Map of metadata, who may see it and the
+    event that carries its y-protocols messages."""
 
     name: str
-    text: str
+    text: str | None
     meta_map: str | None
     event: str
     interviewer_only: bool
+    map: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +96,7 @@ class ServerEvents:
 
     code: str
     notes: str
+    board: str
     welcome: str
     joined: str
     away: str
@@ -123,9 +126,12 @@ class ClientEvents:
 
     code: str
     notes: str
+    board: str
     chat: str
     run: str
     permission: str
+    board_lock: str
+    relay: str
     signal: str
     end: str
     terminal_start: str
@@ -163,6 +169,8 @@ CLIENT_EVENT_NAMES = {
     "chat": "chat:send",
     "run": "run:start",
     "permission": "run:permission",
+    "board_lock": "board:lock",
+    "relay": "video:relay",
     "signal": "signal:send",
     "end": "room:end",
     "terminal_start": "terminal:start",
@@ -301,11 +309,13 @@ def parse_protocol(raw: Any) -> Protocol:
     emits = ServerEvents(
         code=docs["code"].event,
         notes=docs["notes"].event,
+        board=docs["board"].event,
         **{field: _resolve(events, name, "server") for field, name in SERVER_EVENT_NAMES.items()},
     )
     handles = ClientEvents(
         code=docs["code"].event,
         notes=docs["notes"].event,
+        board=docs["board"].event,
         **{field: _resolve(events, name, "client") for field, name in CLIENT_EVENT_NAMES.items()},
     )
     unhandled = {n for n, e in events.items() if e.from_client} - set(_values(handles))
@@ -338,12 +348,19 @@ def _resolve(events: Mapping[str, EventSpec], name: str, side: str) -> str:
 
 
 def _parse_docs(raw: Any, events: Mapping[str, EventSpec]) -> dict[str, DocSpec]:
-    if not isinstance(raw, dict) or set(raw) != {"code", "notes"}:
-        raise ProtocolFileError("protocol.json: docs must define exactly 'code' and 'notes'")
+    if not isinstance(raw, dict) or set(raw) != {"code", "notes", "board"}:
+        raise ProtocolFileError(
+            "protocol.json: docs must define exactly 'code', 'notes' and 'board'"
+        )
     docs: dict[str, DocSpec] = {}
     for name, spec in raw.items():
-        if not isinstance(spec, dict) or not isinstance(spec.get("text"), str):
-            raise ProtocolFileError(f"doc {name!r}: needs a 'text' name")
+        if not isinstance(spec, dict):
+            raise ProtocolFileError(f"doc {name!r}: must be an object")
+        text, map_name = spec.get("text"), spec.get("map")
+        if not (isinstance(text, str) or isinstance(map_name, str)) or (
+            text is not None and map_name is not None
+        ):
+            raise ProtocolFileError(f"doc {name!r}: needs either a 'text' or a 'map' name")
         event = spec.get("event")
         spec_of_event = events.get(event) if isinstance(event, str) else None
         if spec_of_event is None or not spec_of_event.binary or spec_of_event.direction != "both":
@@ -354,7 +371,9 @@ def _parse_docs(raw: Any, events: Mapping[str, EventSpec]) -> dict[str, DocSpec]
         who = spec.get("who", "any")
         if who not in ("any", "interviewer"):
             raise ProtocolFileError(f"doc {name!r}: 'who' must be any or interviewer")
-        docs[name] = DocSpec(name, spec["text"], meta, spec_of_event.name, who == "interviewer")
+        docs[name] = DocSpec(
+            name, text, meta, spec_of_event.name, who == "interviewer", map=map_name
+        )
     return docs
 
 

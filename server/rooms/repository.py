@@ -1,14 +1,14 @@
-"""The room's queries: its update log, the interview's questions and its activity events (the
-record's own tables are the interviews slice's)."""
+"""The room's queries: its update log, join passes, the interview's questions and its activity
+events (the record's own tables are the interviews slice's)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from server.rooms.models import RoomEvent, RoomQuestion, RoomUpdate
+from server.rooms.models import RoomEvent, RoomJoinPass, RoomQuestion, RoomUpdate
 from server.rooms.update_log import LoggedUpdate
 
 
@@ -48,9 +48,12 @@ async def update_bytes(session: AsyncSession, interview_id: str, doc: str) -> li
 
 
 async def list_updates(
-    session: AsyncSession, interview_id: str, doc: str, *, after: int, limit: int
-) -> list[RoomUpdate]:
-    result = await session.scalars(
+    session: AsyncSession, interview_id: str, doc: str, *, after: int, limit: int, max_bytes: int
+) -> tuple[list[RoomUpdate], bool]:
+    """One page of the log after ``after``: at most ``limit`` rows and, past the first row, at
+    most ``max_bytes`` of updates; and whether more rows follow. The rows are streamed from the
+    database and reading stops at the budget, so a page never holds more than it returns."""
+    result = await session.stream_scalars(
         select(RoomUpdate)
         .where(
             RoomUpdate.interview_id == interview_id,
@@ -58,9 +61,40 @@ async def list_updates(
             RoomUpdate.id > after,
         )
         .order_by(RoomUpdate.id)
-        .limit(limit)
+        .limit(limit + 1)
+        .execution_options(yield_per=100)
     )
-    return list(result)
+    rows: list[RoomUpdate] = []
+    size = 0
+    more = False
+    try:
+        async for row in result:
+            if len(rows) == limit or (rows and size + len(row.update) > max_bytes):
+                more = True
+                break
+            rows.append(row)
+            size += len(row.update)
+    finally:
+        await result.close()
+    return rows, more
+
+
+async def count_join_passes(session: AsyncSession, interview_id: str, code_hash: str) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(RoomJoinPass)
+        .where(RoomJoinPass.interview_id == interview_id, RoomJoinPass.code_hash == code_hash)
+    )
+    return int(count or 0)
+
+
+async def add_join_pass(
+    session: AsyncSession, interview_id: str, code_hash: str, participant_id: str
+) -> None:
+    session.add(
+        RoomJoinPass(interview_id=interview_id, code_hash=code_hash, participant_id=participant_id)
+    )
+    await session.flush()
 
 
 async def questions_of(session: AsyncSession, interview_id: str) -> Sequence[RoomQuestion]:

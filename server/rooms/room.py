@@ -32,7 +32,7 @@ from server.kit.ratelimit import TokenBucket
 from server.rooms.awareness import AwarenessStates, checked_entry
 from server.rooms.documents import SyncedDoc
 from server.rooms.errors import RoomError, UpdateRejectedError
-from server.rooms.ice import IceConfig, no_ice
+from server.rooms.ice import IceSource, no_ice
 from server.rooms.protocol import Protocol as RoomProtocol
 from server.rooms.questions import (
     RoomQuestionSpec,
@@ -125,6 +125,13 @@ class RoomSeed:
     questions: list[RoomQuestionSpec] = field(default_factory=list)
     current_question_id: str | None = None
     last_test_run: dict[str, Any] | None = None
+    board_updates: list[bytes] = field(default_factory=list)
+
+    @property
+    def log_bytes(self) -> int:
+        """Update-log bytes the interview already holds (what its bound is counted against)."""
+        every = (self.code_updates, self.notes_updates, self.board_updates)
+        return sum(len(update) for updates in every for update in updates)
 
 
 @dataclass(slots=True)
@@ -158,11 +165,17 @@ class RoomSettings:
     save_delay_s: float = 10.0
     """How long after an edit the room saves its code; each wait is 75–125% of it (see below)."""
     log_flush_interval_s: float = 0.02
-    ice: Callable[[str], IceConfig] = no_ice
+    ice: IceSource = no_ice
     """ICE servers (with TURN credentials of its own) for one participant id."""
     max_activity_reports: int = 5000
     """Activity rows one participant may add to a room's record (a client looping on focus
     events would otherwise fill the table; 5000 is hours of real tab switching)."""
+    max_participants: int = 8
+    """Distinct people in the room; one more is refused with ``room_full``."""
+    max_doc_bytes: int = 4 * 1024 * 1024
+    """Encoded size of each document; an update past it is refused with ``document_too_large``."""
+    max_log_bytes: int = 64 * 1024 * 1024
+    """Update-log bytes of the interview; past it updates are refused with ``room_log_full``."""
 
 
 class Room:
@@ -188,8 +201,15 @@ class Room:
         self.limits = limits = protocol.limits
         self.settings = settings
         code_doc, notes_doc = protocol.docs["code"], protocol.docs["notes"]
+        board_doc = protocol.docs["board"]
         self.code = SyncedDoc(code_doc.text, code_doc.meta_map)
         self.notes = SyncedDoc(notes_doc.text, notes_doc.meta_map)
+        self.board = SyncedDoc(board_doc.text, board_doc.meta_map, map_name=board_doc.map)
+        self.board_locked = False
+        """Candidates' whiteboard updates are refused while set (the interviewer's choice)."""
+        self.relay_only = False
+        """The room's own relay-only video (the installation's setting can only add to it)."""
+        self.log_bytes = seed.log_bytes
         self.awareness = AwarenessStates()
         self.participants: dict[str, Participant] = {}
         self.by_sid: dict[str, Participant] = {}
@@ -233,6 +253,7 @@ class Room:
         self.state = RoomState.OPEN
         self.code.load(self._seed.code_updates)
         self.notes.load(self._seed.notes_updates)
+        self.board.load(self._seed.board_updates)
         self.log.start()
         if not self._seed.code_updates and not self.ended:
             for update in self.code.seed(self._seed.stub, {"language": self._seed.language}):
@@ -279,6 +300,12 @@ class Room:
             raise RoomError("interview_ended", "the interview has ended")
         participant = self.participants.get(identity.participant_id)
         replaced_sid: str | None = None
+        if participant is None and len(self.participants) >= self.settings.max_participants:
+            raise RoomError(
+                "room_full",
+                f"this room already has {self.settings.max_participants} people in it; "
+                "no one else can join",
+            )
         if participant is None:
             participant = Participant(
                 identity=identity,
@@ -307,6 +334,9 @@ class Room:
         snapshot = self.awareness.snapshot()
         if snapshot:
             await self.emitter.emit(self.events.code, encode_awareness(snapshot), [sid])
+        await self.emitter.emit(
+            self.events.board, encode_sync(SYNC_STEP1, self.board.state_vector()), [sid]
+        )
         if identity.role == "interviewer":
             state = self.notes.state_vector()
             await self.emitter.emit(self.events.notes, encode_sync(SYNC_STEP1, state), [sid])
@@ -314,7 +344,7 @@ class Room:
         await self.emitter.emit(self.events.joined, {"participant": participant.public()}, others)
 
     def _welcome(self, participant: Participant) -> dict[str, Any]:
-        ice = self.settings.ice(participant.id)
+        ice = self.settings.ice(participant.id, relay_only=self.relay_only)
         role = participant.identity.role
         return {
             "protocol_version": self.protocol.version,
@@ -323,7 +353,7 @@ class Room:
             "self": participant.public(),
             "participants": [p.public() for p in self.participants.values()],
             "chat": list(self.chat),
-            "settings": {"candidate_can_run": self.candidate_can_run},
+            "settings": self._room_settings(),
             "ice_servers": list(ice.servers),
             "ice_transport_policy": ice.transport_policy,
             "read_only": self.ended,
@@ -403,6 +433,26 @@ class Room:
             participant, sid, "code", self.code, message.kind, message.payload
         )
 
+    async def handle_board(self, sid: str, data: bytes) -> int:
+        """One y-protocols sync message on the whiteboard; a locked board takes only the
+        interviewer's updates (a candidate may still ask for the scene with sync step 1)."""
+        participant = self.participant(sid)
+        try:
+            message = parse_message(data)
+        except WireError as exc:
+            raise RoomError("invalid_sync_message", f"not a y-protocols message: {exc}") from None
+        if not isinstance(message, SyncMessage):
+            raise RoomError("invalid_sync_message", "the whiteboard carries no awareness")
+        if (
+            message.kind != SYNC_STEP1
+            and self.board_locked
+            and participant.identity.role == "candidate"
+        ):
+            raise RoomError("board_locked", "the interviewer has locked the whiteboard")
+        return await self._handle_sync(
+            participant, sid, "board", self.board, message.kind, message.payload
+        )
+
     async def handle_notes(self, sid: str, data: bytes) -> int:
         participant = self.participant(sid)
         if participant.identity.role != "interviewer":
@@ -436,6 +486,7 @@ class Room:
             return self.log.appended
         if self.ended:
             raise RoomError("room_ended", "the interview has ended; the documents are read-only")
+        self._check_bounds(doc_name, doc, len(payload))
         try:
             produced = doc.apply(payload)
         except UpdateRejectedError as exc:
@@ -445,10 +496,11 @@ class Room:
             raise RoomError(exc.code, exc.message) from None
         if not produced:
             return self.log.appended
+        private = self.protocol.docs[doc_name].interviewer_only
         recipients = [
             s
             for s, p in self.by_sid.items()
-            if s != sid and (doc_name == "code" or p.identity.role == "interviewer")
+            if s != sid and (not private or p.identity.role == "interviewer")
         ]
         seq = 0
         # Log before relaying: the document already holds the update, so the log must too,
@@ -460,7 +512,25 @@ class Room:
             await self.emitter.emit(event, encode_sync(SYNC_UPDATE, update), recipients)
         return seq
 
+    def _check_bounds(self, doc_name: str, doc: SyncedDoc, incoming: int) -> None:
+        """Refuses an update that would take the document or the interview's log past its bound,
+        before it is applied (a CRDT update cannot be taken back). The document's running size
+        over-counts what merging dropped, so it is measured exactly before refusing."""
+        limit = self.settings.max_doc_bytes
+        if doc.size + incoming > limit and doc.measure() + incoming > limit:
+            raise RoomError(
+                "document_too_large",
+                f"the {doc_name} document would grow past {limit // 1024} KiB; "
+                "this change was not applied",
+            )
+        if self.log_bytes + incoming > self.settings.max_log_bytes:
+            raise RoomError(
+                "room_log_full",
+                "this interview's history has reached its size limit; no more changes are kept",
+            )
+
     def _log_update(self, doc_name: str, participant: Participant | None, update: bytes) -> int:
+        self.log_bytes += len(update)
         return self.log.append(
             LoggedUpdate(
                 interview_id=self.id,
@@ -582,12 +652,42 @@ class Room:
             error = {**run.error, "event": self.protocol.handles.run}
             await self.emitter.emit(self.events.error, error, [sid])
 
+    def _room_settings(self) -> dict[str, Any]:
+        return {
+            "candidate_can_run": self.candidate_can_run,
+            "board_locked": self.board_locked,
+            "relay_only": self.relay_only,
+        }
+
+    async def _announce_settings(self) -> None:
+        await self.emitter.emit(self.events.settings, self._room_settings(), self.connected_sids)
+
     async def set_candidate_can_run(self, sid: str, allowed: bool) -> None:
         self._require_interviewer(sid)
         self.candidate_can_run = allowed
-        await self.emitter.emit(
-            self.events.settings, {"candidate_can_run": allowed}, self.connected_sids
-        )
+        await self._announce_settings()
+
+    async def set_board_locked(self, sid: str, locked: bool) -> None:
+        self._require_interviewer(sid)
+        self.board_locked = locked
+        await self._announce_settings()
+
+    async def set_relay_only(self, sid: str, relay_only: bool) -> None:
+        """Relay-only video for this room; refused when no TURN server could relay it (the
+        clients would then never connect), and it cannot loosen the installation's setting."""
+        participant = self._require_interviewer(sid)
+        if relay_only and self.settings.ice(participant.id, relay_only=True).transport_policy != (
+            "relay"
+        ):
+            raise RoomError(
+                "relay_unavailable", "relay-only video needs the installation's TURN server"
+            )
+        if not relay_only and self.settings.ice(participant.id).transport_policy == "relay":
+            raise RoomError(
+                "relay_required", "this installation relays all video; it cannot be turned off"
+            )
+        self.relay_only = relay_only
+        await self._announce_settings()
 
     # ---- questions and test runs -----------------------------------------------------------
 
@@ -752,6 +852,15 @@ class Room:
         sids = self.connected_sids
         await self.emitter.emit(self.events.error, {"code": code, "message": message}, sids)
         for sid in sids:
+            with contextlib.suppress(Exception):
+                await self.emitter.disconnect(sid)
+
+    async def send_candidates_away(self, code: str, message: str) -> None:
+        """The join link was rotated: every candidate connected with a token of the old link is
+        told why and disconnected (a new token from the new link lets them back in)."""
+        candidates = [s for s, p in self.by_sid.items() if p.identity.role == "candidate"]
+        await self.emitter.emit(self.events.error, {"code": code, "message": message}, candidates)
+        for sid in candidates:
             with contextlib.suppress(Exception):
                 await self.emitter.disconnect(sid)
 

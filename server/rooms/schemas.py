@@ -41,10 +41,14 @@ class JoinToken(BaseModel):
     participant_id: str
 
 
+class JoinLink(BaseModel):
+    join_url: str
+
+
 class PlaybackQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    doc: Literal["code", "notes"] = "code"
+    doc: Literal["code", "notes", "board"] = "code"
     after: int = Field(default=0, ge=0)
     limit: int = Field(default=1000, ge=1, le=10000)
 

@@ -32,7 +32,7 @@ from server.rooms.errors import RoomAuthError, RoomError, RoomTokenError
 from server.rooms.models import RoomEvent, RoomQuestion
 from server.rooms.questions import RoomQuestionSpec
 from server.rooms.room import Identity, RoomSeed
-from server.rooms.tokens import create_candidate_token, decode_candidate_token
+from server.rooms.tokens import create_candidate_token, decode_candidate_token, join_code_hash
 from server.rooms.update_log import CoalescingWriter, LoggedUpdate
 from server.settings import Settings
 
@@ -46,9 +46,18 @@ class JoinRefusedError(AppError):
     code = "interview_ended"
 
 
+class JoinLimitError(AppError):
+    """Not a rate: waiting does not help, a new link (rotation) does."""
+
+    status = 429
+    code = "join_limit_reached"
+
+
 # ---- closing live rooms from elsewhere ---------------------------------------------------------
 
 ROOM_CLOSER_KEY = "rooms.close"
+ROOM_CANDIDATES_KEY = "rooms.send_candidates_away"
+"""Where the gateway leaves its ``send_candidates_away(room_id, code, message)``."""
 """Where the gateway leaves its ``close(room_ids, code, message)`` in the app state's extras."""
 RoomCloser = Callable[[Collection[str], str, str], Awaitable[None]]
 
@@ -308,6 +317,7 @@ async def load_seed(
         current_question_id=current.question_id if current else None,
         code_updates=await repository.update_bytes(session, interview.id, "code"),
         notes_updates=await repository.update_bytes(session, interview.id, "notes"),
+        board_updates=await repository.update_bytes(session, interview.id, "board"),
     )
 
 
@@ -372,8 +382,18 @@ async def join_as_candidate(
     interview = await _by_code(session, code)
     if interview.status in ENDED_STATUSES:
         raise JoinRefusedError(f"This interview is {interview.status}; it can no longer be joined.")
+    code_hash = join_code_hash(interview.join_code)
+    bound = settings.rooms.max_candidate_tokens
+    if await repository.count_join_passes(session, interview.id, code_hash) >= bound:
+        raise JoinLimitError(
+            f"This join link has been used {bound} times, its limit. "
+            "Ask your interviewer for a new link."
+        )
     participant_id = "c" + secrets.token_hex(15)
-    token = create_candidate_token(interview.id, participant_id, name, settings)
+    await repository.add_join_pass(session, interview.id, code_hash, participant_id)
+    token = create_candidate_token(
+        interview.id, participant_id, name, interview.join_code, settings
+    )
     return CandidatePass(token, interview.id, participant_id)
 
 
@@ -395,6 +415,10 @@ async def authorise_socket(
             raise RoomAuthError("room_not_found", "this interview no longer exists")
         if interview.status in ENDED_STATUSES:
             raise RoomAuthError("interview_ended", f"the interview is {interview.status}")
+        if claims.code_hash != join_code_hash(interview.join_code):
+            raise RoomAuthError(
+                "link_rotated", "this join link was replaced; ask your interviewer for the new one"
+            )
         return interview.id, Identity(claims.participant_id, "candidate", claims.name)
 
     interview_id = auth.get("interview_id")
@@ -434,6 +458,23 @@ async def owned_interview(session: AsyncSession, owner_id: str, interview_id: st
     return interview
 
 
+async def rotate_join_link(
+    session: AsyncSession, owner_id: str, interview_id: str, public_url: str
+) -> str:
+    """A new join link; the old one and every token it issued stop working."""
+    interview = await interviews.rotate_join_code(session, owner_id, interview_id)
+    return interviews.join_url(public_url, interview.join_code)
+
+
+async def send_candidates_away(state: AppState, interview_id: str, code: str, message: str) -> None:
+    """Disconnects the candidates of a live room (their tokens no longer open it)."""
+    sender: Callable[[str, str, str], Awaitable[None]] | None = state.extras.get(
+        ROOM_CANDIDATES_KEY
+    )
+    if sender is not None:
+        await sender(interview_id, code, message)
+
+
 async def owned_join_url(
     session: AsyncSession, owner_id: str, interview_id: str, public_url: str
 ) -> str:
@@ -443,10 +484,20 @@ async def owned_join_url(
 
 
 async def playback(
-    session: AsyncSession, owner_id: str, interview_id: str, doc: str, after: int, limit: int
+    session: AsyncSession,
+    owner_id: str,
+    interview_id: str,
+    doc: str,
+    after: int,
+    limit: int,
+    max_bytes: int,
 ) -> dict[str, Any]:
+    """A page of the update log, bounded in rows and in bytes (``[rooms] playback_page_bytes``);
+    ``next_after`` continues it."""
     interview = await owned_interview(session, owner_id, interview_id)
-    rows = await repository.list_updates(session, interview.id, doc, after=after, limit=limit)
+    rows, more = await repository.list_updates(
+        session, interview.id, doc, after=after, limit=limit, max_bytes=max_bytes
+    )
     return {
         "interview_id": interview.id,
         "doc": doc,
@@ -461,5 +512,5 @@ async def playback(
             }
             for row in rows
         ],
-        "next_after": rows[-1].id if len(rows) == limit else None,
+        "next_after": rows[-1].id if more and rows else None,
     }

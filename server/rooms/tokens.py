@@ -4,10 +4,15 @@ The token carries the participant id, so a candidate whose connection drops come
 person (same colour, same awareness) within the grace period. The ``typ`` claim keeps a room token
 from standing in for an account's access token and the reverse. Expiry is a backstop; what ends a
 token's life in practice is the interview ending, checked against the record at every connect.
+
+A token also names the join code it was issued for (a hash of it, ``jc``): rotating the join link,
+which reopening a finished interview does too, ends every token issued before, so an old token
+never revives with the record.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -24,12 +29,24 @@ class CandidateClaims:
     interview_id: str
     participant_id: str
     name: str
+    code_hash: str
+    """``join_code_hash`` of the join code the token was issued for."""
+
+
+def join_code_hash(join_code: str) -> str:
+    """A token names its join code by hash: the token is readable, the code stays a secret."""
+    return hashlib.sha256(join_code.encode()).hexdigest()[:32]
 
 
 def create_candidate_token(
-    interview_id: str, participant_id: str, name: str, settings: Settings
+    interview_id: str, participant_id: str, name: str, join_code: str, settings: Settings
 ) -> str:
-    claims = {"sub": participant_id, "room": interview_id, "name": name}
+    claims = {
+        "sub": participant_id,
+        "room": interview_id,
+        "name": name,
+        "jc": join_code_hash(join_code),
+    }
     return jwt.encode(TOKEN_TYPE, claims, LIFETIME, secret=settings.auth.jwt_secret)
 
 
@@ -43,6 +60,7 @@ def decode_candidate_token(token: str, settings: Settings) -> CandidateClaims:
             ) from None
         raise RoomTokenError("invalid_token", "this join token is not valid") from None
     sub, room, name = claims.get("sub"), claims.get("room"), claims.get("name")
-    if not isinstance(sub, str) or not isinstance(room, str) or not isinstance(name, str):
+    code = claims.get("jc")
+    if not all(isinstance(value, str) for value in (sub, room, name, code)):
         raise RoomTokenError("invalid_token", "this join token is not valid")
-    return CandidateClaims(room, sub, name)
+    return CandidateClaims(str(room), str(sub), str(name), str(code))

@@ -180,7 +180,9 @@ async def serve(
             access = create_access_token(user.id, settings)
             auths: list[dict[str, Any]] = [{"interview_id": interview.id, "access_token": access}]
             for c in range(CLIENTS_PER_ROOM - 1):
-                token = create_candidate_token(interview.id, f"c{index}x{c}", f"Cand {c}", settings)
+                token = create_candidate_token(
+                    interview.id, f"c{index}x{c}", f"Cand {c}", interview.join_code, settings
+                )
                 auths.append({"token": token})
             plan.append(auths)
     await asyncio.to_thread(out.write_text, json.dumps(plan))

@@ -81,6 +81,11 @@ async def main(argv: list[str]) -> None:
         action="store_true",
         help="run a real coturn on loopback and make every client relay-only through it",
     )
+    parser.add_argument(
+        "--turn",
+        action="store_true",
+        help="run a real coturn on loopback (relay-only left to each room)",
+    )
     args = parser.parse_args(argv)
 
     url = f"http://127.0.0.1:{args.port}"
@@ -92,8 +97,10 @@ async def main(argv: list[str]) -> None:
         # Every browser of the suite signs up from 127.0.0.1 within minutes.
         "auth": {"signups_per_ip": 10_000},
     }
-    if args.turn_relay_only:
-        turn = coturn_settings(args.data_dir / "coturn-settings", relay_only=True).turn
+    with_turn = args.turn or args.turn_relay_only
+    if with_turn:
+        relay_only = bool(args.turn_relay_only)
+        turn = coturn_settings(args.data_dir / "coturn-settings", relay_only=relay_only).turn
         overrides["turn"] = turn.model_dump()
     provider: OidcProvider | None = None
     if args.oidc:
@@ -112,7 +119,7 @@ async def main(argv: list[str]) -> None:
     # is for the installation's own sign-up rules.
     signup = INSTALLATION_DEFAULTS if args.installation_defaults else OPEN_SIGNUP
     settings = Settings.for_tests(args.data_dir, **merged(signup, overrides))
-    coturn = Coturn.start(settings, args.data_dir / "coturn") if args.turn_relay_only else None
+    coturn = Coturn.start(settings, args.data_dir / "coturn") if with_turn else None
     engine, engine_kind = pick_engine(args.engine)
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

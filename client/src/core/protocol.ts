@@ -23,7 +23,9 @@ export interface EventSpec {
 }
 
 export interface DocSpec {
-  text: string;
+  /** The Y.Text of a text document; the whiteboard has a `map` instead. */
+  text?: string;
+  map?: string;
   meta_map?: string;
   meta_keys?: string[];
   who: string;
@@ -74,6 +76,9 @@ export function eventName(name: string, direction: 'send' | 'receive'): string {
 export const EV = {
   syncMessage: eventName('sync:message', 'send'),
   notesMessage: eventName('notes:message', 'send'),
+  boardMessage: eventName('board:message', 'send'),
+  boardLock: eventName('board:lock', 'send'),
+  videoRelay: eventName('video:relay', 'send'),
   chatSend: eventName('chat:send', 'send'),
   chatMessage: eventName('chat:message', 'receive'),
   runStart: eventName('run:start', 'send'),
@@ -107,16 +112,30 @@ export const EV = {
   activityMark: eventName('activity:mark', 'receive'),
 } as const;
 
-export const CODE_DOC: DocSpec = protocol.docs['code'] ?? {
+/** A document bound to a Y.Text (the code, the notes). */
+export type TextDocSpec = DocSpec & { text: string };
+
+function textDoc(name: string, fallback: TextDocSpec): TextDocSpec {
+  const spec = protocol.docs[name];
+  return spec && typeof spec.text === 'string' ? { ...spec, text: spec.text } : fallback;
+}
+
+export const CODE_DOC: TextDocSpec = textDoc('code', {
   text: 'code',
   meta_map: 'meta',
   who: 'any',
   event: 'sync:message',
-};
-export const NOTES_DOC: DocSpec = protocol.docs['notes'] ?? {
+});
+export const NOTES_DOC: TextDocSpec = textDoc('notes', {
   text: 'notes',
   who: 'interviewer',
   event: 'notes:message',
+});
+
+export const BOARD_DOC: DocSpec = protocol.docs['board'] ?? {
+  map: 'elements',
+  who: 'any',
+  event: 'board:message',
 };
 
 export function limit(name: string, fallback: number): number {

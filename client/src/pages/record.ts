@@ -5,6 +5,7 @@ import { alertBox, field, h } from '../core/dom';
 import { formatDateTime, recommendationLabel } from '../core/format';
 import { formatRunResult, TRUNCATION_NOTE } from '../core/runResult';
 import { statusBadge } from './dashboard';
+import { boardReplayCard } from './boardReplayCard';
 import { replayCard } from './replayCard';
 import { panelCard } from './panelCard';
 import { scorecardCard } from './scorecardCard';
@@ -109,7 +110,7 @@ export async function recordPage(ctx: PageContext): Promise<View> {
       .catch((error: unknown) => { saveState.textContent = ''; alert.show(errorText(error)); });
   });
 
-  const main = h('div', { class: 'record-main' }, code, replayCard(record.id, { runs: record.runs, chat: record.chat }), runs, terminalReplayCard(record.runs), chat);
+  const main = h('div', { class: 'record-main' }, code, replayCard(record.id, { runs: record.runs, chat: record.chat }), boardReplayCard(record.id, record.title), runs, terminalReplayCard(record.runs), chat);
   const side = h('div', { class: 'record-side' }, facts, scorecardCard(record.id), panelCard(record.id), h('section', { class: 'card' }, h('h2', null, 'Notes and verdict'), notesForm));
   const body = h('div', { class: 'record-grid' }, main, side);
   const el = h('div', { class: 'stack-lg' }, header, alert.el, body);

@@ -13,6 +13,7 @@ import { h, replaceChildren } from '../core/dom';
 import { renderMarkdown } from '../core/markdown';
 import { CODE_DOC, EV, limit, NOTES_DOC } from '../core/protocol';
 import type { ChatMessage } from '../room/chatCore';
+import { BoardPane } from '../room/boardPane';
 import { ChatPanel } from '../room/chatPanel';
 import { type CollabEditor, createCollabEditor } from '../room/collab';
 import { flashCursorNames } from '../room/cursorNames';
@@ -40,7 +41,7 @@ interface Welcome {
   self: Participant;
   participants: Participant[];
   chat: ChatMessage[];
-  settings: { candidate_can_run?: boolean };
+  settings: RoomSettings;
   ice_servers: RTCIceServer[];
   ice_transport_policy?: RTCIceTransportPolicy;
   read_only: boolean;
@@ -49,6 +50,12 @@ interface Welcome {
   question?: RoomQuestion | null;
   questions?: { question_id: string; title: string }[];
   last_test_run?: TestsFinished | null;
+}
+
+interface RoomSettings {
+  candidate_can_run?: boolean;
+  board_locked?: boolean;
+  relay_only?: boolean;
 }
 
 interface RoomError {
@@ -319,6 +326,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
       interviewId,
       joinUrl: record?.join_url ?? '',
       onCandidateCanRun: (allowed) => socket.emit(EV.runPermission, { candidate_can_run: allowed }),
+      onRelayOnly: (relayOnly) => socket.emit(EV.videoRelay, { relay_only: relayOnly }),
     });
     tabs.push(
       {
@@ -361,7 +369,18 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   // A shared screen takes the stage above the code; the cameras stay small in the side column.
   const stageHost = h('div', { class: 'stage-host' });
   const work = h('div', { class: 'room-work' }, questionPane.el, editorPane);
-  const main = h('div', { class: 'room-main' }, stageHost, work);
+  // The code and the whiteboard share the main column, as two tabs.
+  const board = new BoardPane({
+    isInterviewer,
+    send: (m) => { if (socket.connected) socket.emit(EV.boardMessage, m); },
+    onLock: (locked) => socket.emit(EV.boardLock, { locked }),
+  });
+  disposers.push(() => board.dispose());
+  const mainTabs = sideTabs([
+    { id: 'code', label: 'Code', panel: work },
+    { id: 'board', label: 'Whiteboard', panel: board.el, onShow: (on) => { if (on) void board.show(); } },
+  ], 'code', { label: 'Code and whiteboard', listClass: 'tabs main-tabs', panelsClass: 'main-panels' });
+  const main = h('div', { class: 'room-main' }, stageHost, mainTabs.tabList, mainTabs.panels);
   const body = h('div', { class: 'room-body' }, main, side);
   const closing = h('div', { class: 'closing-host' });
   const layout = h('div', { class: `room ${isInterviewer ? 'as-interviewer' : 'as-candidate'}` }, header, banner, body, closing, toast);
@@ -448,6 +467,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   socket.on(EV.welcome, (w: Welcome) => {
     // The room knows us now: ask for what we lack (also after every reconnect).
     codeSync.start();
+    board.start();
     notesSync?.start();
     selfId = w.self.participant_id;
     titleEl.textContent = w.title;
@@ -459,8 +479,8 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     if (selfColour) awareness.setLocalStateField('user', { name: w.self.name, color: selfColour, colorLight: lighten(selfColour) });
     chat.setSelf(selfId);
     for (const m of w.chat) chat.add(m);
-    candidateCanRun = w.settings.candidate_can_run !== false;
-    invite?.setCandidateCanRun(candidateCanRun);
+    installationRelay = w.ice_transport_policy === 'relay' && w.settings.relay_only !== true;
+    applySettings(w.settings);
     if (w.read_only) markEnded();
     else void codeSync.whenSynced().then(() => { if (!ended) pane.setEditable(true); });
     applyRunPermission();
@@ -522,6 +542,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
 
   socket.on(EV.syncMessage, (data: unknown) => codeSync.receive(data));
   socket.on(EV.notesMessage, (data: unknown) => notesSync?.receive(data));
+  socket.on(EV.boardMessage, (data: unknown) => board.receive(data));
 
   socket.on(EV.presenceJoined, ({ participant }: { participant: Participant }) => {
     participants.set(participant.participant_id, { ...participant, connected: true });
@@ -563,11 +584,19 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   socket.on(EV.testsStarted, (info: { started_by: { name?: string } | null }) => questionPane.started(info.started_by?.name ?? 'someone'));
   socket.on(EV.testsFinished, (info: TestsFinished) => questionPane.finished(info));
   socket.on(EV.activityMark, (mark: ActivityMark) => activityMarks?.add(mark));
-  socket.on(EV.roomSettings, (s: { candidate_can_run: boolean }) => {
-    candidateCanRun = s.candidate_can_run;
+  /** The installation relays every call ([turn] relay_only); the room can only add to it. */
+  let installationRelay = false;
+  let roomRelay = false;
+  function applySettings(s: RoomSettings): void {
+    candidateCanRun = s.candidate_can_run !== false;
     invite?.setCandidateCanRun(candidateCanRun);
+    board.setLocked(s.board_locked === true);
+    roomRelay = s.relay_only === true;
+    invite?.setRelayOnly(roomRelay || installationRelay);
+    video?.setTransportPolicy(roomRelay || installationRelay ? 'relay' : 'all');
     applyRunPermission();
-  });
+  }
+  socket.on(EV.roomSettings, (s: RoomSettings) => applySettings(s));
 
   /**
    * The interview is over (the room said so, or refused us because of it). Everything stops
@@ -578,6 +607,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     if (ended) return;
     ended = true;
     pane.setEditable(false);
+    board.setEnded();
     // The room refuses updates once ended: notes continue on the record page.
     notesEditor?.setReadOnly(true);
     applyRunPermission();
@@ -639,6 +669,18 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     if (e.event === EV.runStart) runPanel.failed(sentence(e.message));
     if (e.event?.startsWith('terminal:')) terminal.failed(sentence(e.message));
     if (e.event === EV.testsRun) questionPane.failed(sentence(e.message));
+    if (e.event === EV.boardMessage) board.refused(e.code);
+    if (e.event === EV.videoRelay) invite?.setRelayOnly(roomRelay || installationRelay);
+    if (e.code === 'link_rotated' && !isInterviewer) {
+      // Our token came from a link the interviewer replaced: the room will not take it again.
+      dropGrant(sessionStorage, interviewId);
+      socket.stop();
+      connection.textContent = 'Not connected';
+      connection.className = 'conn conn-bad';
+      banner.hidden = false;
+      banner.className = 'room-banner banner-error';
+      replaceChildren(banner, sentence(e.message));
+    }
     showToast(sentence(e.message));
   });
 

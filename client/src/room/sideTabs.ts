@@ -9,9 +9,13 @@ export interface TabSpec {
   onShow?: (visible: boolean) => void;
 }
 
-export function sideTabs(tabs: TabSpec[], initial: string): { tabList: HTMLElement; panels: HTMLElement; select: (id: string, focus?: boolean) => void } {
-  const tabList = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Side panels' });
-  const panels = h('div', { class: 'tab-panels' });
+export function sideTabs(
+  tabs: TabSpec[],
+  initial: string,
+  options: { label?: string; listClass?: string; panelsClass?: string } = {},
+): { tabList: HTMLElement; panels: HTMLElement; select: (id: string, focus?: boolean) => void } {
+  const tabList = h('div', { class: options.listClass ?? 'tabs', role: 'tablist', 'aria-label': options.label ?? 'Side panels' });
+  const panels = h('div', { class: options.panelsClass ?? 'tab-panels' });
   const buttons = new Map<string, HTMLButtonElement>();
 
   const select = (id: string, focus = false): void => {

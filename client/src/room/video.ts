@@ -84,8 +84,10 @@ export class VideoCall {
   private mediaSettled = false;
   private readonly settledWaiters: (() => void)[] = [];
   private readonly restarts = new Map<string, number>();
+  private policy: RTCIceTransportPolicy;
 
   constructor(private readonly options: VideoCallOptions) {
+    this.policy = options.iceTransportPolicy;
     this.micOn = options.want.audio;
     this.camOn = options.want.video;
     this.localTile = makeTile(options.selfName, true);
@@ -186,7 +188,7 @@ export class VideoCall {
       peerId,
       polite: isPolite(this.options.selfId, peerId),
       iceServers: this.options.iceServers,
-      iceTransportPolicy: this.options.iceTransportPolicy,
+      iceTransportPolicy: this.policy,
       localTracks: () => this.localTracks(),
       localStream: () => this.camera,
       sendSignal: (kind, data) => this.options.sendSignal(peerId, kind, data),
@@ -242,6 +244,25 @@ export class VideoCall {
       this.removePeer(peerId);
       if (!isPolite(this.options.selfId, peerId)) this.addPeer(peerId, entry.name);
     }, CONNECT_WATCHDOG_MS);
+  }
+
+  get transportPolicy(): RTCIceTransportPolicy {
+    return this.policy;
+  }
+
+  /**
+   * The room switched relay-only on or off: every link starts over with the new policy (a
+   * connection's candidates are gathered under the policy it was made with). Both ends get the
+   * setting from the room before any new offer, so each simply rebuilds its links and the
+   * opening end offers again.
+   */
+  setTransportPolicy(policy: RTCIceTransportPolicy): void {
+    if (policy === this.policy || this.disposed) return;
+    this.policy = policy;
+    for (const [peerId, entry] of [...this.links]) {
+      this.restarts.delete(peerId);
+      this.addPeer(peerId, entry.name);
+    }
   }
 
   removeAllPeers(): void {

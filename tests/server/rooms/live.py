@@ -19,7 +19,7 @@ from typing import Any
 import aiohttp
 import socketio
 import uvicorn
-from pycrdt import Doc, Text, TransactionEvent
+from pycrdt import Doc, Map, Text, TransactionEvent
 from quart import Quart
 
 from server.accounts.models import User
@@ -135,6 +135,7 @@ class YClient:
     sio: socketio.AsyncClient = field(default_factory=room_client)
     doc: Doc[Any] = field(default_factory=Doc)
     notes: Doc[Any] = field(default_factory=Doc)
+    board: Doc[Any] = field(default_factory=Doc)
     events: dict[str, list[Any]] = field(default_factory=lambda: defaultdict(list))
     awareness: dict[int, dict[str, Any] | None] = field(default_factory=dict)
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
@@ -144,6 +145,7 @@ class YClient:
     def __post_init__(self) -> None:
         self.text: Text = self.doc.get("code", type=Text)
         self.notes_text: Text = self.notes.get("notes", type=Text)
+        self.elements: Map[Any] = self.board.get("elements", type=Map)
         self.doc.observe(self._on_local)
         self._bind()
 
@@ -151,7 +153,9 @@ class YClient:
         self.sio.on("*", self._on_any)
         self.sio.on("sync:message", self._on_sync)
         self.sio.on("notes:message", self._on_notes)
+        self.sio.on("board:message", self._on_board)
         self.sio.on("connect_error", self._on_connect_error)
+        self.sio.on("disconnect", self._on_disconnect)
 
     def _on_local(self, event: TransactionEvent) -> None:
         if not self._applying:
@@ -159,6 +163,9 @@ class YClient:
 
     async def _on_connect_error(self, data: Any) -> None:
         self._record("connect_error", data)
+
+    async def _on_disconnect(self, *_reason: Any) -> None:
+        self._record("disconnect", None)
 
     async def _on_any(self, event: str, *args: Any) -> None:
         self._record(event, args[0] if args else None)
@@ -172,6 +179,9 @@ class YClient:
 
     async def _on_notes(self, data: bytes) -> None:
         await self._handle(data, self.notes, "notes:message")
+
+    async def _on_board(self, data: bytes) -> None:
+        await self._handle(data, self.board, "board:message")
 
     async def _handle(self, data: bytes, doc: Doc[Any], event: str) -> None:
         message = parse_message(data)
@@ -200,6 +210,7 @@ class YClient:
         )
         await self.wait_for("room:welcome")
         await self.sio.emit("sync:message", encode_sync(SYNC_STEP1, self.doc.get_state()))
+        await self.sio.emit("board:message", encode_sync(SYNC_STEP1, self.board.get_state()))
 
     async def drop(self) -> None:
         """The connection goes away; the replica (and any edits made meanwhile) stays."""
@@ -241,6 +252,39 @@ class YClient:
             else:
                 await self.sio.emit("sync:message", message)
         return result
+
+    async def draw(self, element_id: str, element: str, *, ack: bool = True) -> Any:
+        """Puts one whiteboard element (its JSON) into the local board and sends the update."""
+        before = self.board.get_state()
+        self._applying = True  # board updates are sent here, not through the code's outbox
+        try:
+            self.elements[element_id] = element
+        finally:
+            self._applying = False
+        message = encode_sync(SYNC_UPDATE, self.board.get_update(before))
+        if ack:
+            return await self.sio.call("board:message", message, timeout=10)
+        await self.sio.emit("board:message", message)
+        return None
+
+    async def reset_board(self) -> None:
+        """What the browser does when the room refuses a whiteboard change: drop the local
+        replica (it holds the refused change) and take the room's scene afresh."""
+        self.board = Doc()
+        self.elements = self.board.get("elements", type=Map)
+        await self.sio.emit("board:message", encode_sync(SYNC_STEP1, self.board.get_state()))
+
+    async def wait_board(self, element_id: str, within: float = 10) -> Any:
+        async def scan() -> Any:
+            while element_id not in self.elements:
+                self._changed.clear()
+                await self._changed.wait()
+            return self.elements[element_id]
+
+        try:
+            return await asyncio.wait_for(scan(), within)
+        except TimeoutError:
+            raise AssertionError(f"element {element_id} never arrived") from None
 
     async def set_awareness(self, clock: int, state: dict[str, Any] | None) -> None:
         entry = AwarenessEntry(self.doc.client_id, clock, state)

@@ -249,7 +249,9 @@ async def test_the_interviewer_can_stop_candidate_runs(harness: Harness) -> None
     with pytest.raises(RoomError):
         await room.set_candidate_can_run("s-grace", False)
     await room.set_candidate_can_run("s-ada", False)
-    assert emitter.to("s-grace", EVENTS.settings) == [{"candidate_can_run": False}]
+    assert emitter.to("s-grace", EVENTS.settings) == [
+        {"candidate_can_run": False, "board_locked": False, "relay_only": False}
+    ]
     with pytest.raises(RoomError) as info:
         await room.start_run("s-grace", "")
     assert info.value.code == "run_disabled"
