@@ -18,9 +18,15 @@ from server.rooms.wire import Reader, WireError, parse_state_vector
 class SyncedDoc:
     """A pycrdt ``Doc`` with a text (and maybe a meta map) bound by name, as the client binds."""
 
-    def __init__(self, text_name: str, meta_name: str | None = None) -> None:
+    def __init__(
+        self, text_name: str, meta_name: str | None = None, stdin_name: str | None = None
+    ) -> None:
         self.doc: Doc[Any] = Doc()
         self.text: Text = self.doc.get(text_name, type=Text)
+        self.stdin: Text | None = (
+            self.doc.get(stdin_name, type=Text) if stdin_name is not None else None
+        )
+        """The shared standard input: part of the document, so everyone runs with the same."""
         self.meta: Map[object] | None = (
             self.doc.get(meta_name, type=Map) if meta_name is not None else None
         )
@@ -113,6 +119,9 @@ class SyncedDoc:
 
     def content(self) -> str:
         return str(self.text)
+
+    def stdin_content(self) -> str:
+        return str(self.stdin) if self.stdin is not None else ""
 
     def meta_value(self, key: str) -> object | None:
         if self.meta is None:

@@ -22,11 +22,12 @@ class ChatSend:
 
 @dataclass(frozen=True, slots=True)
 class RunStart:
-    stdin: str = ""
+    stdin: str | None = None
+    """None: run with the room's shared input (the document's stdin text)."""
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> RunStart:
-        return cls(stdin=data.get("stdin", ""))
+        return cls(stdin=data.get("stdin"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,6 +84,8 @@ class DocSpec:
     meta_map: str | None
     event: str
     interviewer_only: bool
+    stdin_text: str | None = None
+    """The Y.Text holding the room's shared standard input (the code document only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,10 +323,15 @@ def _parse_docs(raw: Any, events: Mapping[str, EventSpec]) -> dict[str, DocSpec]
         meta = spec.get("meta_map")
         if meta is not None and not isinstance(meta, str):
             raise ProtocolFileError(f"doc {name!r}: 'meta_map' must be a name")
+        stdin_text = spec.get("stdin_text")
+        if stdin_text is not None and (not isinstance(stdin_text, str) or stdin_text == spec["text"]):
+            raise ProtocolFileError(f"doc {name!r}: 'stdin_text' must be a name of its own")
         who = spec.get("who", "any")
         if who not in ("any", "interviewer"):
             raise ProtocolFileError(f"doc {name!r}: 'who' must be any or interviewer")
-        docs[name] = DocSpec(name, spec["text"], meta, spec_of_event.name, who == "interviewer")
+        docs[name] = DocSpec(
+            name, spec["text"], meta, spec_of_event.name, who == "interviewer", stdin_text
+        )
     return docs
 
 

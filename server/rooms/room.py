@@ -73,7 +73,14 @@ class RoomStore(Protocol):
     async def append_chat(self, interview_id: str, message: dict[str, Any]) -> None: ...
 
     async def append_run(
-        self, interview_id: str, started_by: str, language: str, stdin: str, result: dict[str, Any]
+        self,
+        interview_id: str,
+        started_by: str,
+        language: str,
+        stdin: str,
+        result: dict[str, Any],
+        *,
+        source: str,
     ) -> None: ...
 
     async def save_state(self, interview_id: str, code: str, language: str, notes: str) -> None: ...
@@ -160,7 +167,7 @@ class Room:
         self.limits = limits = protocol.limits
         self.settings = settings
         code_doc, notes_doc = protocol.docs["code"], protocol.docs["notes"]
-        self.code = SyncedDoc(code_doc.text, code_doc.meta_map)
+        self.code = SyncedDoc(code_doc.text, code_doc.meta_map, code_doc.stdin_text)
         self.notes = SyncedDoc(notes_doc.text, notes_doc.meta_map)
         self.awareness = AwarenessStates()
         self.participants: dict[str, Participant] = {}
@@ -484,7 +491,9 @@ class Room:
 
     # ---- runs ------------------------------------------------------------------------------
 
-    async def start_run(self, sid: str, stdin: str) -> str:
+    async def start_run(self, sid: str, stdin: str | None = None) -> str:
+        """Runs the shared code with the shared input (``stdin``, if given, stands in for it:
+        API clients and tests that drive the room without a document of their own)."""
         participant = self.participant(sid)
         if self.ended:
             raise RoomError("room_ended", "the interview has ended")
@@ -494,23 +503,29 @@ class Room:
             who = self.run_in_flight.started_by.name
             raise RoomError("run_in_progress", f"a run started by {who} is still in progress")
         identity = participant.identity
+        stdin = self.code.stdin_content() if stdin is None else stdin
+        if len(stdin) > self.limits.stdin_max_chars:
+            raise RoomError(
+                "payload_too_large",
+                f"the standard input is longer than {self.limits.stdin_max_chars} characters",
+            )
         run = RoomRun(
             started_by=Starter(identity.participant_id, identity.name, identity.role),
             language=self.language(),
             stdin=stdin,
+            source=self.code.content(),
         )
         self.run_in_flight = run
-        source = self.code.content()
-        self._spawn(self._run(run, source, sid), f"run-{run.run_id}")
+        self._spawn(self._run(run, sid), f"run-{run.run_id}")
         return run.run_id
 
-    async def _run(self, run: RoomRun, source: str, sid: str) -> None:
+    async def _run(self, run: RoomRun, sid: str) -> None:
         try:
             run.running()
             await self.emitter.emit(
                 self.events.run_started, run.started_payload(), self.connected_sids
             )
-            request = RunRequest(language=run.language, source=source, stdin=run.stdin)
+            request = RunRequest(language=run.language, source=run.source, stdin=run.stdin)
             try:
                 run.finish(result=(await self.engine.run(request)).to_dict())
             except EngineError as exc:
@@ -523,7 +538,12 @@ class Room:
             if run.result is not None:
                 try:
                     await self.store.append_run(
-                        self.id, run.started_by.name, run.language, run.stdin, run.result
+                        self.id,
+                        run.started_by.name,
+                        run.language,
+                        run.stdin,
+                        run.result,
+                        source=run.source,
                     )
                 except Exception:
                     log.exception("recording run %s failed", run.run_id)

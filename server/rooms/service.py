@@ -115,10 +115,19 @@ class SqlRoomStore:
             )
 
     async def append_run(
-        self, interview_id: str, started_by: str, language: str, stdin: str, result: dict[str, Any]
+        self,
+        interview_id: str,
+        started_by: str,
+        language: str,
+        stdin: str,
+        result: dict[str, Any],
+        *,
+        source: str,
     ) -> None:
         async with self._open() as session:
-            await interviews.append_run(session, interview_id, started_by, language, stdin, result)
+            await interviews.append_run(
+                session, interview_id, started_by, language, stdin, result, source=source
+            )
 
     async def save_state(self, interview_id: str, code: str, language: str, notes: str) -> None:
         await self._saver([RoomState(interview_id, code, language, notes)])
@@ -191,6 +200,7 @@ def _finished_run(run: InterviewRun) -> dict[str, Any]:
         "run_id": f"r{run.id}",
         "started_by": {"participant_id": "", "name": run.started_by, "role": None},
         "language": run.language,
+        "stdin": run.stdin,
         "result": run.result,
         "error": None,
         "finished_at": run.created_at.isoformat(),

@@ -26,6 +26,8 @@ export interface DocSpec {
   text: string;
   meta_map?: string;
   meta_keys?: string[];
+  /** The Y.Text of the room's shared standard input (code document only). */
+  stdin_text?: string;
   who: string;
   event: string;
 }

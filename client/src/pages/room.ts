@@ -22,6 +22,7 @@ import { type InvitePanel, invitePanel } from '../room/invitePanel';
 import { MEDIA_FIELD, type Participant, peersToLink, readMediaState } from '../room/mediaCore';
 import type { SignalKind } from '../room/peer';
 import { type RunFinishedInfo, RunPanel, type RunStartedInfo } from '../room/runPanel';
+import { bindTextarea } from '../room/sharedInput';
 import { type RoomAuth, RoomSocket } from '../room/socket';
 import { colourFor, lighten } from '../room/stubs';
 import { sideTabs, type TabSpec } from '../room/sideTabs';
@@ -150,13 +151,19 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     endArea);
 
   // ---- editor and its toolbar ---------------------------------------------------------------
-  const runPanel = new RunPanel((stdin) => {
+  const languageName = (id: string): string => {
+    const lang = languages.find((l) => l.id === id);
+    return lang ? `${lang.name} ${lang.version}` : id;
+  };
+  const runPanel = new RunPanel(() => {
     try {
-      socket.emit(EV.runStart, stdin ? { stdin } : {});
+      // The server runs with the room's shared input box (part of the code document).
+      socket.emit(EV.runStart, {});
     } catch (error) {
       runPanel.failed(error instanceof Error ? error.message : 'Could not start the run.');
     }
-  }, limit('stdin_max_chars', 65536));
+  }, limit('stdin_max_chars', 65536), languageName);
+  disposers.push(bindTextarea(runPanel.stdin, doc.getText(CODE_DOC.stdin_text ?? 'stdin')));
   const pane = sharedEditorPane({
     doc,
     code,
@@ -365,7 +372,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     candidateCanRun = w.settings.candidate_can_run !== false;
     invite?.setCandidateCanRun(candidateCanRun);
     if (w.read_only) markEnded();
-    else void codeSync.whenSynced().then(() => { if (!ended) pane.setEditable(true); });
+    else void codeSync.whenSynced().then(() => { if (!ended) { pane.setEditable(true); runPanel.setInputEditable(true); } });
     applyRunPermission();
     if (w.last_run) runPanel.finished(w.last_run);
     if (w.run_in_flight) runPanel.started(w.run_in_flight);

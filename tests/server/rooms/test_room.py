@@ -75,6 +75,7 @@ class MemoryStore:
     updates: list[LoggedUpdate] = field(default_factory=list)
     chat: list[dict[str, Any]] = field(default_factory=list)
     runs: list[tuple[str, str, str, dict[str, Any]]] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
     saved: list[tuple[str, str, str]] = field(default_factory=list)
     completed: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -85,9 +86,17 @@ class MemoryStore:
         self.chat.append(message)
 
     async def append_run(
-        self, interview_id: str, started_by: str, language: str, stdin: str, result: dict[str, Any]
+        self,
+        interview_id: str,
+        started_by: str,
+        language: str,
+        stdin: str,
+        result: dict[str, Any],
+        *,
+        source: str,
     ) -> None:
         self.runs.append((started_by, language, stdin, result))
+        self.sources.append(source)
 
     async def save_state(self, interview_id: str, code: str, language: str, notes: str) -> None:
         self.saved.append((code, language, notes))
@@ -224,6 +233,32 @@ async def test_a_run_starts_finishes_and_is_recorded(harness: Harness) -> None:
     assert finished["result"]["run"]["stdout"] == "42\n" and finished["error"] is None
     assert room.last_run == finished
     assert harness.store.runs[0][:3] == ("Grace", "python", "42\n")
+
+
+async def test_a_run_uses_the_shared_input_and_keeps_its_source(harness: Harness) -> None:
+    """The input box is part of the code document: whoever presses Run, the run gets what the
+    room's box holds, and run:finished says which input it was (issue 11: 'Standard input is
+    private to each person')."""
+    room, emitter = harness.room, harness.emitter
+    await room.join(ADA, "s-ada")
+    await room.join(GRACE, "s-grace")
+    ada: Doc[Any] = Doc()
+    ada["code"] = Text()
+    ada["stdin"] = stdin = Text()
+    await room.handle_code("s-ada", encode_sync(SYNC_STEP1, ada.get_state()))
+    ada.apply_update(parse_message(emitter.to("s-ada", EVENTS.code)[-1]).payload)  # type: ignore[union-attr]
+    before = ada.get_state()
+    stdin += "3 4\n"
+    await room.handle_code("s-ada", encode_sync(SYNC_UPDATE, ada.get_update(before)))
+    # Grace runs without sending any input of her own: the room's box is used.
+    await room.start_run("s-grace")
+    await emitter.emitted(EVENTS.run_finished)
+    [started] = emitter.to("s-ada", EVENTS.run_started)
+    [finished] = emitter.to("s-grace", EVENTS.run_finished)
+    assert started["stdin"] == finished["stdin"] == "3 4\n"
+    assert finished["result"]["run"]["stdout"] == "3 4\n"
+    assert harness.store.runs[0][2] == "3 4\n"
+    assert harness.store.sources == ["print('hi')\n"]
 
 
 async def test_the_interviewer_can_stop_candidate_runs(harness: Harness) -> None:
