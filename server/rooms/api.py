@@ -46,7 +46,7 @@ async def join_info(code: str) -> JoinInfo:
 async def join(code: str, data: JoinRequest) -> JoinToken:
     """A token for this room only, for the candidate's display name (409 once it has ended)."""
     granted = await service.join_as_candidate(
-        current_session(), code, data.name, get_state().settings
+        current_session(), code, data.name, get_state().settings, data.previous_token
     )
     return JoinToken(
         token=granted.token,

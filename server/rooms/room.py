@@ -169,7 +169,9 @@ class Room:
         code_doc, notes_doc = protocol.docs["code"], protocol.docs["notes"]
         self.code = SyncedDoc(code_doc.text, code_doc.meta_map, code_doc.stdin_text)
         self.notes = SyncedDoc(notes_doc.text, notes_doc.meta_map)
-        self.awareness = AwarenessStates()
+        # One Yjs client per participant: a participant has one socket (a new one replaces the
+        # old), so the cursor of a tab they closed or reloaded is dropped when the new tab speaks.
+        self.awareness = AwarenessStates(max_clients_per_participant=1)
         self.participants: dict[str, Participant] = {}
         self.by_sid: dict[str, Participant] = {}
         self.chat: list[dict[str, Any]] = list(seed.chat)[-limits.chat_history :]
@@ -262,6 +264,9 @@ class Room:
             self._colour_index += 1
             self.participants[identity.participant_id] = participant
         else:
+            # The same person again (a reload, a second tab, the link opened anew): one
+            # participant, under the name they gave this time.
+            participant.identity = identity
             if participant.grace_task is not None:
                 participant.grace_task.cancel()
                 participant.grace_task = None

@@ -7,8 +7,9 @@ writes through: one short unit of work per write, so a slow write never holds a 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
-import secrets
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -244,13 +245,38 @@ class CandidatePass:
     participant_id: str
 
 
+def candidate_participant_id(
+    interview_id: str, name: str, previous_token: str | None, settings: Settings
+) -> str:
+    """One person, one participant: the same browser (its previous token for this interview)
+    keeps its participant id; otherwise the id follows from the name, so a candidate who closes
+    the tab and types their name again through the same link is the same participant, not a
+    second one (issue 11, "ghost participants"). Keyed with the installation's secret, so an id
+    says nothing about the name and cannot be computed from outside."""
+    if previous_token:
+        try:
+            claims = decode_candidate_token(previous_token, settings)
+        except RoomTokenError:
+            claims = None
+        if claims is not None and claims.interview_id == interview_id:
+            return claims.participant_id
+    folded = " ".join(name.split()).casefold()
+    key = settings.auth.jwt_secret.encode()
+    digest = hmac.new(key, f"participant:{interview_id}:{folded}".encode(), hashlib.sha256)
+    return "c" + digest.hexdigest()[:30]
+
+
 async def join_as_candidate(
-    session: AsyncSession, code: str, name: str, settings: Settings
+    session: AsyncSession,
+    code: str,
+    name: str,
+    settings: Settings,
+    previous_token: str | None = None,
 ) -> CandidatePass:
     interview = await _by_code(session, code)
     if interview.status in ENDED_STATUSES:
         raise JoinRefusedError(f"This interview is {interview.status}; it can no longer be joined.")
-    participant_id = "c" + secrets.token_hex(15)
+    participant_id = candidate_participant_id(interview.id, name, previous_token, settings)
     token = create_candidate_token(interview.id, participant_id, name, settings)
     return CandidatePass(token, interview.id, participant_id)
 

@@ -21,6 +21,7 @@ import { dropGrant, loadGrant } from '../room/grant';
 import { type InvitePanel, invitePanel } from '../room/invitePanel';
 import { MEDIA_FIELD, type Participant, peersToLink, readMediaState } from '../room/mediaCore';
 import type { SignalKind } from '../room/peer';
+import { PresenceNotices, type PresenceState, presenceLabel } from '../room/presenceCore';
 import { type RunFinishedInfo, RunPanel, type RunStartedInfo } from '../room/runPanel';
 import { bindTextarea } from '../room/sharedInput';
 import { type RoomAuth, RoomSocket } from '../room/socket';
@@ -119,6 +120,16 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   const people = h('ul', { class: 'people', 'aria-label': 'People in the room' });
   const banner = h('div', { class: 'room-banner', role: 'status', hidden: true });
   const toast = h('div', { class: 'toast', role: 'alert', hidden: true });
+  // Room news ("Ivy left the room"): a polite status line, not an alert.
+  const notice = h('div', { class: 'room-notice', role: 'status', 'aria-live': 'polite', hidden: true });
+  let noticeTimer = 0;
+  const showNotice = (text: string): void => {
+    notice.textContent = text;
+    notice.hidden = false;
+    window.clearTimeout(noticeTimer);
+    noticeTimer = window.setTimeout(() => { notice.hidden = true; }, 5000);
+  };
+  disposers.push(() => window.clearTimeout(noticeTimer));
   let toastTimer = 0;
   const showToast = (text: string): void => {
     toast.textContent = text;
@@ -263,13 +274,35 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     const others = [...participants.values()].some((p) => p.participant_id !== selfId && p.connected !== false);
     loneHint.hidden = !isInterviewer || ended || !socket.connected || others;
   };
+  // Comings and goings: one chip per person (the server keeps one participant per person),
+  // marked while they are away and once they have left; the others are told in the chat.
+  const goneIds = new Set<string>();
+  const stateOf = (p: Participant): PresenceState => (p.connected !== false ? 'here' : goneIds.has(p.participant_id) ? 'gone' : 'away');
   const renderPeople = (): void => {
     renderLoneHint();
-    replaceChildren(people, [...participants.values()].map((p) =>
-      h('li', { class: `person${p.connected === false ? ' away' : ''}`, title: `${p.name} (${p.role})` },
+    replaceChildren(people, [...participants.values()].map((p) => {
+      const state = stateOf(p);
+      const label = presenceLabel(state);
+      return h('li', { class: `person person-${state}${state !== 'here' ? ' away' : ''}`, title: `${p.name} (${p.role})${label ? `, ${label}` : ''}`, 'data-presence': state },
         h('span', { class: 'dot', style: `background:${p.colour ?? p.color ?? colourFor(p.participant_id)}`, 'aria-hidden': 'true' }),
-        p.name, p.participant_id === selfId ? ' (you)' : '', h('span', { class: 'sr-only' }, `, ${p.role}${p.connected === false ? ', away' : ''}`))));
+        p.name, p.participant_id === selfId ? ' (you)' : '',
+        label ? h('span', { class: 'person-state' }, ` · ${label}`) : null,
+        h('span', { class: 'sr-only' }, `, ${p.role}`));
+    }));
   };
+  const presence = new PresenceNotices({
+    settleMs: 3000,
+    announce: (text, id, kind) => {
+      if (kind === 'left') goneIds.add(id);
+      else goneIds.delete(id);
+      chat.notice(text);
+      showNotice(text);
+      renderPeople();
+    },
+    schedule: (fn, ms) => window.setTimeout(fn, ms),
+    cancel: (handle) => window.clearTimeout(handle),
+  });
+  disposers.push(() => presence.dispose());
 
   const side = h('aside', { class: 'room-side', 'aria-label': 'Video and conversation' }, videoHost, loneHint, tabList, tabPanels);
   // A shared screen takes the stage above the code; the cameras stay small in the side column.
@@ -277,7 +310,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   const main = h('div', { class: 'room-main' }, stageHost, editorPane);
   const body = h('div', { class: 'room-body' }, main, side);
   const closing = h('div', { class: 'closing-host' });
-  const layout = h('div', { class: `room ${isInterviewer ? 'as-interviewer' : 'as-candidate'}` }, header, banner, body, closing, toast);
+  const layout = h('div', { class: `room ${isInterviewer ? 'as-interviewer' : 'as-candidate'}` }, header, banner, body, closing, toast, notice);
   disposers.push(flashCursorNames(pane.editor.view, awareness, code));
 
   // Our camera and screen travel in the awareness state; the others' arrive the same way.
@@ -362,8 +395,10 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     selfId = w.self.participant_id;
     titleEl.textContent = w.title;
     participants.clear();
+    goneIds.clear();
     for (const p of w.participants) participants.set(p.participant_id, p);
     participants.set(w.self.participant_id, { ...w.self, connected: true });
+    presence.reset(participants.keys());
     renderPeople();
     const selfColour = w.self.colour ?? w.self.color;
     if (selfColour) awareness.setLocalStateField('user', { name: w.self.name, color: selfColour, colorLight: lighten(selfColour) });
@@ -427,6 +462,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
 
   socket.on(EV.presenceJoined, ({ participant }: { participant: Participant }) => {
     participants.set(participant.participant_id, { ...participant, connected: true });
+    if (participant.participant_id !== selfId) presence.joined(participant.participant_id, participant.name);
     renderPeople();
     // A join is always a fresh socket, so a fresh page or connection on their side: a link we
     // still hold (their old socket's 'away' not seen yet) is dead and must be replaced.
@@ -434,12 +470,20 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   });
   socket.on(EV.presenceAway, ({ participant_id }: { participant_id: string }) => {
     const p = participants.get(participant_id);
-    if (p) participants.set(participant_id, { ...p, connected: false });
+    if (p) {
+      participants.set(participant_id, { ...p, connected: false });
+      presence.away(participant_id, p.name);
+    }
     renderPeople();
     video?.removePeer(participant_id);
   });
   socket.on(EV.presenceLeft, ({ participant_id }: { participant_id: string }) => {
-    participants.delete(participant_id);
+    // Shown as gone rather than dropped: the others see who was here and that they left.
+    const p = participants.get(participant_id);
+    if (p) {
+      participants.set(participant_id, { ...p, connected: false });
+      presence.left(participant_id, p.name);
+    }
     renderPeople();
     video?.removePeer(participant_id);
   });
@@ -487,6 +531,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     body.classList.remove('staged');
     if (!isInterviewer) {
       socket.stop();
+      dropGrant(localStorage, interviewId); // over: the join page has no one to bring back
       showClosingScreen();
     }
   };
