@@ -36,7 +36,7 @@ from server.rooms.errors import PayloadError, RoomAuthError, RoomError
 from server.rooms.fanout import SocketEmitter
 from server.rooms.ice import ice_config
 from server.rooms.packets import MALFORMED_EVENT, NAMESPACE, RoomPacket
-from server.rooms.payloads import ChatSend, RunPermission, RunStart, SignalSend
+from server.rooms.payloads import ChatSend, LobbyAdmit, RunPermission, RunStart, SignalSend
 from server.rooms.protocol import Protocol, get_protocol
 from server.rooms.registry import RoomRegistry
 from server.rooms.room import Identity, Room, RoomSettings
@@ -45,7 +45,6 @@ from server.rooms.service import (
     SqlRoomStore,
     authorise_socket,
     load_seed,
-    open_room_record,
 )
 
 log = logging.getLogger(__name__)
@@ -140,8 +139,6 @@ class RoomGateway:
         state = self.state
         async with unit_of_work(state.sessions) as session:
             seed = await load_seed(session, room_id, state.run_engine.languages())
-            if seed is not None:
-                await open_room_record(session, room_id)  # the first join: in_progress
         if seed is None:
             raise RoomAuthError("room_not_found", "no such interview")
         return Room(
@@ -245,6 +242,7 @@ class RoomGateway:
             names.permission: self._on_permission,
             names.signal: self._on_signal,
             names.end: self._on_end,
+            names.admit: self._on_admit,
         }
 
     def handled_events(self) -> frozenset[str]:
@@ -335,6 +333,9 @@ class RoomGateway:
 
     async def _on_end(self, room: Room, sid: str, _data: dict[str, Any]) -> None:
         await room.end(sid)
+
+    async def _on_admit(self, room: Room, sid: str, data: dict[str, Any]) -> None:
+        await room.admit(sid, LobbyAdmit.of(data).participant_id)
 
     async def close_rooms(self, room_ids: Collection[str], code: str, message: str) -> None:
         for room_id in room_ids:

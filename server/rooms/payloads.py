@@ -50,3 +50,12 @@ class SignalSend:
     @classmethod
     def of(cls, data: dict[str, Any]) -> SignalSend:
         return cls(to=data["to"], kind=data["kind"], data=data.get("data"))
+
+
+@dataclass(frozen=True, slots=True)
+class LobbyAdmit:
+    participant_id: str
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> LobbyAdmit:
+        return cls(participant_id=data["participant_id"])

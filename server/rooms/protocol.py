@@ -107,6 +107,8 @@ class ServerEvents:
     signal: str
     ended: str
     error: str
+    lobby: str
+    waiting: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +124,7 @@ class ClientEvents:
     permission: str
     signal: str
     end: str
+    admit: str
 
 
 SERVER_EVENT_NAMES = {
@@ -136,6 +139,8 @@ SERVER_EVENT_NAMES = {
     "signal": "signal:message",
     "ended": "room:ended",
     "error": "error",
+    "lobby": "room:lobby",
+    "waiting": "lobby:waiting",
 }
 """``ServerEvents`` field → protocol.json name: the one place the server writes them down."""
 CLIENT_EVENT_NAMES = {
@@ -144,6 +149,7 @@ CLIENT_EVENT_NAMES = {
     "permission": "run:permission",
     "signal": "signal:send",
     "end": "room:end",
+    "admit": "lobby:admit",
 }
 """``ClientEvents`` field → protocol.json name (the two documents' events come from ``docs``)."""
 
@@ -324,7 +330,8 @@ def _parse_docs(raw: Any, events: Mapping[str, EventSpec]) -> dict[str, DocSpec]
         if meta is not None and not isinstance(meta, str):
             raise ProtocolFileError(f"doc {name!r}: 'meta_map' must be a name")
         stdin_text = spec.get("stdin_text")
-        if stdin_text is not None and (not isinstance(stdin_text, str) or stdin_text == spec["text"]):
+        own_name = isinstance(stdin_text, str) and stdin_text != spec["text"]
+        if stdin_text is not None and not own_name:
             raise ProtocolFileError(f"doc {name!r}: 'stdin_text' must be a name of its own")
         who = spec.get("who", "any")
         if who not in ("any", "interviewer"):

@@ -87,6 +87,10 @@ class RoomStore(Protocol):
 
     async def complete(self, interview_id: str, code: str, language: str, notes: str) -> None: ...
 
+    async def start(self, interview_id: str) -> None:
+        """The interviewer entered: the record becomes in progress."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Identity:
@@ -106,6 +110,10 @@ class RoomSeed:
     language: str
     stub: str
     ended: bool
+    interviewer_name: str = ""
+    admit_manually: bool = False
+    """The owner's preference: candidates wait in the lobby until admitted, even when the
+    interviewer is there (otherwise they enter as soon as an interviewer is)."""
     chat: list[dict[str, Any]] = field(default_factory=list)
     last_run: dict[str, Any] | None = None
     code_updates: list[bytes] = field(default_factory=list)
@@ -119,6 +127,8 @@ class Participant:
     sid: str | None
     chat_bucket: TokenBucket
     grace_task: asyncio.Task[None] | None = None
+    admitted: bool = False
+    """Candidates only: let out of the lobby once; a reconnect comes straight back in."""
 
     @property
     def id(self) -> str:
@@ -174,6 +184,13 @@ class Room:
         self.awareness = AwarenessStates(max_clients_per_participant=1)
         self.participants: dict[str, Participant] = {}
         self.by_sid: dict[str, Participant] = {}
+        self.waiting: dict[str, Participant] = {}
+        """The lobby: candidates (by participant id) who may not enter yet. They get no
+        document, chat or call, and do not count as being in the room."""
+        self.waiting_by_sid: dict[str, Participant] = {}
+        self.interviewer_name = seed.interviewer_name
+        self.admit_manually = seed.admit_manually
+        self._started = False
         self.chat: list[dict[str, Any]] = list(seed.chat)[-limits.chat_history :]
         self.candidate_can_run = True
         self.run_in_flight: RoomRun | None = None
@@ -243,15 +260,109 @@ class Room:
     def connected_sids(self) -> list[str]:
         return list(self.by_sid)
 
+    @property
+    def has_sockets(self) -> bool:
+        """Someone is connected, in the room or in its lobby (the registry keeps it open)."""
+        return bool(self.by_sid or self.waiting_by_sid)
+
     def participant(self, sid: str) -> Participant:
         participant = self.by_sid.get(sid)
         if participant is None:
+            if sid in self.waiting_by_sid:
+                raise RoomError(
+                    "in_lobby", "you are in the lobby; the room opens when the interviewer is in"
+                )
             raise RoomError("not_in_room", "this connection has not joined the room")
         return participant
 
+    def _interviewer_sids(self) -> list[str]:
+        return [s for s, p in self.by_sid.items() if p.identity.role == "interviewer"]
+
     async def join(self, identity: Identity, sid: str) -> None:
+        """Interviewers enter; a candidate enters if admitted before, or if an interviewer is
+        here and admits candidates automatically; otherwise the candidate waits in the lobby."""
         if self.ended and identity.role == "candidate":
             raise RoomError("interview_ended", "the interview has ended")
+        if identity.role == "candidate":
+            known = self.participants.get(identity.participant_id)
+            admitted = known is not None and known.admitted
+            if not admitted and (self.admit_manually or not self._interviewer_sids()):
+                await self._wait_in_lobby(identity, sid)
+                return
+        await self._enter(identity, sid)
+
+    async def _wait_in_lobby(self, identity: Identity, sid: str) -> None:
+        waiting = self.waiting.get(identity.participant_id)
+        replaced_sid: str | None = None
+        if waiting is None:
+            waiting = Participant(
+                identity=identity,
+                colour=COLOURS[self._colour_index % len(COLOURS)],
+                sid=sid,
+                chat_bucket=TokenBucket(self.limits.chat_per_second, self.limits.chat_burst),
+            )
+            self._colour_index += 1
+            self.waiting[identity.participant_id] = waiting
+        else:
+            waiting.identity = identity
+            replaced_sid = waiting.sid
+            if replaced_sid is not None:
+                self.waiting_by_sid.pop(replaced_sid, None)
+            waiting.sid = sid
+        self.waiting_by_sid[sid] = waiting
+        if replaced_sid is not None:
+            await self.emitter.disconnect(replaced_sid)
+        await self._tell_waiting(waiting)
+        await self._announce_lobby()
+
+    async def _tell_waiting(self, waiting: Participant) -> None:
+        if waiting.sid is None:
+            return
+        here = bool(self._interviewer_sids())
+        who = self.interviewer_name or "your interviewer"
+        lobby = {
+            "title": self.title,
+            "reason": "not_admitted" if here else "no_interviewer",
+            "interviewer_name": self.interviewer_name,
+            "message": (
+                f"{who} is here and will let you in in a moment."
+                if here
+                else f"The interview starts when {who} joins. You can check your camera "
+                "and microphone meanwhile."
+            ),
+        }
+        await self.emitter.emit(self.events.lobby, lobby, [waiting.sid])
+
+    async def _announce_lobby(self, to: Sequence[str] | None = None) -> None:
+        recipients = list(to) if to is not None else self._interviewer_sids()
+        if recipients:
+            waiting = [p.public() for p in self.waiting.values() if p.sid is not None]
+            await self.emitter.emit(self.events.waiting, {"waiting": waiting}, recipients)
+
+    async def admit(self, sid: str, participant_id: str) -> None:
+        """The interviewer lets a waiting candidate in."""
+        self._require_interviewer(sid)
+        waiting = self.waiting.get(participant_id)
+        if waiting is None or waiting.sid is None:
+            raise RoomError("not_waiting", "that candidate is not waiting in the lobby")
+        await self._admit(waiting)
+        await self._announce_lobby()
+
+    async def _admit(self, waiting: Participant) -> None:
+        self.waiting.pop(waiting.id, None)
+        candidate_sid = waiting.sid
+        if candidate_sid is None:
+            return
+        self.waiting_by_sid.pop(candidate_sid, None)
+        known = self.participants.get(waiting.id)
+        if known is None:
+            self.participants[waiting.id] = waiting
+            waiting.sid = None
+            known = waiting
+        known.admitted = True
+        await self._enter(waiting.identity, candidate_sid)
+
+    async def _enter(self, identity: Identity, sid: str) -> None:
         participant = self.participants.get(identity.participant_id)
         replaced_sid: str | None = None
         if participant is None:
@@ -274,6 +385,7 @@ class Room:
             if replaced_sid is not None:
                 self.by_sid.pop(replaced_sid, None)
             participant.sid = sid
+        participant.admitted = True  # in once: a reconnect comes straight back in
         self.by_sid[sid] = participant
         if replaced_sid is not None:
             await self.emitter.disconnect(replaced_sid)
@@ -290,6 +402,28 @@ class Room:
             await self.emitter.emit(self.events.notes, encode_sync(SYNC_STEP1, state), [sid])
         others = [s for s in self.by_sid if s != sid]
         await self.emitter.emit(self.events.joined, {"participant": participant.public()}, others)
+        if identity.role == "interviewer":
+            await self._interviewer_entered(sid)
+
+    async def _interviewer_entered(self, sid: str) -> None:
+        """The interview starts when its interviewer arrives; the lobby opens or is shown."""
+        if not self._started and not self.ended:
+            self._started = True
+            try:
+                await self.store.start(self.id)
+            except Exception:
+                self._started = False
+                log.exception("room %s: the record could not be marked in progress", self.id)
+        if self.ended:
+            return
+        if self.admit_manually:
+            for waiting in self.waiting.values():
+                await self._tell_waiting(waiting)  # "… is here and will let you in"
+            await self._announce_lobby([sid])
+            return
+        for waiting in list(self.waiting.values()):
+            await self._admit(waiting)
+        await self._announce_lobby()
 
     def _welcome(self, participant: Participant) -> dict[str, Any]:
         ice = self.settings.ice(participant.id)
@@ -310,6 +444,12 @@ class Room:
 
     async def disconnect(self, sid: str) -> None:
         """A socket went away: keep the participant for the grace period, then forget them."""
+        waiting = self.waiting_by_sid.pop(sid, None)
+        if waiting is not None:
+            if waiting.sid == sid:
+                self.waiting.pop(waiting.id, None)
+                await self._announce_lobby()
+            return
         participant = self.by_sid.pop(sid, None)
         if participant is None or participant.sid != sid:
             return
@@ -591,7 +731,7 @@ class Room:
         """The record is going away (purged, its owner's account deleted): refuse every update
         from now on, tell everyone why, and disconnect them. The registry closes the room."""
         self.ended = True
-        sids = self.connected_sids
+        sids = self.connected_sids + list(self.waiting_by_sid)
         await self.emitter.emit(self.events.error, {"code": code, "message": message}, sids)
         for sid in sids:
             with contextlib.suppress(Exception):
@@ -614,7 +754,11 @@ class Room:
             "language": language,
             "ended_at": datetime.now(UTC).isoformat(),
         }
-        await self.emitter.emit(self.events.ended, ended, self.connected_sids)
+        lobby = list(self.waiting_by_sid)
+        await self.emitter.emit(self.events.ended, ended, self.connected_sids + lobby)
+        for lobby_sid in lobby:
+            with contextlib.suppress(Exception):
+                await self.emitter.disconnect(lobby_sid)
         for other_sid, participant in list(self.by_sid.items()):
             if participant.identity.role == "candidate":
                 with contextlib.suppress(Exception):

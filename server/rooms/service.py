@@ -145,6 +145,10 @@ class SqlRoomStore:
                 except interviews.InterviewNotFoundError:
                     log.warning("room %s: its record is gone; state not saved", state.interview_id)
 
+    async def start(self, interview_id: str) -> None:
+        async with self._open() as session:
+            await open_room_record(session, interview_id)
+
     async def complete(self, interview_id: str, code: str, language: str, notes: str) -> None:
         async with self._open() as session:
             await interviews.complete_interview(session, interview_id, code, language, notes)
@@ -168,6 +172,7 @@ async def load_seed(
     if interview is None:
         return None
     language = _default_language(interview, languages)
+    owner = await accounts.get_user(session, interview.owner_id)
     chat = await interviews.chat_of(session, interview.id)
     last_run = await interviews.last_run(session, interview.id)
     return RoomSeed(
@@ -176,6 +181,8 @@ async def load_seed(
         language=language.id if language else (interview.language or ""),
         stub=language.stub if language else "",
         ended=interview.status in ENDED_STATUSES,
+        interviewer_name=owner.name if owner else "",
+        admit_manually=owner is not None and owner.admit_candidates == "manual",
         chat=[
             {
                 "id": f"m{message.id}",
@@ -318,7 +325,8 @@ async def authorise_socket(
 
 
 async def open_room_record(session: AsyncSession, interview_id: str) -> None:
-    """The first participant arrived: ``scheduled`` becomes ``in_progress``."""
+    """The interviewer entered the room: ``scheduled`` becomes ``in_progress`` (a candidate
+    waiting in the lobby does not start the interview)."""
     interview = await interviews.get_interview_for_room(session, interview_id)
     if interview is not None and interview.status not in ENDED_STATUSES:
         await interviews.mark_in_progress(session, interview_id)

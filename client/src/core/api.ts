@@ -7,6 +7,8 @@ export interface User {
   id: string;
   email: string;
   name: string;
+  /** auto: candidates enter once the interviewer is in the room; manual: they wait to be admitted. */
+  admit_candidates?: 'auto' | 'manual';
   created_at: string;
 }
 

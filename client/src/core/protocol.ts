@@ -91,6 +91,9 @@ export const EV = {
   presenceJoined: eventName('presence:joined', 'receive'),
   presenceAway: eventName('presence:away', 'receive'),
   presenceLeft: eventName('presence:left', 'receive'),
+  roomLobby: eventName('room:lobby', 'receive'),
+  lobbyWaiting: eventName('lobby:waiting', 'receive'),
+  lobbyAdmit: eventName('lobby:admit', 'send'),
   error: eventName('error', 'receive'),
 } as const;
 

@@ -19,6 +19,7 @@ import { flashCursorNames } from '../room/cursorNames';
 import { sharedEditorPane } from '../room/editorPane';
 import { dropGrant, loadGrant } from '../room/grant';
 import { type InvitePanel, invitePanel } from '../room/invitePanel';
+import { type LobbyInfo, LobbyScreen } from '../room/lobby';
 import { MEDIA_FIELD, type Participant, peersToLink, readMediaState } from '../room/mediaCore';
 import type { SignalKind } from '../room/peer';
 import { PresenceNotices, type PresenceState, presenceLabel } from '../room/presenceCore';
@@ -310,7 +311,15 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   const main = h('div', { class: 'room-main' }, stageHost, editorPane);
   const body = h('div', { class: 'room-body' }, main, side);
   const closing = h('div', { class: 'closing-host' });
-  const layout = h('div', { class: `room ${isInterviewer ? 'as-interviewer' : 'as-candidate'}` }, header, banner, body, closing, toast, notice);
+  // The candidate's waiting room, until the room lets them in.
+  const lobby = isInterviewer ? null : new LobbyScreen({ audio: grant?.audio ?? true, video: grant?.video ?? true });
+  if (lobby) {
+    closing.appendChild(lobby.el);
+    disposers.push(() => lobby.dispose());
+  }
+  // The interviewer's side of it: who is waiting, and a button to let them in.
+  const lobbyBar = h('div', { class: 'lobby-bar', role: 'status', 'aria-live': 'polite', hidden: true });
+  const layout = h('div', { class: `room ${isInterviewer ? 'as-interviewer' : 'as-candidate'}` }, header, banner, lobbyBar, body, closing, toast, notice);
   disposers.push(flashCursorNames(pane.editor.view, awareness, code));
 
   // Our camera and screen travel in the awareness state; the others' arrive the same way.
@@ -388,7 +397,41 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
         : null);
   });
 
+  socket.on(EV.roomLobby, (info: LobbyInfo) => {
+    if (!lobby || ended) return;
+    lobby.show(info);
+    layout.classList.add('closed');
+    header.inert = true;
+    body.inert = true;
+    connection.textContent = 'Waiting room';
+    connection.className = 'conn conn-connecting';
+  });
+  socket.on(EV.lobbyWaiting, ({ waiting }: { waiting: Participant[] }) => {
+    if (!isInterviewer) return;
+    lobbyBar.hidden = waiting.length === 0 || ended;
+    replaceChildren(lobbyBar, waiting.map((p) =>
+      h('div', { class: 'lobby-knock' },
+        h('span', null, h('strong', null, p.name), ' is waiting in the lobby.'),
+        h('button', {
+          type: 'button',
+          class: 'btn btn-small btn-primary',
+          onclick: (event: Event) => {
+            (event.currentTarget as HTMLButtonElement).disabled = true;
+            socket.emit(EV.lobbyAdmit, { participant_id: p.participant_id });
+          },
+        }, `Admit ${p.name}`))));
+  });
+
   socket.on(EV.welcome, (w: Welcome) => {
+    if (lobby?.visible) {
+      // Let in: the lobby goes, the room opens (and the call takes the camera).
+      lobby.hide();
+      layout.classList.remove('closed');
+      header.inert = false;
+      body.inert = false;
+      connection.textContent = 'Connected';
+      connection.className = 'conn conn-ok';
+    }
     // The room knows us now: ask for what we lack (also after every reconnect).
     codeSync.start();
     notesSync?.start();
@@ -509,6 +552,8 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   const markEnded = (): void => {
     if (ended) return;
     ended = true;
+    lobbyBar.hidden = true;
+    lobby?.hide();
     pane.setEditable(false);
     // The room refuses updates once ended: notes continue on the record page.
     notesEditor?.setReadOnly(true);

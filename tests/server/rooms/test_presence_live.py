@@ -61,12 +61,11 @@ async def test_the_same_browser_is_the_same_participant_under_another_name(
     mine = await _join(live, interview.join_code, "Mallory", previous=foreign["token"])
     assert mine["participant_id"] != foreign["participant_id"]
     forged = await _join(live, interview.join_code, "Eve", previous="not.a.token")
-    assert forged["participant_id"] == (await _join(live, interview.join_code, "eve"))["participant_id"]
+    by_name = await _join(live, interview.join_code, "eve")
+    assert forged["participant_id"] == by_name["participant_id"]
 
 
-async def test_a_rejoin_drops_the_old_tabs_cursor(
-    live: LiveServer, connect: ClientFactory
-) -> None:
+async def test_a_rejoin_drops_the_old_tabs_cursor(live: LiveServer, connect: ClientFactory) -> None:
     owner, access = await live.interviewer()
     interview = await live.interview(owner)
     ada = await connect({"interview_id": interview.id, "access_token": access})

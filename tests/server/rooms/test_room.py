@@ -76,6 +76,7 @@ class MemoryStore:
     chat: list[dict[str, Any]] = field(default_factory=list)
     runs: list[tuple[str, str, str, dict[str, Any]]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    started: int = 0
     saved: list[tuple[str, str, str]] = field(default_factory=list)
     completed: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -103,6 +104,9 @@ class MemoryStore:
 
     async def complete(self, interview_id: str, code: str, language: str, notes: str) -> None:
         self.completed.append((code, language, notes))
+
+    async def start(self, interview_id: str) -> None:
+        self.started += 1
 
 
 @dataclass
@@ -198,6 +202,7 @@ async def test_sync_gives_the_seeded_code_and_relays_edits(harness: Harness) -> 
 
 async def test_candidates_never_touch_the_notes(harness: Harness) -> None:
     room = harness.room
+    await room.join(ADA, "s-ada")
     await room.join(GRACE, "s-grace")
     with pytest.raises(RoomError) as info:
         await room.handle_notes("s-grace", encode_sync(SYNC_STEP1, Doc().get_state()))
@@ -367,3 +372,71 @@ async def test_awareness_is_relayed_as_the_room_knows_the_sender(harness: Harnes
     again = parse_message(emitter.to("s-ada", EVENTS.code)[-1])
     assert isinstance(again, AwarenessMessage)
     assert again.entries[0].state == honest
+
+
+# ---- the lobby -----------------------------------------------------------------------------
+
+
+async def test_a_candidate_waits_in_the_lobby_until_the_interviewer_arrives(
+    harness: Harness,
+) -> None:
+    """Early, alone: no document, no edits, no runs, the record not started (issue 11, 'No
+    waiting room'); the interviewer's arrival lets them in and starts the interview."""
+    room, emitter = harness.room, harness.emitter
+    await room.join(GRACE, "s-grace")
+    [lobby] = emitter.to("s-grace", EVENTS.lobby)
+    assert lobby["reason"] == "no_interviewer" and "starts when" in lobby["message"]
+    assert not emitter.to("s-grace", EVENTS.welcome) and not emitter.to("s-grace", EVENTS.code)
+    assert harness.store.started == 0 and room.has_sockets and not room.connected_sids
+    for attempt in (
+        room.handle_code("s-grace", encode_sync(SYNC_STEP1, Doc().get_state())),
+        room.send_chat("s-grace", "hello?"),
+        room.start_run("s-grace"),
+    ):
+        with pytest.raises(RoomError) as info:
+            await attempt
+        assert info.value.code == "in_lobby"
+
+    await room.join(ADA, "s-ada")
+    assert harness.store.started == 1
+    [welcome] = emitter.to("s-grace", EVENTS.welcome)
+    assert {p["name"] for p in welcome["participants"]} == {"Ada", "Grace"}
+    assert emitter.to("s-ada", EVENTS.waiting)[-1] == {"waiting": []}
+    # In once, in for good: a reconnect while the interviewer steps out comes straight back.
+    await room.disconnect("s-ada")
+    await room.disconnect("s-grace")
+    await room.join(GRACE, "s-grace-2")
+    assert emitter.to("s-grace-2", EVENTS.welcome)
+    await room.join(ADA, "s-ada-2")
+    assert harness.store.started == 1  # started once
+
+
+async def test_an_interviewer_who_admits_candidates_lets_them_in(harness: Harness) -> None:
+    room, emitter = harness.room, harness.emitter
+    room.admit_manually = True
+    await room.join(ADA, "s-ada")
+    await room.join(GRACE, "s-grace")
+    [lobby] = emitter.to("s-grace", EVENTS.lobby)
+    assert lobby["reason"] == "not_admitted"
+    [waiting] = emitter.to("s-ada", EVENTS.waiting)[-1]["waiting"]
+    assert waiting["name"] == "Grace" and waiting["participant_id"] == GRACE.participant_id
+    with pytest.raises(RoomError) as info:
+        await room.admit("s-grace", GRACE.participant_id)  # nobody lets themselves in
+    assert info.value.code == "in_lobby"
+    with pytest.raises(RoomError) as info:
+        await room.admit("s-ada", "cnobody")
+    assert info.value.code == "not_waiting"
+    await room.admit("s-ada", GRACE.participant_id)
+    assert emitter.to("s-grace", EVENTS.welcome)
+    assert emitter.to("s-ada", EVENTS.waiting)[-1] == {"waiting": []}
+    assert emitter.to("s-ada", EVENTS.joined)[-1]["participant"]["name"] == "Grace"
+
+
+async def test_leaving_the_lobby_tells_the_interviewer(harness: Harness) -> None:
+    room, emitter = harness.room, harness.emitter
+    room.admit_manually = True
+    await room.join(ADA, "s-ada")
+    await room.join(GRACE, "s-grace")
+    await room.disconnect("s-grace")
+    assert emitter.to("s-ada", EVENTS.waiting)[-1] == {"waiting": []}
+    assert not room.participants.get(GRACE.participant_id)
