@@ -109,6 +109,7 @@ class ServerEvents:
     error: str
     lobby: str
     waiting: str
+    language: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +142,7 @@ SERVER_EVENT_NAMES = {
     "error": "error",
     "lobby": "room:lobby",
     "waiting": "lobby:waiting",
+    "language": "language:changed",
 }
 """``ServerEvents`` field → protocol.json name: the one place the server writes them down."""
 CLIENT_EVENT_NAMES = {

@@ -542,6 +542,7 @@ class Room:
             return self.log.appended
         if self.ended:
             raise RoomError("room_ended", "the interview has ended; the documents are read-only")
+        language_before = self.language() if doc is self.code else None
         try:
             produced = doc.apply(payload)
         except UpdateRejectedError as exc:
@@ -564,6 +565,18 @@ class Room:
         self._schedule_save()
         for update in produced:
             await self.emitter.emit(event, encode_sync(SYNC_UPDATE, update), recipients)
+        if language_before is not None and self.language() != language_before:
+            # Said by the room, from the socket's identity: an update cannot claim an author.
+            changed = {
+                "language": self.language(),
+                "previous": language_before,
+                "changed_by": {
+                    "participant_id": participant.id,
+                    "name": participant.identity.name,
+                    "role": participant.identity.role,
+                },
+            }
+            await self.emitter.emit(self.events.language, changed, self.connected_sids)
         return seq
 
     def _log_update(self, doc_name: str, participant: Participant | None, update: bytes) -> int:

@@ -92,6 +92,7 @@ export const EV = {
   presenceAway: eventName('presence:away', 'receive'),
   presenceLeft: eventName('presence:left', 'receive'),
   roomLobby: eventName('room:lobby', 'receive'),
+  languageChanged: eventName('language:changed', 'receive'),
   lobbyWaiting: eventName('lobby:waiting', 'receive'),
   lobbyAdmit: eventName('lobby:admit', 'send'),
   error: eventName('error', 'receive'),

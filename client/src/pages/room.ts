@@ -26,6 +26,7 @@ import { PresenceNotices, type PresenceState, presenceLabel } from '../room/pres
 import { type RunFinishedInfo, RunPanel, type RunStartedInfo } from '../room/runPanel';
 import { bindTextarea } from '../room/sharedInput';
 import { type RoomAuth, RoomSocket } from '../room/socket';
+import { catalogueStarters } from '../room/starters';
 import { colourFor, lighten } from '../room/stubs';
 import { sideTabs, type TabSpec } from '../room/sideTabs';
 import { VideoCall } from '../room/video';
@@ -185,6 +186,9 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     fallbackLanguage: record?.language ?? defaultLanguage(languages)?.id ?? '',
     footer: runPanel.el,
     onRunKey: () => runPanel.requestRun(),
+    // The catalogue's default code; a question's own starters go in front of it with
+    // firstStarter(questionStarters, catalogueStarters(languages)) (see room/starters.ts).
+    starters: catalogueStarters(languages),
   });
   const applyLanguage = pane.applyLanguage;
   disposers.push(() => pane.destroy());
@@ -535,6 +539,12 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     void video?.receiveSignal(msg.from, msg.kind, msg.data, nameOf);
   });
 
+  socket.on(EV.languageChanged, (c: { language: string; changed_by: { participant_id?: string; name?: string } }) => {
+    const who = c.changed_by.participant_id === selfId ? 'You' : c.changed_by.name ?? 'Someone';
+    const text = `${who} changed the language to ${languageName(c.language)}`;
+    chat.notice(text);
+    showNotice(text);
+  });
   socket.on(EV.chatMessage, (m: ChatMessage) => chat.add(m));
   socket.on(EV.runStarted, (info: RunStartedInfo) => runPanel.started(info));
   socket.on(EV.runFinished, (info: RunFinishedInfo) => runPanel.finished(info));

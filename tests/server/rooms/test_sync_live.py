@@ -82,6 +82,16 @@ async def test_language_change_goes_through_the_document(
     await grace.wait_for("sync:message", lambda _: grace_meta.get("language") == "c")
     room = registry_of(live.app).get(interview.id)
     assert room is not None and room.language() == "c"
+    # Everyone is told who changed it to what (issue 11: "language changes go unannounced").
+    for client in (ada, grace):
+        changed = await client.wait_for("language:changed")
+        assert changed["language"] == "c" and changed["previous"] == "python"
+        assert changed["changed_by"]["name"] == "Ada Interviewer"
+        assert changed["changed_by"]["role"] == "interviewer"
+    # An edit that leaves the language alone announces nothing.
+    await grace.edit(lambda t: t.insert(0, "// hi\n"))
+    await ada.wait_text("// hi\n" + STUB)
+    assert len(ada.events["language:changed"]) == 1
 
 
 async def test_awareness_is_relayed_and_sent_whole_to_newcomers(
