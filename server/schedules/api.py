@@ -59,9 +59,25 @@ async def _commit_then_mail(
 ) -> ScheduleOut:
     state = get_state()
     await service.commit_and_invite(
-        session, state.mailer, state.settings.server.public_url, slot, owner, method
+        session,
+        state.mailer,
+        state.settings.server.public_url,
+        slot,
+        owner,
+        method,
+        _language_label(slot.interview.language),
     )
     return schedule_out(slot)
+
+
+def _language_label(language_id: str | None) -> str | None:
+    """The catalogue's name and version of a fixed language ("Python 3.13"), for the mail."""
+    if not language_id:
+        return None
+    for language in get_state().run_engine.languages():
+        if language.id == language_id:
+            return f"{language.name} {language.version}"
+    return language_id
 
 
 @blueprint.get("")

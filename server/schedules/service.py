@@ -263,6 +263,7 @@ async def commit_and_invite(
     slot: Slot,
     owner: User,
     method: InviteMethod,
+    language: str | None = None,
 ) -> Slot:
     """Commits what the caller changed, then mails the invitation (``method``) and stores
     whether it went out. The commit comes first so a mail failure costs the invitation
@@ -270,7 +271,7 @@ async def commit_and_invite(
     await session.commit()
     links = links_for(public_url, slot.interview.join_code, slot.interview.id)
     organizer = Organizer(email=owner.email, name=owner.name)
-    sent = await send_invitations(mailer, slot, organizer, method, links)
+    sent = await send_invitations(mailer, slot, organizer, method, links, language)
     await record_invitation_result(session, slot, sent)
     return slot
 

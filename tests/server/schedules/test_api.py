@@ -131,6 +131,28 @@ async def test_create_mails_request_to_candidate_and_interviewer(
     assert f"/interviews/{created['interview_id']}" in interviewer_text
 
 
+async def test_the_invitation_over_smtp_names_each_side_and_carries_a_button(
+    client: Client, signed_in: SignedIn, smtp_server: SmtpServer
+) -> None:
+    """Through the real SMTP server: an HTML and a text part, the interviewer named to the
+    candidate and the candidate to the interviewer, what to prepare, the join link a button."""
+    created = await schedule(client, signed_in, language="python")
+    [mail] = smtp_server.to(CANDIDATE)
+    text = text_body(mail)
+    interviewer_name = signed_in.user["name"]
+    assert f"{interviewer_name} invites you" in text and "with Ada Lovelace" not in text
+    assert "browser" in text and "camera" in text and "Python" in text
+    rich = mail.get_body(preferencelist=("html",))
+    assert rich is not None and rich.get_content_type() == "text/html"
+    page = rich.get_content()
+    assert f'<a href="{created["join_url"]}" style="display:inline-block' in page
+    assert "Join the interview" in page and "What to prepare" in page
+    [own] = smtp_server.to(signed_in.email)
+    assert "with Ada Lovelace is planned for" in text_body(own)
+    own_page = own.get_body(preferencelist=("html",))
+    assert own_page is not None and "Open your room" in own_page.get_content()
+
+
 async def test_interviewer_email_and_timezone_are_used(
     client: Client, signed_in: SignedIn, smtp_server: SmtpServer
 ) -> None:
