@@ -49,6 +49,8 @@ def schedule_out(slot: service.Slot) -> ScheduleOut:
         ical_uid=schedule.ical_uid,
         join_url=interviews.join_url(get_state().settings.server.public_url, interview.join_code),
         invitation_sent=schedule.invitation_sent,
+        interview_status=interview.status,
+        actions=service.slot_actions(slot),
         created_at=schedule.created_at,
         updated_at=schedule.updated_at,
     )

@@ -123,6 +123,10 @@ export interface Schedule {
   join_url?: string;
   /** Whether the last invitation reached every recipient's mail server. */
   invitation_sent?: boolean;
+  /** The record's status: scheduled, in_progress, completed, cancelled. */
+  interview_status?: string;
+  /** What may be done with the slot now; the server refuses the others. */
+  actions?: ('open_room' | 'reschedule' | 'cancel')[];
 }
 
 export interface JoinInfo {

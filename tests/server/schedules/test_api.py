@@ -297,6 +297,35 @@ async def test_list_upcoming_leaves_out_cancelled_and_binned(
     assert single["title"] == "Later"
 
 
+async def test_a_completed_interview_leaves_upcoming_and_offers_nothing(
+    app: Quart, client: Client, signed_in: SignedIn
+) -> None:
+    """Issue 11: completed interviews stayed under Upcoming with Reschedule and Cancel."""
+    done = await schedule(client, signed_in, title="Done", starts_at=future(2).isoformat())
+    live = await schedule(client, signed_in, title="Live", starts_at=future(3).isoformat())
+    ahead = await schedule(client, signed_in, title="Ahead", starts_at=future(4).isoformat())
+    assert ahead["actions"] == ["open_room", "reschedule", "cancel"]
+    assert ahead["interview_status"] == "scheduled"
+    async with unit_of_work(get_state(app).sessions) as session:
+        await interviews.complete_interview(session, done["interview_id"], "x = 1", "python", "")
+        await interviews.mark_in_progress(session, live["interview_id"])
+
+    upcoming = await (await client.get("/api/schedules?upcoming=true")).get_json()
+    assert [s["title"] for s in upcoming["items"]] == ["Live", "Ahead"]
+    assert upcoming["items"][0]["actions"] == ["open_room"]  # happening: no moving it
+    everything = await (await client.get("/api/schedules")).get_json()
+    finished = next(s for s in everything["items"] if s["title"] == "Done")
+    assert finished["actions"] == [] and finished["interview_status"] == "completed"
+    # The server refuses what the page no longer offers.
+    url = f"/api/schedules/{done['id']}"
+    response = await client.patch(
+        url, json={"starts_at": future().isoformat()}, headers=signed_in.csrf
+    )
+    assert await error_of(response, 409) == "interview_started"
+    response = await client.post(f"{url}/cancel", headers=signed_in.csrf)
+    assert await error_of(response, 409) == "interview_started"
+
+
 # ---- bad input ---------------------------------------------------------------------------------
 
 
