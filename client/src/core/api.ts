@@ -88,6 +88,8 @@ export interface RunEntry {
   started_by: string;
   language: string;
   stdin: string;
+  /** The exact code the run ran ("" for runs recorded before it was kept). */
+  source?: string;
   result: RunResult;
   created_at: string;
 }

@@ -10,6 +10,7 @@ import { type PageContext, requireUser, type View } from '../app';
 import { ApiError, defaultLanguage, http, type Interview, type Language, type User } from '../core/api';
 import { confirmDialog } from '../core/dialog';
 import { h, replaceChildren } from '../core/dom';
+import { languageLabel } from '../core/languageLabel';
 import { renderMarkdown } from '../core/markdown';
 import { CODE_DOC, EV, limit, NOTES_DOC } from '../core/protocol';
 import type { ChatMessage } from '../room/chatCore';
@@ -164,10 +165,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     endArea);
 
   // ---- editor and its toolbar ---------------------------------------------------------------
-  const languageName = (id: string): string => {
-    const lang = languages.find((l) => l.id === id);
-    return lang ? `${lang.name} ${lang.version}` : id;
-  };
+  const languageName = (id: string): string => languageLabel(languages, id);
   const runPanel = new RunPanel(() => {
     try {
       // The server runs with the room's shared input box (part of the code document).
