@@ -161,6 +161,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     h('div', { class: 'room-id' },
       isInterviewer ? h('a', { href: '/', class: 'brand small-brand', 'aria-label': 'Back to interviews' }, '◆') : h('span', { class: 'brand small-brand', 'aria-hidden': 'true' }, '◆'),
       titleEl, connection),
+    notice,
     people,
     endArea);
 
@@ -270,12 +271,19 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   const participants = new Map<string, Participant>();
   const nameOf = (id: string): string => participants.get(id)?.name ?? 'Guest';
   // An interviewer alone in the room is shown where the join link is.
+  const loneText = h('p');
   const loneHint = h('div', { class: 'lone-hint', role: 'status', hidden: true },
-    h('p', null, h('strong', null, 'You are the only one here. '), 'Send the candidate the join link to start.'),
+    loneText,
     isInterviewer ? h('button', { type: 'button', class: 'btn btn-small btn-primary', onclick: () => selectTab('invite', true) }, 'Open the Invite tab') : null);
   const renderLoneHint = (): void => {
-    const others = [...participants.values()].some((p) => p.participant_id !== selfId && p.connected !== false);
-    loneHint.hidden = !isInterviewer || ended || !socket.connected || others;
+    const others = [...participants.values()].filter((p) => p.participant_id !== selfId);
+    const present = others.some((p) => p.connected !== false);
+    loneHint.hidden = !isInterviewer || ended || !socket.connected || present;
+    // Someone was here and went: say so, rather than "send the link" as if nobody had come.
+    const left = others.filter((p) => p.role === 'candidate').map((p) => p.name);
+    replaceChildren(loneText, left.length
+      ? [h('strong', null, `${left.join(', ')} left. `), 'The same join link brings them back as the same person.']
+      : [h('strong', null, 'You are the only one here. '), 'Send the candidate the join link to start.']);
   };
   // Comings and goings: one chip per person (the server keeps one participant per person),
   // marked while they are away and once they have left; the others are told in the chat.
@@ -321,7 +329,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   }
   // The interviewer's side of it: who is waiting, and a button to let them in.
   const lobbyBar = h('div', { class: 'lobby-bar', role: 'status', 'aria-live': 'polite', hidden: true });
-  const layout = h('div', { class: `room ${isInterviewer ? 'as-interviewer' : 'as-candidate'}` }, header, banner, lobbyBar, body, closing, toast, notice);
+  const layout = h('div', { class: `room ${isInterviewer ? 'as-interviewer' : 'as-candidate'}` }, header, banner, lobbyBar, body, closing, toast);
   disposers.push(flashCursorNames(pane.editor.view, awareness, code));
 
   // Our camera and screen travel in the awareness state; the others' arrive the same way.

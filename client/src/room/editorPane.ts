@@ -155,7 +155,7 @@ export function sharedEditorPane(options: {
       if (action === 'replace') replaceCode(found.code);
       if (action !== 'offer') return;
       offer.replaceChildren(
-        h('span', null, `The code is still the old language's; it is highlighted as ${name} now.`),
+        h('span', null, `Now ${name}: the code is highlighted as ${name}. Keep it, or start from the starter code?`),
         h('button', {
           type: 'button',
           class: 'btn btn-small btn-primary',
