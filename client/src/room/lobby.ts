@@ -29,7 +29,7 @@ export class LobbyScreen {
     this.message = h('p', { class: 'lobby-message', role: 'status', 'aria-live': 'polite' });
     this.preview = h('video', { autoplay: true, playsinline: true, class: 'preview lobby-preview', 'aria-label': 'Your camera' });
     this.preview.muted = true;
-    this.mediaNote = h('p', { class: 'media-notice', role: 'status' }, 'Checking your camera and microphone…');
+    this.mediaNote = h('p', { class: 'lobby-media', role: 'status' }, 'Checking your camera and microphone…');
     this.el = h('div', { class: 'closing lobby', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'lobby-title', hidden: true },
       h('div', { class: 'closing-card card lobby-card' },
         h('p', { class: 'eyebrow' }, 'Waiting room'),
@@ -86,10 +86,10 @@ export class LobbyScreen {
       this.stream = stream;
       this.preview.srcObject = stream;
       this.mediaNote.textContent = this.want.video ? 'Your camera and microphone are working.' : 'Your microphone is working; the camera is off.';
-      this.mediaNote.className = 'media-notice ok';
+      this.mediaNote.className = 'lobby-media ok';
     } catch (error) {
       this.mediaNote.textContent = describeMediaError(error);
-      this.mediaNote.className = 'media-notice warn';
+      this.mediaNote.className = 'lobby-media warn';
       this.preview.classList.add('no-camera');
     } finally {
       this.starting = false;
