@@ -273,3 +273,39 @@ def test_a_whole_interview_as_both_people(
 def c_stub(page: Page) -> str:
     languages: list[dict[str, Any]] = page.request.get("/api/languages").json()
     return str(next(lang["stub"] for lang in languages if lang["id"] == "c"))
+
+
+def test_an_interviewer_who_admits_candidates_lets_them_in_from_the_room(
+    open_page: PageFactory, console_errors: ConsoleErrors, walk_dir: Path
+) -> None:
+    interviewer = open_page("interviewer", **DESKTOP)
+    register(interviewer, "Ada Lovelace")
+    interviewer.goto("/account")
+    interviewer.get_by_label(re.compile("I admit each candidate myself")).check()
+    expect(interviewer.get_by_text("Saved. Rooms opened from now on follow it.")).to_be_visible()
+    shoot(interviewer, walk_dir / "12-account-waiting-room-1440.png", full_page=True)
+    slot = schedule(interviewer)
+    interviewer.goto(f"/rooms/{slot['interview_id']}")
+    expect(interviewer.locator(".conn")).to_have_text("Connected")
+
+    candidate = open_page("candidate", **PHONE)
+    candidate.goto(slot["join_url"])
+    candidate.get_by_label("Your name").fill("Grace Hopper")
+    candidate.get_by_role("button", name="Join interview").click()
+    lobby = candidate.get_by_role("dialog", name="Pairing: sums")
+    expect(lobby).to_contain_text("Ada Lovelace is here and will let you in in a moment.")
+    knock = interviewer.locator(".lobby-bar")
+    expect(knock).to_contain_text("Grace Hopper is waiting in the lobby.")
+    expect(interviewer.locator(".lone-hint")).to_be_hidden()  # someone is there, knocking
+    assert_tidy(interviewer)
+    shoot(interviewer, walk_dir / "13-knock-1440.png")
+    shoot(candidate, walk_dir / "13-lobby-not-admitted-390.png")
+    knock.get_by_role("button", name="Admit Grace Hopper").click()
+    expect(lobby).to_be_hidden()
+    expect(candidate.locator(".conn")).to_have_text("Connected")
+    wait_editable(candidate)
+    expect(knock).to_be_hidden()
+    expect(interviewer.locator(".person", has_text="Grace Hopper")).to_have_attribute(
+        "data-presence", "here"
+    )
+    assert console_errors.items == []

@@ -275,10 +275,12 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   const loneHint = h('div', { class: 'lone-hint', role: 'status', hidden: true },
     loneText,
     isInterviewer ? h('button', { type: 'button', class: 'btn btn-small btn-primary', onclick: () => selectTab('invite', true) }, 'Open the Invite tab') : null);
+  let waitingCount = 0;
   const renderLoneHint = (): void => {
     const others = [...participants.values()].filter((p) => p.participant_id !== selfId);
     const present = others.some((p) => p.connected !== false);
-    loneHint.hidden = !isInterviewer || ended || !socket.connected || present;
+    // Someone knocking is not "alone": the lobby bar above says who and offers to admit them.
+    loneHint.hidden = !isInterviewer || ended || !socket.connected || present || waitingCount > 0;
     // Someone was here and went: say so, rather than "send the link" as if nobody had come.
     const left = others.filter((p) => p.role === 'candidate').map((p) => p.name);
     replaceChildren(loneText, left.length
@@ -418,6 +420,8 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   });
   socket.on(EV.lobbyWaiting, ({ waiting }: { waiting: Participant[] }) => {
     if (!isInterviewer) return;
+    waitingCount = waiting.length;
+    renderLoneHint();
     lobbyBar.hidden = waiting.length === 0 || ended;
     replaceChildren(lobbyBar, waiting.map((p) =>
       h('div', { class: 'lobby-knock' },
