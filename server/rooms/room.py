@@ -315,6 +315,13 @@ class Room:
         await self._tell_waiting(waiting)
         await self._announce_lobby()
 
+    async def _mark_started(self) -> None:
+        try:
+            await self.store.start(self.id)
+        except Exception:
+            self._started = False  # the next interviewer to enter tries again
+            log.exception("room %s: the record could not be marked in progress", self.id)
+
     async def _tell_waiting(self, waiting: Participant) -> None:
         if waiting.sid is None:
             return
@@ -408,12 +415,10 @@ class Room:
     async def _interviewer_entered(self, sid: str) -> None:
         """The interview starts when its interviewer arrives; the lobby opens or is shown."""
         if not self._started and not self.ended:
+            # In the background: the join (and the first sync behind it) does not wait for
+            # the record's write.
             self._started = True
-            try:
-                await self.store.start(self.id)
-            except Exception:
-                self._started = False
-                log.exception("room %s: the record could not be marked in progress", self.id)
+            self._spawn(self._mark_started(), "room-started")
         if self.ended:
             return
         if self.admit_manually:

@@ -77,6 +77,7 @@ class MemoryStore:
     runs: list[tuple[str, str, str, dict[str, Any]]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     started: int = 0
+    started_event: asyncio.Event = field(default_factory=asyncio.Event)
     saved: list[tuple[str, str, str]] = field(default_factory=list)
     completed: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -107,6 +108,7 @@ class MemoryStore:
 
     async def start(self, interview_id: str) -> None:
         self.started += 1
+        self.started_event.set()
 
 
 @dataclass
@@ -377,6 +379,13 @@ async def test_awareness_is_relayed_as_the_room_knows_the_sender(harness: Harnes
 # ---- the lobby -----------------------------------------------------------------------------
 
 
+async def started_once(store: MemoryStore) -> None:
+    """The record is marked in progress in the background: wait for it."""
+    async with asyncio.timeout(5):
+        await store.started_event.wait()
+    assert store.started == 1
+
+
 async def test_a_candidate_waits_in_the_lobby_until_the_interviewer_arrives(
     harness: Harness,
 ) -> None:
@@ -398,7 +407,7 @@ async def test_a_candidate_waits_in_the_lobby_until_the_interviewer_arrives(
         assert info.value.code == "in_lobby"
 
     await room.join(ADA, "s-ada")
-    assert harness.store.started == 1
+    await started_once(harness.store)
     [welcome] = emitter.to("s-grace", EVENTS.welcome)
     assert {p["name"] for p in welcome["participants"]} == {"Ada", "Grace"}
     assert emitter.to("s-ada", EVENTS.waiting)[-1] == {"waiting": []}
@@ -408,6 +417,7 @@ async def test_a_candidate_waits_in_the_lobby_until_the_interviewer_arrives(
     await room.join(GRACE, "s-grace-2")
     assert emitter.to("s-grace-2", EVENTS.welcome)
     await room.join(ADA, "s-ada-2")
+    await asyncio.sleep(0.01)
     assert harness.store.started == 1  # started once
 
 
