@@ -21,6 +21,7 @@ from server.accounts.schemas import (
     InvitationTokenRequest,
     LoginRequest,
     OidcProviderOut,
+    PreferencesUpdate,
     RegisterRequest,
     ResetPasswordRequest,
     UserOut,
@@ -337,6 +338,17 @@ async def _end_sockets(user_id: str, session_id: str | None, message: str) -> No
 async def me() -> UserOut:
     """Who is signed in."""
     return _user_out(await require_user())
+
+
+@blueprint.patch("/me")
+@validate_request(PreferencesUpdate)
+@validate_response(UserOut, 200)
+@documents_errors(400, 401)
+async def update_me(data: PreferencesUpdate) -> UserOut:
+    """Changes the signed-in interviewer's preferences (how candidates enter their rooms)."""
+    user = await require_user()
+    await service.set_admit_candidates(current_session(), user, data.admit_candidates)
+    return _user_out(user)
 
 
 async def _send_quietly(message: EmailMessage) -> None:

@@ -19,6 +19,9 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(100), nullable=True)
     """None for an account created through OIDC that never set a password."""
+    admit_candidates: Mapped[str] = mapped_column(String(10), default="auto", server_default="auto")
+    """How this interviewer's candidates enter the room: ``auto`` (as soon as the interviewer is
+    there) or ``manual`` (they wait in the lobby until the interviewer admits them)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     organization_id: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
     """The organization the account belongs to (one per installation today). A plain column:

@@ -23,6 +23,7 @@ DisplayName = Annotated[
     str, Field(min_length=1, max_length=200), AfterValidator(_stripped_not_blank)
 ]
 Token = Annotated[str, Field(min_length=1, max_length=512)]
+AdmitCandidates = Literal["auto", "manual"]
 
 
 class _In(BaseModel):
@@ -84,9 +85,18 @@ class UserOut(BaseModel):
     id: str
     email: str
     name: str
+    admit_candidates: AdmitCandidates
+    """auto: candidates enter once the interviewer is in the room; manual: they wait in the
+    lobby until admitted."""
     created_at: datetime
     role: str = "interviewer"
     """``admin`` or ``interviewer``."""
+
+
+class PreferencesUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    admit_candidates: AdmitCandidates
 
 
 class UserResponse(BaseModel):

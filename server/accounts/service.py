@@ -88,6 +88,13 @@ async def get_user(session: AsyncSession, user_id: str) -> User | None:
     return await repository.get_user(session, user_id)
 
 
+async def set_admit_candidates(session: AsyncSession, user: User, value: str) -> None:
+    """Whether this interviewer's candidates wait to be admitted (``manual``) or enter once the
+    interviewer is in the room (``auto``); rooms opened from now on follow it."""
+    user.admit_candidates = value
+    await session.flush()
+
+
 def normalise_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()

@@ -99,6 +99,7 @@ def detail_of(
                 started_by=r.started_by,
                 language=r.language,
                 stdin=r.stdin,
+                source=r.source,
                 result=r.result,
                 created_at=r.created_at,
             )

@@ -134,6 +134,8 @@ class InterviewRun(Base):
     started_by: Mapped[str] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(40))
     stdin: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(Text, default="", server_default="")
+    """The exact code the run ran (the editor moves on; the record must show what was run)."""
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -193,6 +193,8 @@ class RunOut(BaseModel):
     started_by: str
     language: str
     stdin: str
+    source: str
+    """The exact code this run ran ("" for runs recorded before it was kept)."""
     result: dict[str, Any]
     created_at: datetime
 

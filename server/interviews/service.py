@@ -400,14 +400,18 @@ async def append_run(
     language: str,
     stdin: str,
     result: dict[str, Any],
+    *,
+    source: str = "",
 ) -> InterviewRun:
-    """Appends a run with its RunResult JSON (``RunResult.to_dict()``), stored as given."""
+    """Appends a run with its RunResult JSON (``RunResult.to_dict()``), stored as given, and
+    the exact source and input it ran with."""
     interview = await _for_room(session, interview_id)
     run = InterviewRun(
         interview_id=interview.id,
         started_by=storable(started_by)[:NAME_MAX],
         language=storable(language)[:LANGUAGE_MAX],
         stdin=storable(stdin),
+        source=storable(source),
         result=result,
         created_at=utcnow(),
     )

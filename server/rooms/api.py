@@ -55,7 +55,7 @@ async def join(code: str, data: JoinRequest) -> JoinToken:
     """A token for this room only, for the candidate's display name (409 once it has ended;
     429 once the link has issued ``[rooms] max_candidate_tokens``: a new link starts afresh)."""
     granted = await service.join_as_candidate(
-        current_session(), code, data.name, get_state().settings
+        current_session(), code, data.name, get_state().settings, data.previous_token
     )
     return JoinToken(
         token=granted.token,

@@ -22,12 +22,21 @@ class SyncedDoc:
     element's JSON, read back with ``entries()`` only for playback and tests."""
 
     def __init__(
-        self, text_name: str | None, meta_name: str | None = None, *, map_name: str | None = None
+        self,
+        text_name: str | None,
+        meta_name: str | None = None,
+        stdin_name: str | None = None,
+        *,
+        map_name: str | None = None,
     ) -> None:
         self.doc: Doc[Any] = Doc()
         self.text: Text | None = (
             self.doc.get(text_name, type=Text) if text_name is not None else None
         )
+        self.stdin: Text | None = (
+            self.doc.get(stdin_name, type=Text) if stdin_name is not None else None
+        )
+        """The shared standard input: part of the document, so everyone runs with the same."""
         self.meta: Map[object] | None = (
             self.doc.get(meta_name, type=Map) if meta_name is not None else None
         )
@@ -140,6 +149,9 @@ class SyncedDoc:
     def entries(self) -> dict[str, object]:
         """The bound map's items (the whiteboard's elements), as plain values."""
         return dict(self.map.items()) if self.map is not None else {}
+
+    def stdin_content(self) -> str:
+        return str(self.stdin) if self.stdin is not None else ""
 
     def meta_value(self, key: str) -> object | None:
         if self.meta is None:

@@ -42,6 +42,7 @@ from server.rooms.payloads import (
     ActivityReport,
     BoardLock,
     ChatSend,
+    LobbyAdmit,
     QuestionLoad,
     RunPermission,
     RunStart,
@@ -58,7 +59,6 @@ from server.rooms.service import (
     SqlRoomStore,
     authorise_socket,
     load_seed,
-    open_room_record,
 )
 from server.rooms.terminal import TerminalHub, terminal_handlers
 
@@ -161,8 +161,6 @@ class RoomGateway:
         bounds = state.settings.rooms
         async with unit_of_work(state.sessions) as session:
             seed = await load_seed(session, room_id, state.run_engine.languages())
-            if seed is not None:
-                await open_room_record(session, room_id)  # the first join: in_progress
         if seed is None:
             raise RoomAuthError("room_not_found", "no such interview")
         return Room(
@@ -307,6 +305,7 @@ class RoomGateway:
             names.question: self._on_question,
             names.tests: self._on_tests,
             names.activity: self._on_activity,
+            names.admit: self._on_admit,
         }
 
     def handled_events(self) -> frozenset[str]:
@@ -425,6 +424,9 @@ class RoomGateway:
         room = self.registry.get(room_id)
         if room is not None:
             await room.send_candidates_away(code, message)
+
+    async def _on_admit(self, room: Room, sid: str, data: dict[str, Any]) -> None:
+        await room.admit(sid, LobbyAdmit.of(data).participant_id)
 
     async def close_rooms(self, room_ids: Collection[str], code: str, message: str) -> None:
         for room_id in room_ids:

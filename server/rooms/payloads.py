@@ -22,11 +22,12 @@ class ChatSend:
 
 @dataclass(frozen=True, slots=True)
 class RunStart:
-    stdin: str = ""
+    stdin: str | None = None
+    """None: run with the room's shared input (the document's stdin text)."""
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> RunStart:
-        return cls(stdin=data.get("stdin", ""))
+        return cls(stdin=data.get("stdin"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +88,12 @@ class VideoRelay:
     @classmethod
     def of(cls, data: dict[str, Any]) -> VideoRelay:
         return cls(relay_only=data["relay_only"])
+
+
+@dataclass(frozen=True, slots=True)
+class LobbyAdmit:
+    participant_id: str
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> LobbyAdmit:
+        return cls(participant_id=data["participant_id"])

@@ -86,6 +86,8 @@ class DocSpec:
     event: str
     interviewer_only: bool
     map: str | None = None
+    stdin_text: str | None = None
+    """The Y.Text holding the room's shared standard input (the code document only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +118,9 @@ class ServerEvents:
     tests_started: str
     tests_finished: str
     activity: str
+    lobby: str
+    waiting: str
+    language: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +146,7 @@ class ClientEvents:
     question: str
     tests: str
     activity: str
+    admit: str
 
 
 SERVER_EVENT_NAMES = {
@@ -163,6 +169,9 @@ SERVER_EVENT_NAMES = {
     "tests_started": "tests:started",
     "tests_finished": "tests:finished",
     "activity": "activity:mark",
+    "lobby": "room:lobby",
+    "waiting": "lobby:waiting",
+    "language": "language:changed",
 }
 """``ServerEvents`` field → protocol.json name: the one place the server writes them down."""
 CLIENT_EVENT_NAMES = {
@@ -180,6 +189,7 @@ CLIENT_EVENT_NAMES = {
     "question": "question:load",
     "tests": "tests:run",
     "activity": "activity:report",
+    "admit": "lobby:admit",
 }
 """``ClientEvents`` field → protocol.json name (the two documents' events come from ``docs``)."""
 
@@ -368,11 +378,21 @@ def _parse_docs(raw: Any, events: Mapping[str, EventSpec]) -> dict[str, DocSpec]
         meta = spec.get("meta_map")
         if meta is not None and not isinstance(meta, str):
             raise ProtocolFileError(f"doc {name!r}: 'meta_map' must be a name")
+        stdin_text = spec.get("stdin_text")
+        own_name = isinstance(stdin_text, str) and stdin_text != text
+        if stdin_text is not None and not own_name:
+            raise ProtocolFileError(f"doc {name!r}: 'stdin_text' must be a name of its own")
         who = spec.get("who", "any")
         if who not in ("any", "interviewer"):
             raise ProtocolFileError(f"doc {name!r}: 'who' must be any or interviewer")
         docs[name] = DocSpec(
-            name, text, meta, spec_of_event.name, who == "interviewer", map=map_name
+            name,
+            text,
+            meta,
+            spec_of_event.name,
+            who == "interviewer",
+            map=map_name,
+            stdin_text=stdin_text,
         )
     return docs
 

@@ -52,7 +52,7 @@ class RoomRegistry:
 
     def release_if_empty(self, room_id: str) -> None:
         room = self._rooms.get(room_id)
-        if room is None or room.connected_sids or room_id in self._evictions:
+        if room is None or room.has_sockets or room_id in self._evictions:
             return
         self._evictions[room_id] = asyncio.create_task(self._evict_later(room_id))
 
@@ -60,7 +60,7 @@ class RoomRegistry:
         await asyncio.sleep(self._evict_after)
         self._evictions.pop(room_id, None)
         room = self._rooms.get(room_id)
-        if room is None or room.connected_sids:
+        if room is None or room.has_sockets:
             return
         del self._rooms[room_id]
         self._locks.pop(room_id, None)

@@ -81,7 +81,14 @@ class RoomStore(Protocol):
     async def append_chat(self, interview_id: str, message: dict[str, Any]) -> None: ...
 
     async def append_run(
-        self, interview_id: str, started_by: str, language: str, stdin: str, result: dict[str, Any]
+        self,
+        interview_id: str,
+        started_by: str,
+        language: str,
+        stdin: str,
+        result: dict[str, Any],
+        *,
+        source: str,
     ) -> None: ...
 
     async def save_state(self, interview_id: str, code: str, language: str, notes: str) -> None: ...
@@ -98,6 +105,10 @@ class RoomStore(Protocol):
     async def append_event(
         self, interview_id: str, identity: Identity, kind: str, detail: dict[str, Any]
     ) -> None: ...
+
+    async def start(self, interview_id: str) -> None:
+        """The interviewer entered: the record becomes in progress."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +129,10 @@ class RoomSeed:
     language: str
     stub: str
     ended: bool
+    interviewer_name: str = ""
+    admit_manually: bool = False
+    """The owner's preference: candidates wait in the lobby until admitted, even when the
+    interviewer is there (otherwise they enter as soon as an interviewer is)."""
     chat: list[dict[str, Any]] = field(default_factory=list)
     last_run: dict[str, Any] | None = None
     code_updates: list[bytes] = field(default_factory=list)
@@ -144,6 +159,8 @@ class Participant:
     away_since: dict[str, datetime] = field(default_factory=dict)
     """``blur``/``hidden`` → when it happened, until the matching ``focus``/``visible``."""
     activity_reports: int = 0
+    admitted: bool = False
+    """Candidates only: let out of the lobby once; a reconnect comes straight back in."""
 
     @property
     def id(self) -> str:
@@ -202,7 +219,7 @@ class Room:
         self.settings = settings
         code_doc, notes_doc = protocol.docs["code"], protocol.docs["notes"]
         board_doc = protocol.docs["board"]
-        self.code = SyncedDoc(code_doc.text, code_doc.meta_map)
+        self.code = SyncedDoc(code_doc.text, code_doc.meta_map, code_doc.stdin_text)
         self.notes = SyncedDoc(notes_doc.text, notes_doc.meta_map)
         self.board = SyncedDoc(board_doc.text, board_doc.meta_map, map_name=board_doc.map)
         self.board_locked = False
@@ -210,9 +227,18 @@ class Room:
         self.relay_only = False
         """The room's own relay-only video (the installation's setting can only add to it)."""
         self.log_bytes = seed.log_bytes
-        self.awareness = AwarenessStates()
+        # One Yjs client per participant: a participant has one socket (a new one replaces the
+        # old), so the cursor of a tab they closed or reloaded is dropped when the new tab speaks.
+        self.awareness = AwarenessStates(max_clients_per_participant=1)
         self.participants: dict[str, Participant] = {}
         self.by_sid: dict[str, Participant] = {}
+        self.waiting: dict[str, Participant] = {}
+        """The lobby: candidates (by participant id) who may not enter yet. They get no
+        document, chat or call, and do not count as being in the room."""
+        self.waiting_by_sid: dict[str, Participant] = {}
+        self.interviewer_name = seed.interviewer_name
+        self.admit_manually = seed.admit_manually
+        self._started = False
         self.chat: list[dict[str, Any]] = list(seed.chat)[-limits.chat_history :]
         self.candidate_can_run = True
         self.run_in_flight: RoomRun | None = None
@@ -289,15 +315,116 @@ class Room:
     def connected_sids(self) -> list[str]:
         return list(self.by_sid)
 
+    @property
+    def has_sockets(self) -> bool:
+        """Someone is connected, in the room or in its lobby (the registry keeps it open)."""
+        return bool(self.by_sid or self.waiting_by_sid)
+
     def participant(self, sid: str) -> Participant:
         participant = self.by_sid.get(sid)
         if participant is None:
+            if sid in self.waiting_by_sid:
+                raise RoomError(
+                    "in_lobby", "you are in the lobby; the room opens when the interviewer is in"
+                )
             raise RoomError("not_in_room", "this connection has not joined the room")
         return participant
 
+    def _interviewer_sids(self) -> list[str]:
+        return [s for s, p in self.by_sid.items() if p.identity.role == "interviewer"]
+
     async def join(self, identity: Identity, sid: str) -> None:
+        """Interviewers enter; a candidate enters if admitted before, or if an interviewer is
+        here and admits candidates automatically; otherwise the candidate waits in the lobby."""
         if self.ended and identity.role == "candidate":
             raise RoomError("interview_ended", "the interview has ended")
+        if identity.role == "candidate":
+            known = self.participants.get(identity.participant_id)
+            admitted = known is not None and known.admitted
+            if not admitted and (self.admit_manually or not self._interviewer_sids()):
+                await self._wait_in_lobby(identity, sid)
+                return
+        await self._enter(identity, sid)
+
+    async def _wait_in_lobby(self, identity: Identity, sid: str) -> None:
+        waiting = self.waiting.get(identity.participant_id)
+        replaced_sid: str | None = None
+        if waiting is None:
+            waiting = Participant(
+                identity=identity,
+                colour=COLOURS[self._colour_index % len(COLOURS)],
+                sid=sid,
+                chat_bucket=TokenBucket(self.limits.chat_per_second, self.limits.chat_burst),
+            )
+            self._colour_index += 1
+            self.waiting[identity.participant_id] = waiting
+        else:
+            waiting.identity = identity
+            replaced_sid = waiting.sid
+            if replaced_sid is not None:
+                self.waiting_by_sid.pop(replaced_sid, None)
+            waiting.sid = sid
+        self.waiting_by_sid[sid] = waiting
+        if replaced_sid is not None:
+            await self.emitter.disconnect(replaced_sid)
+        await self._tell_waiting(waiting)
+        await self._announce_lobby()
+
+    async def _mark_started(self) -> None:
+        try:
+            await self.store.start(self.id)
+        except Exception:
+            self._started = False  # the next interviewer to enter tries again
+            log.exception("room %s: the record could not be marked in progress", self.id)
+
+    async def _tell_waiting(self, waiting: Participant) -> None:
+        if waiting.sid is None:
+            return
+        here = bool(self._interviewer_sids())
+        who = self.interviewer_name or "your interviewer"
+        lobby = {
+            "title": self.title,
+            "reason": "not_admitted" if here else "no_interviewer",
+            "interviewer_name": self.interviewer_name,
+            "message": (
+                f"{who} is here and will let you in in a moment."
+                if here
+                else f"The interview starts when {who} joins. You can check your camera "
+                "and microphone meanwhile."
+            ),
+        }
+        await self.emitter.emit(self.events.lobby, lobby, [waiting.sid])
+
+    async def _announce_lobby(self, to: Sequence[str] | None = None) -> None:
+        recipients = list(to) if to is not None else self._interviewer_sids()
+        if recipients:
+            waiting = [p.public() for p in self.waiting.values() if p.sid is not None]
+            await self.emitter.emit(self.events.waiting, {"waiting": waiting}, recipients)
+
+    async def admit(self, sid: str, participant_id: str) -> None:
+        """The interviewer lets a waiting candidate in."""
+        self._require_interviewer(sid)
+        waiting = self.waiting.get(participant_id)
+        if waiting is None or waiting.sid is None:
+            raise RoomError("not_waiting", "that candidate is not waiting in the lobby")
+        await self._admit(waiting)
+        await self._announce_lobby()
+
+    async def _admit(self, waiting: Participant) -> None:
+        self.waiting.pop(waiting.id, None)
+        candidate_sid = waiting.sid
+        if candidate_sid is None:
+            return
+        self.waiting_by_sid.pop(candidate_sid, None)
+        known = self.participants.get(waiting.id)
+        if known is None:
+            self.participants[waiting.id] = waiting
+            waiting.sid = None
+            known = waiting
+        known.admitted = True
+        await self._enter(waiting.identity, candidate_sid)
+
+    async def _enter(self, identity: Identity, sid: str) -> None:
         participant = self.participants.get(identity.participant_id)
         replaced_sid: str | None = None
         if participant is None and len(self.participants) >= self.settings.max_participants:
@@ -316,6 +443,9 @@ class Room:
             self._colour_index += 1
             self.participants[identity.participant_id] = participant
         else:
+            # The same person again (a reload, a second tab, the link opened anew): one
+            # participant, under the name they gave this time.
+            participant.identity = identity
             if participant.grace_task is not None:
                 participant.grace_task.cancel()
                 participant.grace_task = None
@@ -323,6 +453,7 @@ class Room:
             if replaced_sid is not None:
                 self.by_sid.pop(replaced_sid, None)
             participant.sid = sid
+        participant.admitted = True  # in once: a reconnect comes straight back in
         self.by_sid[sid] = participant
         if replaced_sid is not None:
             await self.emitter.disconnect(replaced_sid)
@@ -342,6 +473,26 @@ class Room:
             await self.emitter.emit(self.events.notes, encode_sync(SYNC_STEP1, state), [sid])
         others = [s for s in self.by_sid if s != sid]
         await self.emitter.emit(self.events.joined, {"participant": participant.public()}, others)
+        if identity.role == "interviewer":
+            await self._interviewer_entered(sid)
+
+    async def _interviewer_entered(self, sid: str) -> None:
+        """The interview starts when its interviewer arrives; the lobby opens or is shown."""
+        if not self._started and not self.ended:
+            # In the background: the join (and the first sync behind it) does not wait for
+            # the record's write.
+            self._started = True
+            self._spawn(self._mark_started(), "room-started")
+        if self.ended:
+            return
+        if self.admit_manually:
+            for waiting in self.waiting.values():
+                await self._tell_waiting(waiting)  # "… is here and will let you in"
+            await self._announce_lobby([sid])
+            return
+        for waiting in list(self.waiting.values()):
+            await self._admit(waiting)
+        await self._announce_lobby()
 
     def _welcome(self, participant: Participant) -> dict[str, Any]:
         ice = self.settings.ice(participant.id, relay_only=self.relay_only)
@@ -374,6 +525,12 @@ class Room:
 
     async def disconnect(self, sid: str) -> None:
         """A socket went away: keep the participant for the grace period, then forget them."""
+        waiting = self.waiting_by_sid.pop(sid, None)
+        if waiting is not None:
+            if waiting.sid == sid:
+                self.waiting.pop(waiting.id, None)
+                await self._announce_lobby()
+            return
         participant = self.by_sid.pop(sid, None)
         if participant is None or participant.sid != sid:
             return
@@ -487,6 +644,7 @@ class Room:
         if self.ended:
             raise RoomError("room_ended", "the interview has ended; the documents are read-only")
         self._check_bounds(doc_name, doc, len(payload))
+        language_before = self.language() if doc is self.code else None
         try:
             produced = doc.apply(payload)
         except UpdateRejectedError as exc:
@@ -510,6 +668,18 @@ class Room:
         self._schedule_save()
         for update in produced:
             await self.emitter.emit(event, encode_sync(SYNC_UPDATE, update), recipients)
+        if language_before is not None and self.language() != language_before:
+            # Said by the room, from the socket's identity: an update cannot claim an author.
+            changed = {
+                "language": self.language(),
+                "previous": language_before,
+                "changed_by": {
+                    "participant_id": participant.id,
+                    "name": participant.identity.name,
+                    "role": participant.identity.role,
+                },
+            }
+            await self.emitter.emit(self.events.language, changed, self.connected_sids)
         return seq
 
     def _check_bounds(self, doc_name: str, doc: SyncedDoc, incoming: int) -> None:
@@ -600,7 +770,9 @@ class Room:
 
     # ---- runs ------------------------------------------------------------------------------
 
-    async def start_run(self, sid: str, stdin: str) -> str:
+    async def start_run(self, sid: str, stdin: str | None = None) -> str:
+        """Runs the shared code with the shared input (``stdin``, if given, stands in for it:
+        API clients and tests that drive the room without a document of their own)."""
         participant = self.participant(sid)
         if self.ended:
             raise RoomError("room_ended", "the interview has ended")
@@ -610,23 +782,29 @@ class Room:
             who = self.run_in_flight.started_by.name
             raise RoomError("run_in_progress", f"a run started by {who} is still in progress")
         identity = participant.identity
+        stdin = self.code.stdin_content() if stdin is None else stdin
+        if len(stdin) > self.limits.stdin_max_chars:
+            raise RoomError(
+                "payload_too_large",
+                f"the standard input is longer than {self.limits.stdin_max_chars} characters",
+            )
         run = RoomRun(
             started_by=Starter(identity.participant_id, identity.name, identity.role),
             language=self.language(),
             stdin=stdin,
+            source=self.code.content(),
         )
         self.run_in_flight = run
-        source = self.code.content()
-        self._spawn(self._run(run, source, sid), f"run-{run.run_id}")
+        self._spawn(self._run(run, sid), f"run-{run.run_id}")
         return run.run_id
 
-    async def _run(self, run: RoomRun, source: str, sid: str) -> None:
+    async def _run(self, run: RoomRun, sid: str) -> None:
         try:
             run.running()
             await self.emitter.emit(
                 self.events.run_started, run.started_payload(), self.connected_sids
             )
-            request = RunRequest(language=run.language, source=source, stdin=run.stdin)
+            request = RunRequest(language=run.language, source=run.source, stdin=run.stdin)
             try:
                 run.finish(result=(await self.engine.run(request)).to_dict())
             except EngineError as exc:
@@ -639,7 +817,12 @@ class Room:
             if run.result is not None:
                 try:
                     await self.store.append_run(
-                        self.id, run.started_by.name, run.language, run.stdin, run.result
+                        self.id,
+                        run.started_by.name,
+                        run.language,
+                        run.stdin,
+                        run.result,
+                        source=run.source,
                     )
                 except Exception:
                     log.exception("recording run %s failed", run.run_id)
@@ -767,7 +950,7 @@ class Room:
             if run.result is not None:
                 try:
                     await self.store.append_run(
-                        self.id, run.started_by.name, run.language, "", run.result
+                        self.id, run.started_by.name, run.language, "", run.result, source=source
                     )
                 except Exception:
                     log.exception("recording test run %s failed", run.run_id)
@@ -849,7 +1032,7 @@ class Room:
         """The record is going away (purged, its owner's account deleted): refuse every update
         from now on, tell everyone why, and disconnect them. The registry closes the room."""
         self.ended = True
-        sids = self.connected_sids
+        sids = self.connected_sids + list(self.waiting_by_sid)
         await self.emitter.emit(self.events.error, {"code": code, "message": message}, sids)
         for sid in sids:
             with contextlib.suppress(Exception):
@@ -881,7 +1064,11 @@ class Room:
             "language": language,
             "ended_at": datetime.now(UTC).isoformat(),
         }
-        await self.emitter.emit(self.events.ended, ended, self.connected_sids)
+        lobby = list(self.waiting_by_sid)
+        await self.emitter.emit(self.events.ended, ended, self.connected_sids + lobby)
+        for lobby_sid in lobby:
+            with contextlib.suppress(Exception):
+                await self.emitter.disconnect(lobby_sid)
         for other_sid, participant in list(self.by_sid.items()):
             if participant.identity.role == "candidate":
                 with contextlib.suppress(Exception):

@@ -46,6 +46,8 @@ class RoomRun:
     started_by: Starter
     language: str
     stdin: str
+    source: str = ""
+    """The exact code the run ran, kept with it for the record."""
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     state: RunState = RunState.STARTED
@@ -89,6 +91,7 @@ class RoomRun:
             "run_id": self.run_id,
             "started_by": self.started_by.payload(),
             "language": self.language,
+            "stdin": self.stdin,
             "result": self.result,
             "error": self.error,
             "finished_at": self.finished_at.isoformat(),

@@ -23,6 +23,9 @@ class JoinRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=NAME_MAX_CHARS)
+    previous_token: str | None = Field(default=None, max_length=4096)
+    """The room token this browser was given before (the join page keeps it): the same
+    browser comes back as the same participant, even under another name."""
 
     @field_validator("name")
     @classmethod

@@ -7,8 +7,9 @@ writes through: one short unit of work per write, so a slow write never holds a 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
-import secrets
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -149,10 +150,19 @@ class SqlRoomStore:
             )
 
     async def append_run(
-        self, interview_id: str, started_by: str, language: str, stdin: str, result: dict[str, Any]
+        self,
+        interview_id: str,
+        started_by: str,
+        language: str,
+        stdin: str,
+        result: dict[str, Any],
+        *,
+        source: str,
     ) -> None:
         async with self._open() as session:
-            await interviews.append_run(session, interview_id, started_by, language, stdin, result)
+            await interviews.append_run(
+                session, interview_id, started_by, language, stdin, result, source=source
+            )
 
     async def save_state(self, interview_id: str, code: str, language: str, notes: str) -> None:
         await self._saver([RoomState(interview_id, code, language, notes)])
@@ -168,6 +178,10 @@ class SqlRoomStore:
                     )
                 except interviews.InterviewNotFoundError:
                     log.warning("room %s: its record is gone; state not saved", state.interview_id)
+
+    async def start(self, interview_id: str) -> None:
+        async with self._open() as session:
+            await open_room_record(session, interview_id)
 
     async def complete(self, interview_id: str, code: str, language: str, notes: str) -> None:
         async with self._open() as session:
@@ -288,6 +302,7 @@ async def load_seed(
     if interview is None:
         return None
     language = _default_language(interview, languages)
+    owner = await accounts.get_user(session, interview.owner_id)
     chat = await interviews.chat_of(session, interview.id)
     last_run = await interviews.last_run(session, interview.id)
     picked = await repository.questions_of(session, interview.id)
@@ -300,6 +315,8 @@ async def load_seed(
         language=language.id if language else (interview.language or ""),
         stub=language.stub if language else "",
         ended=interview.status in ENDED_STATUSES,
+        interviewer_name=owner.name if owner else "",
+        admit_manually=owner is not None and owner.admit_candidates == "manual",
         chat=[
             {
                 "id": f"m{message.id}",
@@ -329,6 +346,7 @@ def _finished_run(run: InterviewRun) -> dict[str, Any]:
         "run_id": f"r{run.id}",
         "started_by": {"participant_id": "", "name": run.started_by, "role": None},
         "language": run.language,
+        "stdin": run.stdin,
         "result": run.result,
         "error": None,
         "finished_at": run.created_at.isoformat(),
@@ -376,12 +394,38 @@ class CandidatePass:
     participant_id: str
 
 
+def candidate_participant_id(
+    interview_id: str, name: str, previous_token: str | None, settings: Settings
+) -> str:
+    """One person, one participant: the same browser (its previous token for this interview)
+    keeps its participant id; otherwise the id follows from the name, so a candidate who closes
+    the tab and types their name again through the same link is the same participant, not a
+    second one (issue 11, "ghost participants"). Keyed with the installation's secret, so an id
+    says nothing about the name and cannot be computed from outside."""
+    if previous_token:
+        try:
+            claims = decode_candidate_token(previous_token, settings)
+        except RoomTokenError:
+            claims = None
+        if claims is not None and claims.interview_id == interview_id:
+            return claims.participant_id
+    folded = " ".join(name.split()).casefold()
+    key = settings.auth.jwt_secret.encode()
+    digest = hmac.new(key, f"participant:{interview_id}:{folded}".encode(), hashlib.sha256)
+    return "c" + digest.hexdigest()[:30]
+
+
 async def join_as_candidate(
-    session: AsyncSession, code: str, name: str, settings: Settings
+    session: AsyncSession,
+    code: str,
+    name: str,
+    settings: Settings,
+    previous_token: str | None = None,
 ) -> CandidatePass:
     interview = await _by_code(session, code)
     if interview.status in ENDED_STATUSES:
         raise JoinRefusedError(f"This interview is {interview.status}; it can no longer be joined.")
+    participant_id = candidate_participant_id(interview.id, name, previous_token, settings)
     code_hash = join_code_hash(interview.join_code)
     bound = settings.rooms.max_candidate_tokens
     if await repository.count_join_passes(session, interview.id, code_hash) >= bound:
@@ -389,7 +433,6 @@ async def join_as_candidate(
             f"This join link has been used {bound} times, its limit. "
             "Ask your interviewer for a new link."
         )
-    participant_id = "c" + secrets.token_hex(15)
     await repository.add_join_pass(session, interview.id, code_hash, participant_id)
     token = create_candidate_token(
         interview.id, participant_id, name, interview.join_code, settings
@@ -442,7 +485,8 @@ async def authorise_socket(
 
 
 async def open_room_record(session: AsyncSession, interview_id: str) -> None:
-    """The first participant arrived: ``scheduled`` becomes ``in_progress``."""
+    """The interviewer entered the room: ``scheduled`` becomes ``in_progress`` (a candidate
+    waiting in the lobby does not start the interview)."""
     interview = await interviews.get_interview_for_room(session, interview_id)
     if interview is not None and interview.status not in ENDED_STATUSES:
         await interviews.mark_in_progress(session, interview_id)

@@ -80,6 +80,8 @@ class TerminalRun:
     scrollback_bytes: int = 0
     seq: int = 0
     stdin: list[str] = field(default_factory=list)
+    source: str = ""
+    """The code it ran, as the record keeps for every run."""
 
     def started_payload(self) -> dict[str, Any]:
         return {
@@ -131,7 +133,8 @@ class RoomTerminal:
             who = self.run.started_by.name
             raise RoomError("terminal_busy", f"an interactive run started by {who} is still going")
         language = self.room.language()
-        request = RunRequest(language=language, source=self.room.code.content())
+        source = self.room.code.content()
+        request = RunRequest(language=language, source=source)
         starter = Starter(identity.participant_id, identity.name, identity.role)
         try:
             session = await self.engine.interactive(request, mode)
@@ -140,7 +143,7 @@ class RoomTerminal:
         if self.run is not None:  # another start won the race while the engine started ours
             await session.kill()
             raise RoomError("terminal_busy", "an interactive run is already going")
-        run = TerminalRun(session, mode, language, starter)
+        run = TerminalRun(session, mode, language, starter, source=source)
         self.run = run
         await self.room.emitter.emit(
             self.events.terminal_started, run.started_payload(), self.room.connected_sids
@@ -254,7 +257,12 @@ class RoomTerminal:
             }
             try:
                 await self.room.store.append_run(
-                    self.room.id, run.started_by.name, run.language, "".join(run.stdin), record
+                    self.room.id,
+                    run.started_by.name,
+                    run.language,
+                    "".join(run.stdin),
+                    record,
+                    source=run.source,
                 )
             except Exception:
                 log.exception("recording terminal run %s failed", run.session_id)

@@ -50,6 +50,8 @@ def schedule_out(slot: service.Slot) -> ScheduleOut:
         ical_uid=schedule.ical_uid,
         join_url=interviews.join_url(get_state().settings.server.public_url, interview.join_code),
         invitation_sent=schedule.invitation_sent,
+        interview_status=interview.status,
+        actions=service.slot_actions(slot),
         created_at=schedule.created_at,
         updated_at=schedule.updated_at,
     )
@@ -60,9 +62,25 @@ async def _commit_then_mail(
 ) -> ScheduleOut:
     state = get_state()
     await service.commit_and_invite(
-        session, state.mailer, state.settings.server.public_url, slot, owner, method
+        session,
+        state.mailer,
+        state.settings.server.public_url,
+        slot,
+        owner,
+        method,
+        _language_label(slot.interview.language),
     )
     return schedule_out(slot)
+
+
+def _language_label(language_id: str | None) -> str | None:
+    """The catalogue's name and version of a fixed language ("Python 3.13"), for the mail."""
+    if not language_id:
+        return None
+    for language in get_state().run_engine.languages():
+        if language.id == language_id:
+            return f"{language.name} {language.version}"
+    return language_id
 
 
 @blueprint.get("")

@@ -5,8 +5,13 @@ Structure (what Gmail, Outlook and Apple Mail all recognise as an invitation)::
     multipart/mixed
       multipart/alternative
         text/plain                          the human text with the join link
+        text/html                           the same, the join link as a button
         text/calendar; method=REQUEST       inline: clients show Accept / Decline
       text/calendar; method=REQUEST         invite.ics attachment, for everything else
+
+Each side is told about the other: the candidate who their interviewer is (never their own
+name, as if they were meeting themselves), the interviewer who the candidate is; the candidate
+also what to prepare (a browser, a camera and microphone, the language when it is fixed).
 
 Sending never raises: a failure is logged and reported as ``False`` so the caller can store
 ``invitation_sent`` and answer normally — the schedule is already committed by then.
@@ -14,6 +19,7 @@ Sending never raises: a failure is logged and reported as ``False`` so the calle
 
 from __future__ import annotations
 
+import html
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -91,40 +97,151 @@ def links_for(public_url: str, join_code: str, interview_id: str) -> Links:
     )
 
 
-def _body(slot: Slot, recipient: Recipient, method: InviteMethod, links: Links) -> str:
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """What one recipient's mail says, built once and rendered as text and as HTML."""
+
+    greeting: str
+    lead: str
+    when: str | None
+    button: tuple[str, str] | None
+    """(label, url) of the main link, shown as a button in HTML."""
+    facts: tuple[tuple[str, str], ...]
+    """Further links, (label, url)."""
+    prepare_title: str | None
+    prepare: tuple[str, ...]
+    closing: str
+
+
+def _wording(
+    slot: Slot,
+    recipient: Recipient,
+    method: InviteMethod,
+    links: Links,
+    organizer: Organizer,
+    language: str | None,
+) -> Wording:
     schedule, interview = slot.schedule, slot.interview
     when = describe_time(schedule.starts_at, schedule.duration_minutes, schedule.timezone)
     greeting = f"Hello {recipient.name}," if recipient.name else "Hello,"
+    interviewer = organizer.name or organizer.email
     if method is InviteMethod.CANCEL:
-        lines = [
+        with_whom = (
+            f" with {interviewer}"
+            if recipient.role == "candidate"
+            else f" with {interview.candidate_name}"
+        )
+        return Wording(
             greeting,
+            f"The interview “{interview.title}”{with_whom} planned for {when} has been "
+            "cancelled. Your calendar should remove the event automatically.",
+            None,
+            None,
+            (),
+            None,
+            (),
             "",
-            f"The interview “{interview.title}” planned for {when} has been cancelled.",
-            "Your calendar should remove the event automatically.",
+        )
+    changed = "has been moved to" if schedule.sequence > 0 else "is planned for"
+    if recipient.role == "candidate":
+        prepare = [
+            "A recent browser (Chrome, Edge, Firefox or Safari) on a computer; "
+            "you need no account and nothing to install.",
+            "A camera and a microphone: the join page lets you check them before you enter.",
+            "A quiet place and a steady connection for the length of the interview.",
         ]
-    else:
-        changed = "has been moved to" if schedule.sequence > 0 else "is planned for"
-        lines = [
+        if language:
+            prepare.append(f"The interview uses {language}; the editor is set up for it.")
+        return Wording(
             greeting,
-            "",
-            f"The interview “{interview.title}” with {interview.candidate_name} {changed}:",
-            f"  {when}",
-            "",
-        ]
-        if recipient.role == "candidate":
-            lines += [
-                f"Join link: {links.join_url}",
-                "",
-                "Open the link at the start time in a recent browser; you need no account.",
-                "You will share a code editor, video and chat with your interviewer.",
-            ]
-        else:
-            lines += [
-                f"Your room: {links.room_url}",
-                f"The candidate's join link: {links.join_url}",
-                f"The record and your private notes: {links.record_url}",
-            ]
+            f"{interviewer} invites you to the interview “{interview.title}”. It {changed}:",
+            when,
+            ("Join the interview", links.join_url),
+            (),
+            "What to prepare",
+            tuple(prepare),
+            "Open the link at the start time. If you are early, you wait in a lobby until "
+            f"{interviewer} joins. You will share a code editor, video and chat.",
+        )
+    return Wording(
+        greeting,
+        f"The interview “{interview.title}” with {interview.candidate_name} {changed}:",
+        when,
+        ("Open your room", links.room_url),
+        (
+            ("The candidate's join link", links.join_url),
+            ("The record and your private notes", links.record_url),
+        ),
+        None,
+        (f"The interview uses {language}.",) if language else (),
+        "Open your room a few minutes early: the candidate waits in the lobby until you are in.",
+    )
+
+
+def _text(wording: Wording) -> str:
+    lines = [wording.greeting, "", wording.lead]
+    if wording.when:
+        lines.append(f"  {wording.when}")
+    if wording.button:
+        label, url = wording.button
+        link_name = "Join link" if label.startswith("Join") else "Your room"
+        lines += ["", f"{link_name}: {url}"]
+    lines += [f"{label}: {url}" for label, url in wording.facts]
+    if wording.prepare:
+        lines.append("")
+        if wording.prepare_title:
+            lines.append(f"{wording.prepare_title}:")
+        lines += [f"- {item}" for item in wording.prepare]
+    if wording.closing:
+        lines += ["", wording.closing]
     return "\n".join([*lines, "", "— Onsite", ""])
+
+
+BUTTON_STYLE = (
+    "display:inline-block;background:#2563eb;color:#ffffff;padding:12px 22px;"
+    "border-radius:6px;text-decoration:none;font-weight:600;font-size:16px"
+)
+
+
+def _html(wording: Wording) -> str:
+    """Plain, inline-styled HTML (mail clients drop style sheets); every value escaped."""
+    e = html.escape
+    parts = [
+        '<!doctype html><html><body style="margin:0;padding:24px;background:#f5f6f8;'
+        'font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;color:#1f2328">',
+        '<div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:10px;'
+        'padding:28px">',
+        f'<p style="margin:0 0 12px">{e(wording.greeting)}</p>',
+        f'<p style="margin:0 0 8px">{e(wording.lead)}</p>',
+    ]
+    if wording.when:
+        parts.append(f'<p style="margin:0 0 20px;font-weight:600">{e(wording.when)}</p>')
+    if wording.button:
+        label, url = wording.button
+        parts.append(
+            f'<p style="margin:0 0 20px"><a href="{e(url)}" style="{BUTTON_STYLE}">'
+            f"{e(label)}</a></p>"
+            f'<p style="margin:0 0 20px;font-size:13px;color:#57606a">Or open this link: '
+            f'<a href="{e(url)}" style="color:#2563eb">{e(url)}</a></p>'
+        )
+    for label, url in wording.facts:
+        parts.append(
+            f'<p style="margin:0 0 8px;font-size:14px">{e(label)}: '
+            f'<a href="{e(url)}" style="color:#2563eb">{e(url)}</a></p>'
+        )
+    if wording.prepare:
+        if wording.prepare_title:
+            parts.append(
+                f'<h2 style="font-size:16px;margin:20px 0 8px">{e(wording.prepare_title)}</h2>'
+            )
+        parts.append('<ul style="margin:0 0 16px;padding-left:20px">')
+        parts += [f'<li style="margin:0 0 6px">{e(item)}</li>' for item in wording.prepare]
+        parts.append("</ul>")
+    if wording.closing:
+        parts.append(f'<p style="margin:16px 0 0">{e(wording.closing)}</p>')
+    parts.append('<p style="margin:24px 0 0;color:#57606a;font-size:13px">— Onsite</p>')
+    parts.append("</div></body></html>")
+    return "".join(parts)
 
 
 def _event(
@@ -164,6 +281,7 @@ def build_messages(
     links: Links,
     *,
     now: datetime | None = None,
+    language: str | None = None,
 ) -> list[EmailMessage]:
     """One message per recipient; the events share UID and SEQUENCE and differ only in links."""
     schedule, interview = slot.schedule, slot.interview
@@ -179,10 +297,12 @@ def build_messages(
     messages = []
     for recipient in recipients:
         ics = build_invitation(_event(slot, organizer, recipients, recipient, links, stamp), method)
+        wording = _wording(slot, recipient, method, links, organizer, language)
         message = mailer.compose(
             recipient.email,
             _subject(method, schedule.sequence, interview.title),
-            _body(slot, recipient, method, links),
+            _text(wording),
+            _html(wording),
         )
         message.add_alternative(
             ics.decode("utf-8"), subtype="calendar", params={"method": method.value}
@@ -198,10 +318,12 @@ async def send_invitations(
     organizer: Organizer,
     method: InviteMethod,
     links: Links,
+    language: str | None = None,
 ) -> bool:
-    """Sends to the candidate and the interviewer; ``True`` only if every message went out."""
+    """Sends to the candidate and the interviewer; ``True`` only if every message went out.
+    ``language`` names the interview's language ("Python 3.13") when it is fixed."""
     try:
-        messages = build_messages(mailer, slot, organizer, method, links)
+        messages = build_messages(mailer, slot, organizer, method, links, language=language)
     except ValueError:
         log.exception("could not build the invitation for schedule %s", slot.schedule.id)
         return False

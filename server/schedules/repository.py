@@ -13,6 +13,9 @@ from server.interviews.models import Interview
 from server.kit.db import bin_filter, is_valid_id
 from server.schedules.models import Schedule, ScheduleStatus
 
+OVER_STATUSES = ("completed", "cancelled")
+"""Interview statuses after which a slot is past, whatever its time (InterviewStatus values)."""
+
 
 async def get_owned(
     session: AsyncSession, owner_id: str, schedule_id: str, *, for_update: bool = False
@@ -52,8 +55,12 @@ async def list_owned(
         .where(Schedule.owner_id == owner_id, bin_filter(Interview.deleted_at, "live"))
     )
     if ending_after is not None:
+        # Upcoming: active slots still to end, of interviews not already over (an interview
+        # completed before its slot's end is past, whatever the clock says).
         query = query.where(
-            Schedule.status == ScheduleStatus.ACTIVE.value, Schedule.ends_at > ending_after
+            Schedule.status == ScheduleStatus.ACTIVE.value,
+            Schedule.ends_at > ending_after,
+            Interview.status.not_in(OVER_STATUSES),
         )
     query = query.order_by(Schedule.starts_at.asc(), Schedule.id.asc())
     rows = (await session.execute(query)).all()

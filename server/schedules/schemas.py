@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
 from pydantic import BaseModel, EmailStr, Field, field_validator
@@ -80,6 +80,10 @@ class ScheduleListQuery(RequestModel):
     """Only active slots that have not ended yet, soonest first."""
 
 
+ScheduleAction = Literal["open_room", "reschedule", "cancel"]
+"""What may be done with a slot now (``service.slot_actions``)."""
+
+
 class ScheduleOut(BaseModel):
     id: str
     interview_id: str
@@ -97,6 +101,10 @@ class ScheduleOut(BaseModel):
     join_url: str
     invitation_sent: bool
     """Whether the last invitation (or cancellation) reached every recipient's mail server."""
+    interview_status: str
+    """The record's status: scheduled, in_progress, completed or cancelled."""
+    actions: list[ScheduleAction]
+    """What may be done with the slot now; the server refuses the others."""
     created_at: datetime
     updated_at: datetime
 

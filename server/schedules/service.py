@@ -27,7 +27,7 @@ from server.schedules import repository
 from server.schedules.calendar import InviteMethod
 from server.schedules.invitations import Organizer, links_for, send_invitations
 from server.schedules.models import Schedule, ScheduleStatus, Slot
-from server.schedules.schemas import ScheduleCreate, ScheduleUpdate
+from server.schedules.schemas import ScheduleAction, ScheduleCreate, ScheduleUpdate
 
 __all__ = ["Slot"]
 
@@ -75,6 +75,19 @@ def ical_uid_for(schedule_id: str, public_url: str) -> str:
 def _require_future(starts_at: datetime, now: datetime) -> None:
     if starts_at <= now:
         raise StartsInPastError()
+
+
+def slot_actions(slot: Slot) -> list[ScheduleAction]:
+    """What the Schedule page offers for a slot, decided by the same rules that refuse the
+    requests (``reschedule``, ``cancel``), so a button is never offered only to fail."""
+    schedule, interview = slot.schedule, slot.interview
+    if schedule.status == ScheduleStatus.CANCELLED.value or interview.deleted_at is not None:
+        return []
+    if interview.status in (InterviewStatus.COMPLETED.value, InterviewStatus.CANCELLED.value):
+        return []
+    if interview.status == InterviewStatus.IN_PROGRESS.value:
+        return ["open_room"]
+    return ["open_room", "reschedule", "cancel"]
 
 
 def _refuse_if_started(interview: Interview) -> None:
@@ -263,6 +276,7 @@ async def commit_and_invite(
     slot: Slot,
     owner: User,
     method: InviteMethod,
+    language: str | None = None,
 ) -> Slot:
     """Commits what the caller changed, then mails the invitation (``method``) and stores
     whether it went out. The commit comes first so a mail failure costs the invitation
@@ -270,7 +284,7 @@ async def commit_and_invite(
     await session.commit()
     links = links_for(public_url, slot.interview.join_code, slot.interview.id)
     organizer = Organizer(email=owner.email, name=owner.name)
-    sent = await send_invitations(mailer, slot, organizer, method, links)
+    sent = await send_invitations(mailer, slot, organizer, method, links, language)
     await record_invitation_result(session, slot, sent)
     return slot
 

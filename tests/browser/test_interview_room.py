@@ -173,7 +173,7 @@ def test_interview_from_schedule_to_record(
         verdict = page.locator(".run-output [data-verdict]")
         expect(verdict).to_have_attribute("data-verdict", "ok", timeout=60_000)
         expect(verdict).to_have_text("OK")
-        expect(page.locator(".run-output .out-text").first).to_have_text(expected_stdout)
+        expect(page.locator(".run-output .out-out .out-text")).to_have_text(expected_stdout)
         expect(page.locator(".run-status")).to_contain_text("Run by Grace Hopper")
         expect(page.locator(".run-facts")).to_contain_text("time")
 

@@ -258,6 +258,9 @@ def test_candidate_with_a_bad_link_or_no_camera(
     register(interviewer, "Frances Allen")
     create_interview(interviewer, "Compilers chat", "Jean Sammet")
     join_url = interviewer.locator("code.break").inner_text()
+    # The interviewer is in the room, so the candidate goes straight in (no waiting room).
+    interviewer.get_by_role("link", name="Open room").click()
+    expect(interviewer.locator(".conn")).to_have_text("Connected")
 
     # A browser that refuses the camera: simulated by making getUserMedia refuse, as a denied
     # permission prompt does (the fake-device flag would otherwise grant it).
@@ -333,6 +336,6 @@ def test_every_language_is_highlighted_and_the_editor_restyles_in_place(
         expect(page.get_by_role("note")).to_contain_text("Output truncated")
     else:  # FakeEngine echoes stdin: an ok run with no output
         expect(verdict).to_have_attribute("data-verdict", "ok", timeout=60_000)
-        expect(page.locator(".run-output .out-text").first).to_have_text("(no output)")
+        expect(page.locator(".run-output .out-out .out-text")).to_have_text("(no output)")
 
     assert unexpected(console_errors) == []

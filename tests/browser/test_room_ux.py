@@ -303,9 +303,11 @@ def test_the_output_has_a_resizable_split_and_a_copy_button(
         " scroll: el.scrollHeight, client: el.clientHeight })"
     )
     assert overflow["style"] == "auto" and overflow["scroll"] > overflow["client"], overflow
-    expect(interviewer.locator(".out-text")).to_contain_text("line 120:")
+    expect(interviewer.locator(".run-output .out-out .out-text")).to_contain_text("line 120:")
     scroll.evaluate("(el) => { el.scrollTop = el.scrollHeight; }")
-    expect(interviewer.locator(".out-text").get_by_text("line 120:")).to_be_in_viewport()
+    expect(
+        interviewer.locator(".run-output .out-out .out-text").get_by_text("line 120:")
+    ).to_be_in_viewport()
 
     # Copy puts exactly the output on the clipboard.
     interviewer.get_by_role("button", name="Copy output").click()

@@ -7,6 +7,8 @@ export interface User {
   id: string;
   email: string;
   name: string;
+  /** auto: candidates enter once the interviewer is in the room; manual: they wait to be admitted. */
+  admit_candidates?: 'auto' | 'manual';
   created_at: string;
   /** `admin` (manages the organization) or `interviewer`. */
   role?: 'admin' | 'interviewer';
@@ -88,6 +90,8 @@ export interface RunEntry {
   started_by: string;
   language: string;
   stdin: string;
+  /** The exact code the run ran ("" for runs recorded before it was kept). */
+  source?: string;
   result: RunResult;
   created_at: string;
 }
@@ -123,6 +127,10 @@ export interface Schedule {
   join_url?: string;
   /** Whether the last invitation reached every recipient's mail server. */
   invitation_sent?: boolean;
+  /** The record's status: scheduled, in_progress, completed, cancelled. */
+  interview_status?: string;
+  /** What may be done with the slot now; the server refuses the others. */
+  actions?: ('open_room' | 'reschedule' | 'cancel')[];
 }
 
 export interface JoinInfo {

@@ -28,6 +28,8 @@ export interface DocSpec {
   map?: string;
   meta_map?: string;
   meta_keys?: string[];
+  /** The Y.Text of the room's shared standard input (code document only). */
+  stdin_text?: string;
   who: string;
   event: string;
 }
@@ -94,6 +96,10 @@ export const EV = {
   presenceJoined: eventName('presence:joined', 'receive'),
   presenceAway: eventName('presence:away', 'receive'),
   presenceLeft: eventName('presence:left', 'receive'),
+  roomLobby: eventName('room:lobby', 'receive'),
+  languageChanged: eventName('language:changed', 'receive'),
+  lobbyWaiting: eventName('lobby:waiting', 'receive'),
+  lobbyAdmit: eventName('lobby:admit', 'send'),
   error: eventName('error', 'receive'),
   terminalStart: eventName('terminal:start', 'send'),
   terminalInput: eventName('terminal:input', 'send'),

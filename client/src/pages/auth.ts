@@ -257,6 +257,32 @@ export async function invitationPage(ctx: PageContext): Promise<View> {
   return { title: 'Join your team', chrome: 'bare', el: authCard('Join your team on Onsite', form) };
 }
 
+/** How candidates enter this interviewer's rooms: as soon as the interviewer is there, or admitted. */
+function roomEntrySection(user: User): HTMLElement {
+  const alert = alertBox();
+  const choice = (value: 'auto' | 'manual', label: string, hint: string): HTMLElement => {
+    const input = h('input', { type: 'radio', name: 'admit_candidates', value, checked: (user.admit_candidates ?? 'auto') === value });
+    input.addEventListener('change', () => {
+      if (!input.checked) return;
+      http.patch<User>('/api/auth/me', { admit_candidates: value })
+        .then((updated) => {
+          user.admit_candidates = updated.admit_candidates;
+          alert.show('Saved. Rooms opened from now on follow it.', 'ok');
+        })
+        .catch((error: unknown) => alert.show(error instanceof Error ? error.message : 'Not saved.'));
+    });
+    return h('label', { class: 'check choice' }, input, h('span', null, h('strong', null, label), h('br'), h('span', { class: 'muted small' }, hint)));
+  };
+  return h('section', { class: 'card' },
+    h('h2', null, 'Waiting room'),
+    h('p', { class: 'muted' }, 'A candidate who arrives before you waits in a lobby with a camera check; the interview starts when you join.'),
+    alert.el,
+    h('fieldset', { class: 'stack plain-fieldset' },
+      h('legend', { class: 'sr-only' }, 'When candidates enter'),
+      choice('auto', 'Let candidates in when I am in the room', 'They enter as soon as you join (or at once, if you are already there).'),
+      choice('manual', 'I admit each candidate myself', 'They wait in the lobby until you press Admit in the room.')));
+}
+
 export async function accountPage(ctx: PageContext): Promise<View> {
   const user = await requireUser(ctx);
   const alert = alertBox();
@@ -276,6 +302,7 @@ export async function accountPage(ctx: PageContext): Promise<View> {
     form.reset();
   });
   const keys = apiKeysSection();
+  const admitting = roomEntrySection(user);
   return {
     title: 'Account',
     chrome: 'app',
@@ -289,6 +316,7 @@ export async function accountPage(ctx: PageContext): Promise<View> {
           h('dt', null, 'Name'), h('dd', null, user.name),
           h('dt', null, 'Email'), h('dd', null, user.email),
           h('dt', null, 'Member since'), h('dd', null, new Date(user.created_at).toLocaleDateString()))),
+      admitting,
       keys,
       h('section', { class: 'card danger-zone' }, h('h2', null, 'Delete account'), form),
     ),

@@ -3,7 +3,7 @@ import type { PageContext, View } from '../app';
 import { ApiError, http, type JoinGrant, type JoinInfo } from '../core/api';
 import { alertBox, field, h } from '../core/dom';
 import { limit } from '../core/protocol';
-import { saveGrant } from '../room/grant';
+import { loadGrant, saveGrant } from '../room/grant';
 import { describeMediaError } from '../room/mediaCore';
 
 function errorText(error: unknown): string {
@@ -37,7 +37,10 @@ export async function joinPage(ctx: PageContext): Promise<View> {
   }
 
   const alert = alertBox();
-  const name = h('input', { type: 'text', required: true, maxlength: limit('name_max_chars', 40), autocomplete: 'name', name: 'name' });
+  // This browser joined before: the same person comes back as the same participant (the
+  // server keeps the id of the previous token), with the name they used filled in.
+  const remembered = loadGrant(localStorage, info.interview_id);
+  const name = h('input', { type: 'text', required: true, maxlength: limit('name_max_chars', 40), autocomplete: 'name', name: 'name', value: remembered?.name ?? '' });
   const preview = h('video', { autoplay: true, playsinline: true, class: 'preview', 'aria-label': 'Camera preview' });
   preview.muted = true;
   const meter = h('meter', { min: 0, max: 1, value: 0, class: 'mic-meter', 'aria-label': 'Microphone level' });
@@ -116,16 +119,21 @@ export async function joinPage(ctx: PageContext): Promise<View> {
       return;
     }
     submit.disabled = true;
-    http.post<JoinGrant>(`/api/join/${encodeURIComponent(code)}`, { name: display })
+    const body = remembered ? { name: display, previous_token: remembered.token } : { name: display };
+    http.post<JoinGrant>(`/api/join/${encodeURIComponent(code)}`, body)
       .then((grant) => {
-        saveGrant(sessionStorage, {
+        const stored = {
           token: grant.token,
           interview_id: grant.interview_id,
           participant_id: grant.participant_id,
           name: display,
           audio: micToggle.checked,
           video: camToggle.checked,
-        });
+        };
+        // The tab's pass (sessionStorage: this tab is the candidate's) and the browser's memory
+        // of it (localStorage: only the join page reads it, to come back as the same person).
+        saveGrant(sessionStorage, stored);
+        saveGrant(localStorage, stored);
         stopPreview();
         ctx.navigate(`/rooms/${grant.interview_id}`);
       })
@@ -140,6 +148,7 @@ export async function joinPage(ctx: PageContext): Promise<View> {
     h('p', { class: 'eyebrow' }, 'You are invited to'),
     h('h1', null, info.title),
     h('p', { class: 'muted' }, `with ${info.interviewer_name}`),
+    remembered ? h('p', { class: 'join-back', role: 'status' }, `Welcome back. You joined from this browser as ${remembered.name}; you will rejoin as the same person.`) : null,
     h('div', { class: 'join-grid' },
       h('div', { class: 'preview-box' }, preview, meter, mediaNote),
       form),

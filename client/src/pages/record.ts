@@ -1,11 +1,12 @@
 /** One interview's record: final code, chat transcript, runs, private notes and the verdict. */
 import { type PageContext, requireUser, type View } from '../app';
-import { ApiError, http, type Interview } from '../core/api';
+import { ApiError, http, type Interview, type Language } from '../core/api';
 import { alertBox, field, h } from '../core/dom';
 import { formatDateTime, recommendationLabel } from '../core/format';
-import { formatRunResult, TRUNCATION_NOTE } from '../core/runResult';
 import { statusBadge } from './dashboard';
+import { languageLabel } from '../core/languageLabel';
 import { boardReplayCard } from './boardReplayCard';
+import { runsSection } from './recordRuns';
 import { replayCard } from './replayCard';
 import { panelCard } from './panelCard';
 import { scorecardCard } from './scorecardCard';
@@ -35,6 +36,7 @@ export async function recordPage(ctx: PageContext): Promise<View> {
     throw error;
   }
   const alert = alertBox();
+  const languages = await http.get<Language[]>('/api/languages').catch(() => [] as Language[]);
 
   const live = record.status === 'scheduled' || record.status === 'in_progress';
   const header = h('div', { class: 'page-head' },
@@ -64,7 +66,7 @@ export async function recordPage(ctx: PageContext): Promise<View> {
       h('dt', null, 'Candidate'), h('dd', null, record.candidate_name, record.candidate_email ? ` <${record.candidate_email}>` : ''),
       h('dt', null, 'Scheduled'), h('dd', null, formatDateTime(record.scheduled_at)),
       h('dt', null, 'Created'), h('dd', null, formatDateTime(record.created_at)),
-      h('dt', null, 'Language'), h('dd', null, record.language ?? '—'),
+      h('dt', null, 'Language'), h('dd', null, languageLabel(languages, record.language)),
       h('dt', null, 'Join link'), h('dd', null, h('code', { class: 'break' }, record.join_url))));
 
   const code = h('section', { class: 'card' }, h('h2', null, 'Final code'),
@@ -81,20 +83,7 @@ export async function recordPage(ctx: PageContext): Promise<View> {
             h('time', { datetime: m.sent_at }, formatDateTime(m.sent_at))),
           h('div', { class: 'msg-text' }, m.text)))));
 
-  const runs = h('section', { class: 'card' }, h('h2', null, `Runs (${record.runs.length})`),
-    record.runs.length === 0
-      ? h('p', { class: 'muted' }, 'No runs.')
-      : h('ol', { class: 'run-list' }, record.runs.map((run) => {
-        const view = formatRunResult(run.result);
-        return h('li', { class: 'run-item' },
-          h('div', { class: 'run-summary' },
-            h('span', { class: `badge badge-${view.badge.tone}` }, view.badge.label),
-            h('span', { class: 'muted small' }, `${run.language} · by ${run.started_by} · ${formatDateTime(run.created_at)} · ${view.facts.join(' · ')}`)),
-          h('details', null, h('summary', null, 'Output'),
-            run.stdin ? h('div', { class: 'out-block' }, h('div', { class: 'out-title' }, 'stdin'), h('pre', { class: 'out-text' }, run.stdin)) : null,
-            view.blocks.map((b) => h('div', { class: `out-block out-${b.tone}` }, h('div', { class: 'out-title' }, b.title),
-              h('pre', { class: 'out-text' }, b.text || '(empty)'), b.truncated ? h('p', { class: 'truncated' }, TRUNCATION_NOTE) : null))));
-      })));
+  const runs = runsSection(record.runs, languages);
 
   const notes = h('textarea', { rows: 6, value: record.notes ?? '' });
   const rec = h('select', null, RECOMMENDATIONS.map((r) =>

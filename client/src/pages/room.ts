@@ -10,6 +10,7 @@ import { type PageContext, requireUser, type View } from '../app';
 import { ApiError, defaultLanguage, http, type Interview, type Language, type User } from '../core/api';
 import { confirmDialog } from '../core/dialog';
 import { h, replaceChildren } from '../core/dom';
+import { languageLabel } from '../core/languageLabel';
 import { renderMarkdown } from '../core/markdown';
 import { CODE_DOC, EV, limit, NOTES_DOC } from '../core/protocol';
 import type { ChatMessage } from '../room/chatCore';
@@ -23,10 +24,14 @@ import { type InvitePanel, invitePanel } from '../room/invitePanel';
 import { ActivityMarks, reportActivity } from '../room/activity';
 import { type ActivityMark, type RoomQuestion, setCurrentQuestion, starterOf, type TestsFinished } from '../room/questionCore';
 import { guidePanel, type QuestionChoice, QuestionPane } from '../room/questionPanel';
+import { type LobbyInfo, LobbyScreen } from '../room/lobby';
 import { MEDIA_FIELD, type Participant, peersToLink, readMediaState } from '../room/mediaCore';
 import type { SignalKind } from '../room/peer';
+import { PresenceNotices, type PresenceState, presenceLabel } from '../room/presenceCore';
 import { type RunFinishedInfo, RunPanel, type RunStartedInfo } from '../room/runPanel';
+import { bindTextarea } from '../room/sharedInput';
 import { type RoomAuth, RoomSocket } from '../room/socket';
+import { catalogueStarters, firstStarter, loadedQuestionStarters } from '../room/starters';
 import { colourFor, lighten, shouldReplaceCode } from '../room/stubs';
 import { sideTabs, type TabSpec } from '../room/sideTabs';
 import type { TerminalOutput, TerminalStarted, TerminalState } from '../room/terminalCore';
@@ -133,6 +138,16 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   const people = h('ul', { class: 'people', 'aria-label': 'People in the room' });
   const banner = h('div', { class: 'room-banner', role: 'status', hidden: true });
   const toast = h('div', { class: 'toast', role: 'alert', hidden: true });
+  // Room news ("Ivy left the room"): a polite status line, not an alert.
+  const notice = h('div', { class: 'room-notice', role: 'status', 'aria-live': 'polite', hidden: true });
+  let noticeTimer = 0;
+  const showNotice = (text: string): void => {
+    notice.textContent = text;
+    notice.hidden = false;
+    window.clearTimeout(noticeTimer);
+    noticeTimer = window.setTimeout(() => { notice.hidden = true; }, 5000);
+  };
+  disposers.push(() => window.clearTimeout(noticeTimer));
   let toastTimer = 0;
   const showToast = (text: string): void => {
     toast.textContent = text;
@@ -161,17 +176,21 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     h('div', { class: 'room-id' },
       isInterviewer ? h('a', { href: '/', class: 'brand small-brand', 'aria-label': 'Back to interviews' }, '◆') : h('span', { class: 'brand small-brand', 'aria-hidden': 'true' }, '◆'),
       titleEl, connection),
+    notice,
     people,
     endArea);
 
   // ---- editor and its toolbar ---------------------------------------------------------------
-  const runPanel = new RunPanel((stdin) => {
+  const languageName = (id: string): string => languageLabel(languages, id);
+  const runPanel = new RunPanel(() => {
     try {
-      socket.emit(EV.runStart, stdin ? { stdin } : {});
+      // The server runs with the room's shared input box (part of the code document).
+      socket.emit(EV.runStart, {});
     } catch (error) {
       runPanel.failed(error instanceof Error ? error.message : 'Could not start the run.');
     }
-  }, limit('stdin_max_chars', 65536));
+  }, limit('stdin_max_chars', 65536), languageName);
+  disposers.push(bindTextarea(runPanel.stdin, doc.getText(CODE_DOC.stdin_text ?? 'stdin')));
   const pane = sharedEditorPane({
     doc,
     code,
@@ -181,6 +200,8 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     fallbackLanguage: record?.language ?? defaultLanguage(languages)?.id ?? '',
     footer: runPanel.el,
     onRunKey: () => runPanel.requestRun(),
+    // The loaded question's starter for the new language first, else the catalogue's.
+    starters: firstStarter(loadedQuestionStarters(languages), catalogueStarters(languages)),
   });
   const applyLanguage = pane.applyLanguage;
   disposers.push(() => pane.destroy());
@@ -350,20 +371,51 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   const participants = new Map<string, Participant>();
   const nameOf = (id: string): string => participants.get(id)?.name ?? 'Guest';
   // An interviewer alone in the room is shown where the join link is.
+  const loneText = h('p');
   const loneHint = h('div', { class: 'lone-hint', role: 'status', hidden: true },
-    h('p', null, h('strong', null, 'You are the only one here. '), 'Send the candidate the join link to start.'),
+    loneText,
     isInterviewer ? h('button', { type: 'button', class: 'btn btn-small btn-primary', onclick: () => selectTab('invite', true) }, 'Open the Invite tab') : null);
+  let waitingCount = 0;
   const renderLoneHint = (): void => {
-    const others = [...participants.values()].some((p) => p.participant_id !== selfId && p.connected !== false);
-    loneHint.hidden = !isInterviewer || ended || !socket.connected || others;
+    const others = [...participants.values()].filter((p) => p.participant_id !== selfId);
+    const present = others.some((p) => p.connected !== false);
+    // Someone knocking is not "alone": the lobby bar above says who and offers to admit them.
+    loneHint.hidden = !isInterviewer || ended || !socket.connected || present || waitingCount > 0;
+    // Someone was here and went: say so, rather than "send the link" as if nobody had come.
+    const left = others.filter((p) => p.role === 'candidate').map((p) => p.name);
+    replaceChildren(loneText, left.length
+      ? [h('strong', null, `${left.join(', ')} left. `), 'The same join link brings them back as the same person.']
+      : [h('strong', null, 'You are the only one here. '), 'Send the candidate the join link to start.']);
   };
+  // Comings and goings: one chip per person (the server keeps one participant per person),
+  // marked while they are away and once they have left; the others are told in the chat.
+  const goneIds = new Set<string>();
+  const stateOf = (p: Participant): PresenceState => (p.connected !== false ? 'here' : goneIds.has(p.participant_id) ? 'gone' : 'away');
   const renderPeople = (): void => {
     renderLoneHint();
-    replaceChildren(people, [...participants.values()].map((p) =>
-      h('li', { class: `person${p.connected === false ? ' away' : ''}`, title: `${p.name} (${p.role})` },
+    replaceChildren(people, [...participants.values()].map((p) => {
+      const state = stateOf(p);
+      const label = presenceLabel(state);
+      return h('li', { class: `person person-${state}${state !== 'here' ? ' away' : ''}`, title: `${p.name} (${p.role})${label ? `, ${label}` : ''}`, 'data-presence': state },
         h('span', { class: 'dot', style: `background:${p.colour ?? p.color ?? colourFor(p.participant_id)}`, 'aria-hidden': 'true' }),
-        p.name, p.participant_id === selfId ? ' (you)' : '', h('span', { class: 'sr-only' }, `, ${p.role}${p.connected === false ? ', away' : ''}`))));
+        p.name, p.participant_id === selfId ? ' (you)' : '',
+        label ? h('span', { class: 'person-state' }, ` · ${label}`) : null,
+        h('span', { class: 'sr-only' }, `, ${p.role}`));
+    }));
   };
+  const presence = new PresenceNotices({
+    settleMs: 3000,
+    announce: (text, id, kind) => {
+      if (kind === 'left') goneIds.add(id);
+      else goneIds.delete(id);
+      chat.notice(text);
+      showNotice(text);
+      renderPeople();
+    },
+    schedule: (fn, ms) => window.setTimeout(fn, ms),
+    cancel: (handle) => window.clearTimeout(handle),
+  });
+  disposers.push(() => presence.dispose());
 
   const side = h('aside', { class: 'room-side', 'aria-label': 'Video and conversation' }, videoHost, loneHint, tabList, tabPanels);
   // A shared screen takes the stage above the code; the cameras stay small in the side column.
@@ -383,7 +435,15 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   const main = h('div', { class: 'room-main' }, stageHost, mainTabs.tabList, mainTabs.panels);
   const body = h('div', { class: 'room-body' }, main, side);
   const closing = h('div', { class: 'closing-host' });
-  const layout = h('div', { class: `room ${isInterviewer ? 'as-interviewer' : 'as-candidate'}` }, header, banner, body, closing, toast);
+  // The candidate's waiting room, until the room lets them in.
+  const lobby = isInterviewer ? null : new LobbyScreen({ audio: grant?.audio ?? true, video: grant?.video ?? true });
+  if (lobby) {
+    closing.appendChild(lobby.el);
+    disposers.push(() => lobby.dispose());
+  }
+  // The interviewer's side of it: who is waiting, and a button to let them in.
+  const lobbyBar = h('div', { class: 'lobby-bar', role: 'status', 'aria-live': 'polite', hidden: true });
+  const layout = h('div', { class: `room ${isInterviewer ? 'as-interviewer' : 'as-candidate'}` }, header, banner, lobbyBar, body, closing, toast);
   disposers.push(flashCursorNames(pane.editor.view, awareness, code));
 
   // Our camera and screen travel in the awareness state; the others' arrive the same way.
@@ -464,7 +524,43 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
         : null);
   });
 
+  socket.on(EV.roomLobby, (info: LobbyInfo) => {
+    if (!lobby || ended) return;
+    lobby.show(info);
+    layout.classList.add('closed');
+    header.inert = true;
+    body.inert = true;
+    connection.textContent = 'Waiting room';
+    connection.className = 'conn conn-connecting';
+  });
+  socket.on(EV.lobbyWaiting, ({ waiting }: { waiting: Participant[] }) => {
+    if (!isInterviewer) return;
+    waitingCount = waiting.length;
+    renderLoneHint();
+    lobbyBar.hidden = waiting.length === 0 || ended;
+    replaceChildren(lobbyBar, waiting.map((p) =>
+      h('div', { class: 'lobby-knock' },
+        h('span', null, h('strong', null, p.name), ' is waiting in the lobby.'),
+        h('button', {
+          type: 'button',
+          class: 'btn btn-small btn-primary',
+          onclick: (event: Event) => {
+            (event.currentTarget as HTMLButtonElement).disabled = true;
+            socket.emit(EV.lobbyAdmit, { participant_id: p.participant_id });
+          },
+        }, `Admit ${p.name}`))));
+  });
+
   socket.on(EV.welcome, (w: Welcome) => {
+    if (lobby?.visible) {
+      // Let in: the lobby goes, the room opens (and the call takes the camera).
+      lobby.hide();
+      layout.classList.remove('closed');
+      header.inert = false;
+      body.inert = false;
+      connection.textContent = 'Connected';
+      connection.className = 'conn conn-ok';
+    }
     // The room knows us now: ask for what we lack (also after every reconnect).
     codeSync.start();
     board.start();
@@ -472,8 +568,10 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     selfId = w.self.participant_id;
     titleEl.textContent = w.title;
     participants.clear();
+    goneIds.clear();
     for (const p of w.participants) participants.set(p.participant_id, p);
     participants.set(w.self.participant_id, { ...w.self, connected: true });
+    presence.reset(participants.keys());
     renderPeople();
     const selfColour = w.self.colour ?? w.self.color;
     if (selfColour) awareness.setLocalStateField('user', { name: w.self.name, color: selfColour, colorLight: lighten(selfColour) });
@@ -482,7 +580,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     installationRelay = w.ice_transport_policy === 'relay' && w.settings.relay_only !== true;
     applySettings(w.settings);
     if (w.read_only) markEnded();
-    else void codeSync.whenSynced().then(() => { if (!ended) pane.setEditable(true); });
+    else void codeSync.whenSynced().then(() => { if (!ended) { pane.setEditable(true); runPanel.setInputEditable(true); } });
     applyRunPermission();
     if (w.last_run) runPanel.finished(w.last_run);
     if (w.run_in_flight) runPanel.started(w.run_in_flight);
@@ -546,6 +644,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
 
   socket.on(EV.presenceJoined, ({ participant }: { participant: Participant }) => {
     participants.set(participant.participant_id, { ...participant, connected: true });
+    if (participant.participant_id !== selfId) presence.joined(participant.participant_id, participant.name);
     renderPeople();
     // A join is always a fresh socket, so a fresh page or connection on their side: a link we
     // still hold (their old socket's 'away' not seen yet) is dead and must be replaced.
@@ -553,12 +652,20 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   });
   socket.on(EV.presenceAway, ({ participant_id }: { participant_id: string }) => {
     const p = participants.get(participant_id);
-    if (p) participants.set(participant_id, { ...p, connected: false });
+    if (p) {
+      participants.set(participant_id, { ...p, connected: false });
+      presence.away(participant_id, p.name);
+    }
     renderPeople();
     video?.removePeer(participant_id);
   });
   socket.on(EV.presenceLeft, ({ participant_id }: { participant_id: string }) => {
-    participants.delete(participant_id);
+    // Shown as gone rather than dropped: the others see who was here and that they left.
+    const p = participants.get(participant_id);
+    if (p) {
+      participants.set(participant_id, { ...p, connected: false });
+      presence.left(participant_id, p.name);
+    }
     renderPeople();
     video?.removePeer(participant_id);
   });
@@ -567,6 +674,12 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     void video?.receiveSignal(msg.from, msg.kind, msg.data, nameOf);
   });
 
+  socket.on(EV.languageChanged, (c: { language: string; changed_by: { participant_id?: string; name?: string } }) => {
+    const who = c.changed_by.participant_id === selfId ? 'You' : c.changed_by.name ?? 'Someone';
+    const text = `${who} changed the language to ${languageName(c.language)}`;
+    chat.notice(text);
+    showNotice(text);
+  });
   socket.on(EV.chatMessage, (m: ChatMessage) => chat.add(m));
   socket.on(EV.runStarted, (info: RunStartedInfo) => runPanel.started(info));
   socket.on(EV.terminalState, (state: TerminalState) => terminal.state(state));
@@ -606,6 +719,8 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   const markEnded = (): void => {
     if (ended) return;
     ended = true;
+    lobbyBar.hidden = true;
+    lobby?.hide();
     pane.setEditable(false);
     board.setEnded();
     // The room refuses updates once ended: notes continue on the record page.
@@ -629,6 +744,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
     body.classList.remove('staged');
     if (!isInterviewer) {
       socket.stop();
+      dropGrant(localStorage, interviewId); // over: the join page has no one to bring back
       showClosingScreen();
     }
   };

@@ -41,6 +41,16 @@ function invitationNotice(slot: Schedule, sentText: string): HTMLElement {
     h('div', { class: 'copy-row' }, link, copy));
 }
 
+/** The slot's state in words, for every state but the ordinary "scheduled, still to come". */
+function slotState(slot: Schedule): HTMLElement | null {
+  const ended = new Date(slot.starts_at).getTime() + slot.duration_minutes * 60_000 < Date.now();
+  if (slot.status === 'cancelled' || slot.interview_status === 'cancelled') return h('span', { class: 'badge badge-muted' }, 'Cancelled');
+  if (slot.interview_status === 'completed') return h('span', { class: 'badge badge-ok' }, 'Completed');
+  if (slot.interview_status === 'in_progress') return h('span', { class: 'badge badge-info' }, 'In progress');
+  if (ended) return h('span', { class: 'badge badge-warn' }, 'Time passed, not held');
+  return null;
+}
+
 export async function schedulePage(ctx: PageContext): Promise<View> {
   const user = await requireUser(ctx);
   const alert = alertBox();
@@ -54,16 +64,26 @@ export async function schedulePage(ctx: PageContext): Promise<View> {
     alert.show(text);
   };
   const listHost = h('div', { class: 'slot-list' });
+  const pastHost = h('div', { class: 'slot-list' });
+  const pastCount = h('span', { class: 'muted' });
 
   const load = async (): Promise<void> => {
     try {
-      const data = await http.get<Schedule[] | { items: Schedule[] }>('/api/schedules?upcoming=true');
-      const items = Array.isArray(data) ? data : data.items;
-      if (items.length === 0) {
-        replaceChildren(listHost, h('div', { class: 'empty' }, h('p', null, 'No upcoming interviews.')));
-        return;
-      }
-      replaceChildren(listHost, items.map((slot) => slotCard(slot)));
+      const [soon, all] = await Promise.all([
+        http.get<Schedule[] | { items: Schedule[] }>('/api/schedules?upcoming=true'),
+        http.get<Schedule[] | { items: Schedule[] }>('/api/schedules'),
+      ]);
+      const items = Array.isArray(soon) ? soon : soon.items;
+      const upcomingIds = new Set(items.map((slot) => slot.id));
+      // Past: over by the clock, completed or cancelled; newest first.
+      const past = (Array.isArray(all) ? all : all.items).filter((slot) => !upcomingIds.has(slot.id)).reverse();
+      replaceChildren(listHost, items.length === 0
+        ? h('div', { class: 'empty' }, h('p', null, 'No upcoming interviews.'))
+        : items.map((slot) => slotCard(slot)));
+      pastCount.textContent = past.length ? ` (${past.length})` : '';
+      replaceChildren(pastHost, past.length === 0
+        ? h('p', { class: 'muted' }, 'Nothing here yet.')
+        : past.map((slot) => slotCard(slot)));
     } catch (error) {
       alert.show(errorText(error));
     }
@@ -71,11 +91,14 @@ export async function schedulePage(ctx: PageContext): Promise<View> {
 
   const slotCard = (slot: Schedule): HTMLElement => {
     const actions = h('div', { class: 'slot-actions' });
+    // The server says what may be done now (the rules that would refuse the request).
+    const allowed = new Set(slot.actions ?? ['open_room', 'reschedule', 'cancel']);
     const showButtons = (): void => {
       replaceChildren(actions,
-        h('a', { href: `/rooms/${slot.interview_id}`, class: 'btn btn-small btn-primary' }, 'Open room'),
-        h('button', { type: 'button', class: 'btn btn-small', onclick: () => showReschedule() }, 'Reschedule'),
-        h('button', { type: 'button', class: 'btn btn-small btn-danger-ghost', onclick: () => showCancel() }, 'Cancel'));
+        allowed.has('open_room') ? h('a', { href: `/rooms/${slot.interview_id}`, class: 'btn btn-small btn-primary' }, 'Open room') : null,
+        allowed.has('reschedule') ? h('button', { type: 'button', class: 'btn btn-small', onclick: () => showReschedule() }, 'Reschedule') : null,
+        allowed.has('cancel') ? h('button', { type: 'button', class: 'btn btn-small btn-danger-ghost', onclick: () => showCancel() }, 'Cancel') : null,
+        allowed.has('open_room') ? null : h('a', { href: `/interviews/${slot.interview_id}`, class: 'btn btn-small' }, 'View record'));
     };
     const showReschedule = (): void => {
       const when = h('input', { type: 'datetime-local', required: true, value: isoToLocalInput(slot.starts_at) });
@@ -128,7 +151,8 @@ export async function schedulePage(ctx: PageContext): Promise<View> {
       h('div', { class: 'slot-what' },
         h('a', { href: `/interviews/${slot.interview_id}`, class: 'strong' }, slot.title),
         h('div', { class: 'muted small' }, `${slot.candidate_name} · ${slot.candidate_email}`),
-        slot.invitation_sent === false
+        slotState(slot),
+        slot.invitation_sent === false && slot.status !== 'cancelled' && slot.interview_status !== 'completed'
           ? h('span', { class: 'badge badge-warn', title: 'The last invitation e-mail could not be sent' }, 'Invitation not sent')
           : null),
       actions);
@@ -191,6 +215,9 @@ export async function schedulePage(ctx: PageContext): Promise<View> {
       alert.el,
       noticeHost,
       h('section', { class: 'card' }, h('h2', null, 'Schedule an interview'), form),
-      h('section', { 'aria-label': 'Upcoming interviews' }, h('h2', null, 'Upcoming'), listHost)),
+      h('section', { 'aria-label': 'Upcoming interviews' }, h('h2', null, 'Upcoming'), listHost),
+      h('details', { class: 'past-slots' },
+        h('summary', null, h('h2', { class: 'inline-h2' }, 'Past and completed'), pastCount),
+        pastHost)),
   };
 }

@@ -77,6 +77,16 @@ export class ChatPanel {
     this.renderBadge(this.unread.onMessage(mine));
   }
 
+  /** A line from the room itself ("Ivy left the room"): not a message, never counted unread. */
+  notice(text: string): void {
+    this.empty.hidden = true;
+    const now = new Date();
+    this.list.appendChild(h('li', { class: 'msg msg-notice', role: 'status' },
+      h('span', null, text), ' ',
+      h('time', { datetime: now.toISOString() }, now.toLocaleTimeString(undefined, { timeStyle: 'short' }))));
+    this.list.scrollTop = this.list.scrollHeight;
+  }
+
   setVisible(visible: boolean): void {
     this.renderBadge(this.unread.setVisible(visible));
   }

@@ -11,7 +11,7 @@ import type { Language } from '../core/api';
 import { h } from '../core/dom';
 import { type CollabEditor, createCollabEditor, type Theme } from './collab';
 import { loadSplit, saveSplit, SPLIT_MAX, SPLIT_MIN, splitAfterKey, splitAtPointer } from './split';
-import { shouldReplaceCode } from './stubs';
+import { catalogueStarters, type StarterSource, switchAction } from './starters';
 
 const PREFS_KEY = 'onsite.editor';
 const FONT_SIZES = [12, 13, 14, 16, 18, 20, 24];
@@ -63,6 +63,8 @@ export function sharedEditorPane(options: {
   fallbackLanguage: string;
   footer: HTMLElement;
   onRunKey: () => void;
+  /** Where a switched-to language's starter code comes from (default: the catalogue's). */
+  starters?: StarterSource;
 }): SharedEditorPane {
   const { doc, code, meta, languages } = options;
   const prefs = loadPrefs();
@@ -113,16 +115,64 @@ export function sharedEditorPane(options: {
     editor.setLanguage(id);
   };
   meta.observe(applyLanguage);
-  languageSelect.addEventListener('change', () => {
-    const next = languages.find((l) => l.id === languageSelect.value);
+  // Switching language: the highlighting follows at once (for everyone, through the shared
+  // map); the code is replaced by the new starter only if nothing would be lost, otherwise the
+  // starter is offered, and a replacement can be undone (the button, or Ctrl+Z).
+  const starters = options.starters ?? catalogueStarters(languages);
+  const offer = h('div', { class: 'starter-offer', role: 'status', 'aria-live': 'polite', hidden: true });
+  const hideOffer = (): void => { offer.hidden = true; offer.replaceChildren(); };
+  const replaceCode = (next: string): void => {
+    editor.undoManager.stopCapturing();
     doc.transact(() => {
-      meta.set('language', languageSelect.value);
-      if (next && shouldReplaceCode(code.toString(), stubs)) {
-        code.delete(0, code.length);
-        code.insert(0, next.stub);
-      }
+      code.delete(0, code.length);
+      code.insert(0, next);
+    });
+    editor.undoManager.stopCapturing();
+  };
+  const offerUndo = (previous: string, inserted: string, label: string): void => {
+    offer.replaceChildren(
+      h('span', null, `Replaced the code with ${label}.`),
+      h('button', {
+        type: 'button',
+        class: 'btn btn-small',
+        onclick: () => {
+          if (code.toString() === inserted) replaceCode(previous);
+          hideOffer();
+          editor.view.focus();
+        },
+      }, 'Undo'),
+      h('button', { type: 'button', class: 'btn btn-small btn-ghost', onclick: hideOffer }, 'Dismiss'));
+    offer.hidden = false;
+  };
+  languageSelect.addEventListener('change', () => {
+    const nextId = languageSelect.value;
+    const name = languages.find((l) => l.id === nextId)?.name ?? nextId;
+    hideOffer();
+    doc.transact(() => meta.set('language', nextId));
+    void starters.starter(nextId).then((found) => {
+      if (!found || meta.get('language') !== nextId) return;
+      const action = switchAction(code.toString(), found.code, stubs);
+      if (action === 'replace') replaceCode(found.code);
+      if (action !== 'offer') return;
+      offer.replaceChildren(
+        h('span', null, `Now ${name}: the code is highlighted as ${name}. Keep it, or start from the starter code?`),
+        h('button', {
+          type: 'button',
+          class: 'btn btn-small btn-primary',
+          onclick: () => {
+            const previous = code.toString();
+            if (meta.get('language') !== nextId) { hideOffer(); return; }
+            replaceCode(found.code);
+            offerUndo(previous, found.code, found.label);
+          },
+        }, `Replace with ${found.label}`),
+        h('button', { type: 'button', class: 'btn btn-small btn-ghost', onclick: hideOffer }, 'Keep the code'));
+      offer.hidden = false;
     });
   });
+  // Someone else switched again meanwhile: an offer for the old choice is stale.
+  const onMetaForOffer = (): void => { if (!offer.hidden && meta.get('language') !== languageSelect.value) hideOffer(); };
+  meta.observe(onMetaForOffer);
 
   const { el: split, destroy: destroySplit } = resizableSplit(host, options.footer);
   const el = h('section', { class: 'editor-pane', 'aria-label': 'Code' },
@@ -130,6 +180,7 @@ export function sharedEditorPane(options: {
       h('label', { for: 'room-language', class: 'sr-only' }, 'Language'), languageSelect,
       h('label', { for: 'room-font', class: 'sr-only' }, 'Font size'), fontSelect,
       themeButton),
+    offer,
     split);
 
   return {
@@ -139,10 +190,12 @@ export function sharedEditorPane(options: {
     setEditable: (editable) => {
       editor.setReadOnly(!editable);
       languageSelect.disabled = !editable;
+      if (!editable) hideOffer();
     },
     destroy: () => {
       destroySplit();
       meta.unobserve(applyLanguage);
+      meta.unobserve(onMetaForOffer);
       editor.destroy();
     },
   };

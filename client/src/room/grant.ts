@@ -1,6 +1,7 @@
 /**
  * A candidate's room token lives in sessionStorage: it survives a reload of the tab (so a dropped
- * candidate comes back as the same participant) and dies with the tab.
+ * candidate comes back as the same participant) and dies with the tab. A copy in localStorage is
+ * read only by the join page: the link opened again in this browser rejoins as the same person.
  */
 export interface StoredGrant {
   token: string;

@@ -9,11 +9,21 @@ import { formatRunResult, outputAsText, TRUNCATION_NOTE } from '../core/runResul
 export interface RunStartedInfo {
   started_by: { name?: string; role?: string } | null;
   language: string;
+  /** The input the run was given (the room's shared box at the moment Run was pressed). */
+  stdin?: string;
 }
 
 export interface RunFinishedInfo extends RunStartedInfo {
   result: RunResult | null;
   error: { code: string; message: string } | null;
+}
+
+/** " · input 3 4" for the status line: short, on one line. */
+export function inputNote(stdin: string | undefined): string {
+  if (stdin === undefined) return '';
+  if (stdin.trim() === '') return ' · no input';
+  const line = stdin.trim().replace(/\s*\n\s*/g, ' ⏎ ');
+  return ` · input ${line.length > 40 ? `${line.slice(0, 39)}…` : line}`;
 }
 
 export function starterName(startedBy: RunStartedInfo['started_by']): string {
@@ -32,14 +42,16 @@ export class RunPanel {
   private running = false;
   private allowed = true;
 
-  constructor(private readonly onRun: (stdin: string) => void, stdinMax: number) {
+  /** The input box is the room's (a Y.Text bound by the page); Run sends nothing of it. */
+  constructor(private readonly onRun: () => void, stdinMax: number, private readonly languageName: (id: string) => string = (id) => id) {
     this.stdin = h('textarea', {
       id: 'run-stdin',
       class: 'stdin',
       rows: 3,
       maxlength: stdinMax,
-      placeholder: 'Input given to the program on stdin',
+      placeholder: 'Input given to the program on stdin (shared: everyone in the room sees it)',
       spellcheck: 'false',
+      disabled: true, // until the shared document has synced (typing earlier would race it)
     });
     this.stdin.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
@@ -96,13 +108,18 @@ export class RunPanel {
 
   requestRun(): void {
     if (this.running || !this.allowed) return;
-    this.onRun(this.stdin.value);
+    this.onRun();
   }
 
   setAllowed(allowed: boolean, reason: string): void {
     this.allowed = allowed;
     this.render();
     if (!allowed) this.status.textContent = reason;
+  }
+
+  /** The shared box may be typed in once the document has synced (and until the end). */
+  setInputEditable(editable: boolean): void {
+    this.stdin.disabled = !editable;
   }
 
   /** The interview is over: nothing can be run or typed in any more. */
@@ -113,7 +130,7 @@ export class RunPanel {
 
   started(info: RunStartedInfo): void {
     this.running = true;
-    this.status.textContent = `Running ${info.language}… started by ${starterName(info.started_by)}`;
+    this.status.textContent = `Running ${this.languageName(info.language)}… started by ${starterName(info.started_by)}${inputNote(info.stdin)}`;
     this.output.classList.add('stale');
     this.render();
   }
@@ -122,7 +139,7 @@ export class RunPanel {
     this.running = false;
     this.render();
     this.output.classList.remove('stale');
-    const by = `Run by ${starterName(info.started_by)} · ${info.language}`;
+    const by = `Run by ${starterName(info.started_by)} · ${this.languageName(info.language)}`;
     if (info.error) {
       this.status.textContent = by;
       replaceChildren(this.output, h('div', { class: 'alert alert-error', role: 'alert' }, info.error.message));
@@ -131,7 +148,7 @@ export class RunPanel {
     }
     if (!info.result) return;
     this.status.textContent = by;
-    this.showResult(info.result);
+    this.showResult(info.result, info.stdin);
   }
 
   failed(message: string): void {
@@ -141,11 +158,16 @@ export class RunPanel {
     this.setCopy(message);
   }
 
-  showResult(result: RunResult): void {
+  showResult(result: RunResult, stdin?: string): void {
     const view = formatRunResult(result);
     this.setCopy(outputAsText(view));
     replaceChildren(
       this.output,
+      stdin === undefined
+        ? null
+        : h('div', { class: 'out-block out-input', 'data-testid': 'run-input' },
+          h('div', { class: 'out-title' }, 'Input'),
+          h('pre', { class: 'out-text' }, stdin === '' ? '(no input)' : stdin)),
       h('div', { class: 'run-summary' },
         h('span', { class: `badge badge-${view.badge.tone}`, 'data-verdict': result.status }, view.badge.label),
         h('span', { class: 'run-facts' }, view.facts.join(' · ')),

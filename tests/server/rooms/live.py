@@ -200,7 +200,9 @@ class YClient:
                 self._applying = False
         self._record(event, data)
 
-    async def connect(self) -> None:
+    async def connect(self, *, lobby: bool = False) -> None:
+        """Connects and syncs; with ``lobby``, returns once the room has put us in its lobby
+        (then ``admitted()`` waits to be let in)."""
         await self.sio.connect(
             self.url,
             auth=self.auth,
@@ -208,7 +210,14 @@ class YClient:
             transports=["websocket"],
             wait_timeout=10,
         )
-        await self.wait_for("room:welcome")
+        if lobby:
+            await self.wait_for("room:lobby")
+            return
+        await self.admitted()
+
+    async def admitted(self, within: float = 10) -> None:
+        """Waits for the welcome (we are in the room), then asks for the document."""
+        await self.wait_for("room:welcome", within=within)
         await self.sio.emit("sync:message", encode_sync(SYNC_STEP1, self.doc.get_state()))
         await self.sio.emit("board:message", encode_sync(SYNC_STEP1, self.board.get_state()))
 

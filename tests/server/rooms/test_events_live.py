@@ -122,6 +122,14 @@ async def test_a_run_reaches_everyone_and_is_recorded(
     assert [(r.started_by, r.stdin, r.result["status"]) for r in record.runs] == [
         ("Grace Candidate", "42\n", "ok")
     ]
+    # The record keeps the exact code the run ran, even once the editor has moved on.
+    await ada.edit(lambda t: t.insert(0, "# later\n"))
+    token = ada.auth["access_token"]
+    status, detail, _ = await live.http("GET", f"/api/interviews/{interview.id}", token=token)
+    assert status == 200, detail
+    [run] = detail["runs"]
+    assert run["source"] == STUB and run["stdin"] == "42\n" and run["language"] == "python"
+    assert finished[0]["stdin"] == "42\n"
 
 
 async def test_busy_engine_is_an_error_and_the_room_recovers(

@@ -32,8 +32,8 @@ async def test_each_participant_gets_its_own_expiring_turn_credential(
 ) -> None:
     owner, access = await live.interviewer()
     interview = await live.interview(owner)
-    candidate = await connect({"token": await live.candidate_token(interview)})
     interviewer = await connect({"interview_id": interview.id, "access_token": access})
+    candidate = await connect({"token": await live.candidate_token(interview)})
     welcomes = [c.events["room:welcome"][0] for c in (candidate, interviewer)]
     usernames = []
     for welcome in welcomes:

@@ -74,6 +74,7 @@ async def test_purging_a_record_closes_its_live_room_first(
 ) -> None:
     ada, access = await live.interviewer("Ada")
     interview = await live.interview(ada)
+    await connect({"interview_id": interview.id, "access_token": access})
     grace = await connect({"token": await live.candidate_token(interview)})
     await grace.wait_text(STUB)
     await grace.edit(partial(prepend, "# typed just before\n"))
@@ -93,8 +94,10 @@ async def test_purging_a_record_closes_its_live_room_first(
 async def test_deleting_an_account_closes_its_live_rooms(
     live: LiveServer, connect: ClientFactory
 ) -> None:
-    ada, _ = await live.interviewer("Ada")
+    ada, access = await live.interviewer("Ada")
     rooms = [await live.interview(ada, title=f"Room {i}") for i in range(2)]
+    for room in rooms:
+        await connect({"interview_id": room.id, "access_token": access})
     candidates = [await connect({"token": await live.candidate_token(r)}) for r in rooms]
     for candidate in candidates:
         await candidate.wait_text(STUB)

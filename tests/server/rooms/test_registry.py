@@ -18,6 +18,10 @@ class StubRoom:
         self.started = 0
         self.closed = 0
 
+    @property
+    def has_sockets(self) -> bool:
+        return bool(self.connected_sids)
+
     async def start(self) -> None:
         await asyncio.sleep(0.01)
         self.started += 1

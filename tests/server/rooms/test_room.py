@@ -76,6 +76,9 @@ class MemoryStore:
     updates: list[LoggedUpdate] = field(default_factory=list)
     chat: list[dict[str, Any]] = field(default_factory=list)
     runs: list[tuple[str, str, str, dict[str, Any]]] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    started: int = 0
+    started_event: asyncio.Event = field(default_factory=asyncio.Event)
     saved: list[tuple[str, str, str]] = field(default_factory=list)
     completed: list[tuple[str, str, str]] = field(default_factory=list)
     bank: dict[str, RoomQuestionSpec] = field(default_factory=dict)
@@ -89,9 +92,17 @@ class MemoryStore:
         self.chat.append(message)
 
     async def append_run(
-        self, interview_id: str, started_by: str, language: str, stdin: str, result: dict[str, Any]
+        self,
+        interview_id: str,
+        started_by: str,
+        language: str,
+        stdin: str,
+        result: dict[str, Any],
+        *,
+        source: str,
     ) -> None:
         self.runs.append((started_by, language, stdin, result))
+        self.sources.append(source)
 
     async def save_state(self, interview_id: str, code: str, language: str, notes: str) -> None:
         self.saved.append((code, language, notes))
@@ -110,6 +121,10 @@ class MemoryStore:
         self, interview_id: str, identity: Identity, kind: str, detail: dict[str, Any]
     ) -> None:
         self.events.append((identity.participant_id, kind, detail))
+
+    async def start(self, interview_id: str) -> None:
+        self.started += 1
+        self.started_event.set()
 
 
 @dataclass
@@ -205,6 +220,7 @@ async def test_sync_gives_the_seeded_code_and_relays_edits(harness: Harness) -> 
 
 async def test_candidates_never_touch_the_notes(harness: Harness) -> None:
     room = harness.room
+    await room.join(ADA, "s-ada")
     await room.join(GRACE, "s-grace")
     with pytest.raises(RoomError) as info:
         await room.handle_notes("s-grace", encode_sync(SYNC_STEP1, Doc().get_state()))
@@ -240,6 +256,32 @@ async def test_a_run_starts_finishes_and_is_recorded(harness: Harness) -> None:
     assert finished["result"]["run"]["stdout"] == "42\n" and finished["error"] is None
     assert room.last_run == finished
     assert harness.store.runs[0][:3] == ("Grace", "python", "42\n")
+
+
+async def test_a_run_uses_the_shared_input_and_keeps_its_source(harness: Harness) -> None:
+    """The input box is part of the code document: whoever presses Run, the run gets what the
+    room's box holds, and run:finished says which input it was (issue 11: 'Standard input is
+    private to each person')."""
+    room, emitter = harness.room, harness.emitter
+    await room.join(ADA, "s-ada")
+    await room.join(GRACE, "s-grace")
+    ada: Doc[Any] = Doc()
+    ada["code"] = Text()
+    ada["stdin"] = stdin = Text()
+    await room.handle_code("s-ada", encode_sync(SYNC_STEP1, ada.get_state()))
+    ada.apply_update(parse_message(emitter.to("s-ada", EVENTS.code)[-1]).payload)  # type: ignore[union-attr]
+    before = ada.get_state()
+    stdin += "3 4\n"
+    await room.handle_code("s-ada", encode_sync(SYNC_UPDATE, ada.get_update(before)))
+    # Grace runs without sending any input of her own: the room's box is used.
+    await room.start_run("s-grace")
+    await emitter.emitted(EVENTS.run_finished)
+    [started] = emitter.to("s-ada", EVENTS.run_started)
+    [finished] = emitter.to("s-grace", EVENTS.run_finished)
+    assert started["stdin"] == finished["stdin"] == "3 4\n"
+    assert finished["result"]["run"]["stdout"] == "3 4\n"
+    assert harness.store.runs[0][2] == "3 4\n"
+    assert harness.store.sources == ["print('hi')\n"]
 
 
 async def test_the_interviewer_can_stop_candidate_runs(harness: Harness) -> None:
@@ -350,3 +392,79 @@ async def test_awareness_is_relayed_as_the_room_knows_the_sender(harness: Harnes
     again = parse_message(emitter.to("s-ada", EVENTS.code)[-1])
     assert isinstance(again, AwarenessMessage)
     assert again.entries[0].state == honest
+
+
+# ---- the lobby -----------------------------------------------------------------------------
+
+
+async def started_once(store: MemoryStore) -> None:
+    """The record is marked in progress in the background: wait for it."""
+    async with asyncio.timeout(5):
+        await store.started_event.wait()
+    assert store.started == 1
+
+
+async def test_a_candidate_waits_in_the_lobby_until_the_interviewer_arrives(
+    harness: Harness,
+) -> None:
+    """Early, alone: no document, no edits, no runs, the record not started (issue 11, 'No
+    waiting room'); the interviewer's arrival lets them in and starts the interview."""
+    room, emitter = harness.room, harness.emitter
+    await room.join(GRACE, "s-grace")
+    [lobby] = emitter.to("s-grace", EVENTS.lobby)
+    assert lobby["reason"] == "no_interviewer" and "starts when" in lobby["message"]
+    assert not emitter.to("s-grace", EVENTS.welcome) and not emitter.to("s-grace", EVENTS.code)
+    assert harness.store.started == 0 and room.has_sockets and not room.connected_sids
+    for attempt in (
+        room.handle_code("s-grace", encode_sync(SYNC_STEP1, Doc().get_state())),
+        room.send_chat("s-grace", "hello?"),
+        room.start_run("s-grace"),
+    ):
+        with pytest.raises(RoomError) as info:
+            await attempt
+        assert info.value.code == "in_lobby"
+
+    await room.join(ADA, "s-ada")
+    await started_once(harness.store)
+    [welcome] = emitter.to("s-grace", EVENTS.welcome)
+    assert {p["name"] for p in welcome["participants"]} == {"Ada", "Grace"}
+    assert emitter.to("s-ada", EVENTS.waiting)[-1] == {"waiting": []}
+    # In once, in for good: a reconnect while the interviewer steps out comes straight back.
+    await room.disconnect("s-ada")
+    await room.disconnect("s-grace")
+    await room.join(GRACE, "s-grace-2")
+    assert emitter.to("s-grace-2", EVENTS.welcome)
+    await room.join(ADA, "s-ada-2")
+    await asyncio.sleep(0.01)
+    assert harness.store.started == 1  # started once
+
+
+async def test_an_interviewer_who_admits_candidates_lets_them_in(harness: Harness) -> None:
+    room, emitter = harness.room, harness.emitter
+    room.admit_manually = True
+    await room.join(ADA, "s-ada")
+    await room.join(GRACE, "s-grace")
+    [lobby] = emitter.to("s-grace", EVENTS.lobby)
+    assert lobby["reason"] == "not_admitted"
+    [waiting] = emitter.to("s-ada", EVENTS.waiting)[-1]["waiting"]
+    assert waiting["name"] == "Grace" and waiting["participant_id"] == GRACE.participant_id
+    with pytest.raises(RoomError) as info:
+        await room.admit("s-grace", GRACE.participant_id)  # nobody lets themselves in
+    assert info.value.code == "in_lobby"
+    with pytest.raises(RoomError) as info:
+        await room.admit("s-ada", "cnobody")
+    assert info.value.code == "not_waiting"
+    await room.admit("s-ada", GRACE.participant_id)
+    assert emitter.to("s-grace", EVENTS.welcome)
+    assert emitter.to("s-ada", EVENTS.waiting)[-1] == {"waiting": []}
+    assert emitter.to("s-ada", EVENTS.joined)[-1]["participant"]["name"] == "Grace"
+
+
+async def test_leaving_the_lobby_tells_the_interviewer(harness: Harness) -> None:
+    room, emitter = harness.room, harness.emitter
+    room.admit_manually = True
+    await room.join(ADA, "s-ada")
+    await room.join(GRACE, "s-grace")
+    await room.disconnect("s-grace")
+    assert emitter.to("s-ada", EVENTS.waiting)[-1] == {"waiting": []}
+    assert not room.participants.get(GRACE.participant_id)

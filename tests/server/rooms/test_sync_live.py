@@ -35,13 +35,18 @@ async def test_candidate_first_then_interviewer_sees_the_same(
 ) -> None:
     owner, access = await live.interviewer()
     interview = await live.interview(owner)
-    grace = await connect({"token": await live.candidate_token(interview)})
-    await grace.wait_text(STUB)
-    await grace.edit(lambda t: t.insert(0, "candidate was here\n"))
-    ada = await connect({"interview_id": interview.id, "access_token": access})
-    await ada.wait_text("candidate was here\n" + STUB)
-    room = registry_of(live.app).get(interview.id)
-    assert room is not None and room.code.content() == "candidate was here\n" + STUB
+    grace = YClient(live.url, {"token": await live.candidate_token(interview)})
+    try:
+        await grace.connect(lobby=True)  # early: the lobby, not the room
+        ada = await connect({"interview_id": interview.id, "access_token": access})
+        await grace.admitted()
+        await grace.wait_text(STUB)
+        await grace.edit(lambda t: t.insert(0, "candidate was here\n"))
+        await ada.wait_text("candidate was here\n" + STUB)
+        room = registry_of(live.app).get(interview.id)
+        assert room is not None and room.code.content() == "candidate was here\n" + STUB
+    finally:
+        await grace.close()
 
 
 async def test_concurrent_edits_at_the_same_place_converge(
@@ -77,6 +82,16 @@ async def test_language_change_goes_through_the_document(
     await grace.wait_for("sync:message", lambda _: grace_meta.get("language") == "c")
     room = registry_of(live.app).get(interview.id)
     assert room is not None and room.language() == "c"
+    # Everyone is told who changed it to what (issue 11: "language changes go unannounced").
+    for client in (ada, grace):
+        changed = await client.wait_for("language:changed")
+        assert changed["language"] == "c" and changed["previous"] == "python"
+        assert changed["changed_by"]["name"] == "Ada Interviewer"
+        assert changed["changed_by"]["role"] == "interviewer"
+    # An edit that leaves the language alone announces nothing.
+    await grace.edit(lambda t: t.insert(0, "// hi\n"))
+    await ada.wait_text("// hi\n" + STUB)
+    assert len(ada.events["language:changed"]) == 1
 
 
 async def test_awareness_is_relayed_and_sent_whole_to_newcomers(
@@ -106,8 +121,8 @@ async def test_awareness_is_relayed_and_sent_whole_to_newcomers(
 async def test_notes_never_reach_a_candidate(live: LiveServer, connect: ClientFactory) -> None:
     owner, access = await live.interviewer()
     interview = await live.interview(owner)
-    grace = await connect({"token": await live.candidate_token(interview)})
     ada = await connect({"interview_id": interview.id, "access_token": access})
+    grace = await connect({"token": await live.candidate_token(interview)})
     await ada.wait_for("notes:message")  # the server's notes step 1, interviewers only
     ada.notes_text.insert(0, "SECRET: weak on recursion")
     await ada.call("notes:message", encode_sync(SYNC_UPDATE, ada.notes.get_update()))

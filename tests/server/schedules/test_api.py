@@ -131,6 +131,28 @@ async def test_create_mails_request_to_candidate_and_interviewer(
     assert f"/interviews/{created['interview_id']}" in interviewer_text
 
 
+async def test_the_invitation_over_smtp_names_each_side_and_carries_a_button(
+    client: Client, signed_in: SignedIn, smtp_server: SmtpServer
+) -> None:
+    """Through the real SMTP server: an HTML and a text part, the interviewer named to the
+    candidate and the candidate to the interviewer, what to prepare, the join link a button."""
+    created = await schedule(client, signed_in, language="python")
+    [mail] = smtp_server.to(CANDIDATE)
+    text = text_body(mail)
+    interviewer_name = signed_in.user["name"]
+    assert f"{interviewer_name} invites you" in text and "with Ada Lovelace" not in text
+    assert "browser" in text and "camera" in text and "Python" in text
+    rich = mail.get_body(preferencelist=("html",))
+    assert rich is not None and rich.get_content_type() == "text/html"
+    page = rich.get_content()
+    assert f'<a href="{created["join_url"]}" style="display:inline-block' in page
+    assert "Join the interview" in page and "What to prepare" in page
+    [own] = smtp_server.to(signed_in.email)
+    assert "with Ada Lovelace is planned for" in text_body(own)
+    own_page = own.get_body(preferencelist=("html",))
+    assert own_page is not None and "Open your room" in own_page.get_content()
+
+
 async def test_interviewer_email_and_timezone_are_used(
     client: Client, signed_in: SignedIn, smtp_server: SmtpServer
 ) -> None:
@@ -273,6 +295,35 @@ async def test_list_upcoming_leaves_out_cancelled_and_binned(
     assert [s["title"] for s in everything["items"]] == ["Sooner", "Dropped", "Later"]
     single = await (await client.get(f"/api/schedules/{later['id']}")).get_json()
     assert single["title"] == "Later"
+
+
+async def test_a_completed_interview_leaves_upcoming_and_offers_nothing(
+    app: Quart, client: Client, signed_in: SignedIn
+) -> None:
+    """Issue 11: completed interviews stayed under Upcoming with Reschedule and Cancel."""
+    done = await schedule(client, signed_in, title="Done", starts_at=future(2).isoformat())
+    live = await schedule(client, signed_in, title="Live", starts_at=future(3).isoformat())
+    ahead = await schedule(client, signed_in, title="Ahead", starts_at=future(4).isoformat())
+    assert ahead["actions"] == ["open_room", "reschedule", "cancel"]
+    assert ahead["interview_status"] == "scheduled"
+    async with unit_of_work(get_state(app).sessions) as session:
+        await interviews.complete_interview(session, done["interview_id"], "x = 1", "python", "")
+        await interviews.mark_in_progress(session, live["interview_id"])
+
+    upcoming = await (await client.get("/api/schedules?upcoming=true")).get_json()
+    assert [s["title"] for s in upcoming["items"]] == ["Live", "Ahead"]
+    assert upcoming["items"][0]["actions"] == ["open_room"]  # happening: no moving it
+    everything = await (await client.get("/api/schedules")).get_json()
+    finished = next(s for s in everything["items"] if s["title"] == "Done")
+    assert finished["actions"] == [] and finished["interview_status"] == "completed"
+    # The server refuses what the page no longer offers.
+    url = f"/api/schedules/{done['id']}"
+    response = await client.patch(
+        url, json={"starts_at": future().isoformat()}, headers=signed_in.csrf
+    )
+    assert await error_of(response, 409) == "interview_started"
+    response = await client.post(f"{url}/cancel", headers=signed_in.csrf)
+    assert await error_of(response, 409) == "interview_started"
 
 
 # ---- bad input ---------------------------------------------------------------------------------

@@ -77,8 +77,9 @@ def test_structure_is_text_plus_inline_and_attached_calendar(mailer: Mailer) -> 
         assert message.get_content_type() == "multipart/mixed"
         alternative, attachment = message.iter_parts()
         assert alternative.get_content_type() == "multipart/alternative"
-        text, inline = alternative.iter_parts()
+        text, rich, inline = alternative.iter_parts()
         assert text.get_content_type() == "text/plain"
+        assert rich.get_content_type() == "text/html"
         assert inline.get_content_type() == "text/calendar"
         assert inline.get_param("method") == "REQUEST"
         assert inline.get_content_disposition() is None
@@ -110,6 +111,45 @@ def test_candidate_gets_the_join_link_and_interviewer_the_room(mailer: Mailer) -
         assert str(event["SUMMARY"]) == "Interview: Backend — Zoë 李"
         attendee_names = {a.params.get("CN") for a in event["ATTENDEE"]}
         assert "Zoë Ünal" in attendee_names
+
+
+def test_each_side_is_told_about_the_other_and_what_to_prepare(mailer: Mailer) -> None:
+    """Issue 11: the candidate's mail named the candidate ("…with Zoë Ünal…" to Zoë) and never
+    the interviewer, and it was text only."""
+    candidate, interviewer = (
+        over_the_wire(m)
+        for m in build_messages(
+            mailer, make_slot(), ORGANIZER, InviteMethod.REQUEST, LINKS, language="Python 3.13"
+        )
+    )
+    text = text_body(candidate)
+    assert "Grace Hopper invites you" in text and "with Zoë Ünal" not in text
+    for needed in ("browser", "camera", "microphone", "Python 3.13", "lobby"):
+        assert needed in text, needed
+    html_part = candidate.get_body(preferencelist=("html",))
+    assert html_part is not None
+    page = html_part.get_content()
+    assert f'<a href="{LINKS.join_url}" style="display:inline-block' in page  # the button
+    assert "Join the interview" in page and "Grace Hopper invites you" in page
+    assert "Backend — Zoë 李" in page and "What to prepare" in page
+    assert LINKS.room_url not in page and LINKS.record_url not in page
+
+    other = text_body(interviewer)
+    assert "with Zoë Ünal is planned for" in other and "invites you" not in other
+    rich = interviewer.get_body(preferencelist=("html",))
+    assert rich is not None and f'<a href="{LINKS.room_url}"' in rich.get_content()
+
+
+def test_the_html_part_escapes_what_people_typed(mailer: Mailer) -> None:
+    slot = make_slot()
+    slot.interview.title = '<script>alert(1)</script> & "x"'
+    organizer = Organizer(email="grace@onsite.test", name="<b>Grace</b>")
+    candidate, _ = build_messages(mailer, slot, organizer, InviteMethod.REQUEST, LINKS)
+    rich = over_the_wire(candidate).get_body(preferencelist=("html",))
+    assert rich is not None
+    page = rich.get_content()
+    assert "<script>" not in page and "<b>Grace</b>" not in page
+    assert "&lt;script&gt;" in page and "&lt;b&gt;Grace&lt;/b&gt;" in page
 
 
 def test_another_interviewer_address_is_not_greeted_as_the_organizer(mailer: Mailer) -> None:
