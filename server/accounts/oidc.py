@@ -392,8 +392,12 @@ async def finish_login(provider_id: str) -> OidcLogin:
         await organization.get_organization(session, settings), provider.id
     )
 
+    signed_up: list[str] = []
+
     async def admit(address: str) -> tuple[str, str]:
+        """Only asked when the identity makes a new account."""
         admission = await organization.admit_signup(session, settings, address, through="oidc")
+        signed_up.append(address)
         return admission.organization_id, admission.role
 
     user = await service.user_for_oidc_identity(
@@ -404,13 +408,16 @@ async def finish_login(provider_id: str) -> OidcLogin:
         str(name) if isinstance(name, str) else None,
         admit,
     )
-    await organization.audit(
-        session,
-        organization.AuditAction.SIGN_IN,
-        actor=user,
-        origin=organization.request_origin(),
-        details={"method": "oidc", "provider": provider.id},
-    )
+    signed_in = organization.AuditAction.SIGN_IN
+    actions = [organization.AuditAction.SIGN_UP, signed_in] if signed_up else [signed_in]
+    for action in actions:
+        await organization.audit(
+            session,
+            action,
+            actor=user,
+            origin=organization.request_origin(),
+            details={"method": "oidc", "provider": provider.id},
+        )
     tokens = await service.start_session(session, settings, user)
     return OidcLogin(tokens=tokens, next_path=_safe_next(str(flow.get("next", "/"))))
 

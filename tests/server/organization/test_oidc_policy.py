@@ -105,6 +105,16 @@ async def test_new_sso_accounts_follow_the_policy(
     response = await client.get(await start_login(client))
     assert response.status_code == 302
     assert (await (await client.get("/api/auth/me")).get_json())["role"] == "interviewer"
+    # The new account's first SSO sign-in is audited as a sign-up and a sign-in; the next one
+    # as a sign-in only.
+    second = app.test_client()
+    response = await second.get(await start_login(second))
+    assert response.status_code == 302
+    log = await admin_client.get("/api/admin/audit?actor=new@example.com")
+    actions = [
+        e["action"] for e in (await log.get_json())["items"] if e["details"].get("method") == "oidc"
+    ]
+    assert sorted(actions) == ["sign_in", "sign_in", "sign_up"], actions
     # passwords cannot open accounts under SSO only
     response = await app.test_client().post(
         "/api/auth/register", json={"email": "pw@example.com", "password": PASSWORD, "name": "P"}
