@@ -7,6 +7,7 @@ Chromium's fake camera. Screenshots land in ``$ONSITE_TEST_OUTPUT``.
 
 from __future__ import annotations
 
+import re
 import time
 from itertools import zip_longest
 from pathlib import Path
@@ -264,17 +265,19 @@ def test_interview_from_schedule_to_record(
     replay_code = interviewer.get_by_label("Code at this point")
     expect(replay_code).to_have_text(FINAL)
     slider = interviewer.get_by_label("Replay position")
-    steps = int(slider.get_attribute("max") or 0)
+    expect(interviewer.locator(".replay-label")).to_contain_text(" of ")
+    counted = re.search(r"step \d+ of (\d+)", interviewer.locator(".replay-label").inner_text())
+    steps = int(counted.group(1)) if counted else 0
     assert steps > len(TOP_LINE) + len(BOTTOM_LINE), steps  # about one update per keystroke
     slider.evaluate("(el) => { el.value = '0'; el.dispatchEvent(new Event('input')); }")
     expect(replay_code).to_have_text("")
     slider.press("End")
     expect(replay_code).to_have_text(FINAL)
-    interviewer.get_by_label("Recommendation").select_option("hire")
+    interviewer.get_by_label("Final recommendation").select_option("hire")
     interviewer.get_by_role("button", name="Save").click()
     expect(interviewer.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
     interviewer.reload()
-    expect(interviewer.get_by_label("Recommendation")).to_have_value("hire")
+    expect(interviewer.get_by_label("Final recommendation")).to_have_value("hire")
     interviewer.screenshot(path=str(output_dir / "record.png"), full_page=True)
     assert_controls_named(interviewer)
 

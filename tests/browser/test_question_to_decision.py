@@ -217,8 +217,8 @@ def test_question_to_decision(
     expect(ada.locator(".replay-event")).to_contain_text("Test run by Grace Hopper: 2 of 3 passed")
     expect(ada.locator(".replay-code")).to_contain_text("a < 1000")
     ada.get_by_label("Playback speed").select_option("16")
-    ada.locator(".replay-card, section").filter(
-        has=ada.locator(".replay-body")
+    ada.locator("section").filter(
+        has=ada.get_by_role("heading", name="Replay", exact=True)
     ).scroll_into_view_if_needed()
     ada.screenshot(path=str(shots / "06-record-replay-timeline.png"), full_page=True)
     assert_controls_named(ada)

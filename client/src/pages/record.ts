@@ -89,7 +89,7 @@ export async function recordPage(ctx: PageContext): Promise<View> {
   const rec = h('select', null, RECOMMENDATIONS.map((r) =>
     h('option', { value: r, selected: (record.recommendation ?? '') === r }, r ? recommendationLabel(r) : 'No recommendation yet')));
   const saveState = h('span', { class: 'muted small', role: 'status' });
-  const notesForm = h('form', { class: 'stack' }, field('Private notes (only you see these)', notes), field('Recommendation', rec),
+  const notesForm = h('form', { class: 'stack' }, field('Private notes (only you see these)', notes), field('Final recommendation', rec),
     h('div', { class: 'row' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Save'), saveState));
   notesForm.addEventListener('submit', (event) => {
     event.preventDefault();

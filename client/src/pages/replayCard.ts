@@ -60,7 +60,10 @@ async function start(interviewId: string, body: HTMLElement, context: ReplayCont
   const timeline = new ReplayTimeline(steps.map((s) => decodeBase64(s.update)), CODE_DOC.text);
   const times = steps.map((s) => Date.parse(s.created_at));
   const markers = markersOf(context.runs, context.chat, activity.items);
-  const { start: t0, end: t1 } = spanOf(times, markers);
+  const span = spanOf(times, markers);
+  // The timeline opens a millisecond before the first event: its start shows the empty page.
+  const t0 = span.start - 1;
+  const t1 = span.end;
   const length = Math.max(1, t1 - t0);
   const slider = h('input', { type: 'range', min: 0, max: length, value: String(length), id: 'replay-position', class: 'replay-slider' });
   const label = h('span', { class: 'muted small replay-label', role: 'status' });
