@@ -129,7 +129,7 @@ class RoomGateway:
             self._build_room, evict_after_s=state.settings.rooms.reconnect_grace_seconds
         )
         self.connections: dict[str, Connection] = {}
-        self.terminals = TerminalHub(state.run_engine)
+        self.terminals = TerminalHub(lambda: state.run_engine)
         self._joins: set[asyncio.Task[None]] = set()
         self._register()
 

@@ -283,9 +283,16 @@ class RoomTerminal:
 class TerminalHub:
     """One ``RoomTerminal`` per live room, created on first use."""
 
-    def __init__(self, engine: object) -> None:
-        self.engine = engine if isinstance(engine, InteractiveEngine) else None
+    def __init__(self, engine_of: Callable[[], object]) -> None:
+        # Asked when a room first needs its terminal: `onsite serve` opens the engine in
+        # before_serving, after the socket server (and this hub) was built.
+        self._engine_of = engine_of
         self.terminals: dict[str, RoomTerminal] = {}
+
+    @property
+    def engine(self) -> InteractiveEngine | None:
+        engine = self._engine_of()
+        return engine if isinstance(engine, InteractiveEngine) else None
 
     def of(self, room: Room) -> RoomTerminal:
         terminal = self.terminals.get(room.id)

@@ -41,13 +41,17 @@ async def test_a_drawing_reaches_everyone_and_late_joiners_and_survives_a_reload
         await client.close()
     await registry_of(live.app).close()  # as at a server restart: everything flushed, rooms gone
     assert registry_of(live.app).get(interview.id) is None
+    # The interviewer comes back first (a lone candidate would wait in the lobby).
+    host = YClient(live.url, ada.auth)
     back = YClient(live.url, {"token": await live.candidate_token(interview, "Back Again")})
     try:
+        await host.connect()
         await back.connect()
         assert await back.wait_board("r1") == element("r1")
         assert await back.wait_board("r2") == element("r2")
     finally:
         await back.close()
+        await host.close()
 
     access = ada.auth["access_token"]
     status, page, _ = await live.http(

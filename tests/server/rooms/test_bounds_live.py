@@ -106,6 +106,7 @@ async def test_setting_a_record_back_to_in_progress_does_not_revive_old_tokens(
     assert refusal["code"] == "link_rotated"
     status, body = await join(live, record["join_code"], "Grace")
     assert status == 200, body
+    await connect(ada.auth)  # the interviewer is in: the candidate is not kept in the lobby
     fresh = await connect({"token": body["token"]})
     assert fresh.events["room:welcome"][0]["read_only"] is False
 

@@ -230,6 +230,7 @@ async def test_activity_reports_are_capped_per_participant() -> None:
     room = Room(seed(), store=store, engine=FakeEngine(), emitter=emitter, protocol=PROTOCOL,
                 settings=settings)  # fmt: skip
     async with room:
+        await room.join(ADA, "s-ada")  # the interviewer first: a lone candidate waits in the lobby
         await room.join(GRACE, "s-grace")
         for _ in range(3):
             await room.report_activity("s-grace", "blur", None)
