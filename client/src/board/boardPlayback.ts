@@ -4,49 +4,31 @@
  * SVG and exports as SVG or PNG.
  */
 import { exportToBlob, exportToSvg } from '@excalidraw/excalidraw';
-import * as Y from 'yjs';
 
+import { UpdateLog } from '../core/replay';
 import { useOwnAssets } from './assets';
 import { type BoardElement, sceneOf } from './boardCore';
 
-/** Step `i` is the board after its first `i` updates; seeks restart from a checkpoint. */
+/** Step `i` is the board after its first `i` updates (core/replay's UpdateLog). */
 export class BoardTimeline {
-  private readonly updates: Uint8Array[] = [];
-  private readonly checkpoints = new Map<number, Uint8Array>();
+  private readonly log: UpdateLog;
 
-  constructor(private readonly mapName: string, private readonly checkpointEvery = 50) {}
+  constructor(private readonly mapName: string, checkpointEvery = 50) {
+    this.log = new UpdateLog([], checkpointEvery);
+  }
 
   get length(): number {
-    return this.updates.length;
+    return this.log.length;
   }
 
   push(update: Uint8Array): void {
-    this.updates.push(update);
+    this.log.push(update);
   }
 
   /** The drawn (not deleted) elements after updates [0, step). */
   sceneAt(step: number): BoardElement[] {
-    const target = Math.max(0, Math.min(step, this.updates.length));
-    const doc = new Y.Doc();
-    let from = 0;
-    for (let c = Math.floor(target / this.checkpointEvery) * this.checkpointEvery; c > 0; c -= this.checkpointEvery) {
-      const saved = this.checkpoints.get(c);
-      if (saved) {
-        Y.applyUpdate(doc, saved);
-        from = c;
-        break;
-      }
-    }
-    for (let i = from; i < target; i++) {
-      Y.applyUpdate(doc, this.updates[i]!);
-      const done = i + 1;
-      if (done % this.checkpointEvery === 0 && !this.checkpoints.has(done)) {
-        this.checkpoints.set(done, Y.encodeStateAsUpdate(doc));
-      }
-    }
-    const scene = sceneOf(doc.getMap<string>(this.mapName).entries()).filter((e) => !e.isDeleted);
-    doc.destroy();
-    return scene;
+    return this.log.at(step, (doc) =>
+      sceneOf(doc.getMap<string>(this.mapName).entries()).filter((e) => !e.isDeleted));
   }
 }
 

@@ -19,12 +19,16 @@ export function decodeBase64(text: string): Uint8Array {
   return bytes;
 }
 
-export class ReplayTimeline {
+/**
+ * A document's update log, replayable to any step: step `i` is the document after its first `i`
+ * updates. Seeks restart from the nearest checkpoint (the encoded state every `checkpointEvery`
+ * steps). Shared by the code replay and the whiteboard's playback.
+ */
+export class UpdateLog {
   private readonly checkpoints = new Map<number, Uint8Array>();
 
   constructor(
-    private readonly updates: Uint8Array[],
-    private readonly textName: string,
+    private readonly updates: Uint8Array[] = [],
     private readonly checkpointEvery = 100,
   ) {}
 
@@ -32,8 +36,12 @@ export class ReplayTimeline {
     return this.updates.length;
   }
 
-  /** The text after applying updates [0, step). */
-  textAt(step: number): string {
+  push(update: Uint8Array): void {
+    this.updates.push(update);
+  }
+
+  /** What `read` takes from the document after updates [0, step). */
+  at<T>(step: number, read: (doc: Y.Doc) => T): T {
     const target = Math.max(0, Math.min(step, this.updates.length));
     const base = Math.floor(target / this.checkpointEvery) * this.checkpointEvery;
     let from = 0;
@@ -53,8 +61,27 @@ export class ReplayTimeline {
         this.checkpoints.set(done, Y.encodeStateAsUpdate(doc));
       }
     }
-    const text = doc.getText(this.textName).toString();
-    doc.destroy();
-    return text;
+    try {
+      return read(doc);
+    } finally {
+      doc.destroy();
+    }
+  }
+}
+
+export class ReplayTimeline {
+  private readonly log: UpdateLog;
+
+  constructor(updates: Uint8Array[], private readonly textName: string, checkpointEvery = 100) {
+    this.log = new UpdateLog(updates, checkpointEvery);
+  }
+
+  get length(): number {
+    return this.log.length;
+  }
+
+  /** The text after applying updates [0, step). */
+  textAt(step: number): string {
+    return this.log.at(step, (doc) => doc.getText(this.textName).toString());
   }
 }
