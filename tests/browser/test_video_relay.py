@@ -68,28 +68,38 @@ def relay_stats(page: Page, within_s: float = 20) -> dict[str, Any]:
     raise AssertionError(f"no relayed video within {within_s} s: {last}")
 
 
-def test_video_flows_through_turn_only(
-    relay_server: OnsiteServer, open_page: PageFactory, console_errors: ConsoleErrors
-) -> None:
-    interviewer = open_page("interviewer", base_url=relay_server.url)
+def open_call(
+    open_page: PageFactory, server: OnsiteServer, candidate_script: str
+) -> tuple[Page, Page]:
+    """An interviewer in a new interview's room and a candidate joined through its link, both
+    connected; the candidate's page runs ``candidate_script`` first (the interviewer's records
+    its peers)."""
+    interviewer = open_page("interviewer", base_url=server.url)
     interviewer.add_init_script(RECORD_PEERS)
     register(interviewer, "Ada Lovelace")
     csrf = next(c["value"] for c in interviewer.context.cookies() if c["name"] == "onsite_csrf")
     response = interviewer.request.post(
         "/api/interviews",
-        data={"title": "Relay", "candidate_name": "Grace Hopper"},
+        data={"title": "Video", "candidate_name": "Grace Hopper"},
         headers={"X-CSRF-Token": csrf},
     )
     assert response.status == 201, response.text()
     record = response.json()
     interviewer.goto(f"/rooms/{record['id']}")
     expect(interviewer.locator(".conn")).to_have_text("Connected")
-
-    candidate = open_page("candidate", base_url=relay_server.url)
-    candidate.add_init_script(RECORD_PEERS)
+    candidate = open_page("candidate", base_url=server.url)
+    candidate.add_init_script(candidate_script)
     candidate.goto(record["join_url"])
     candidate.get_by_label("Your name").fill("Grace Hopper")
     candidate.get_by_role("button", name="Join interview").click()
+    expect(candidate.locator(".conn")).to_have_text("Connected")
+    return interviewer, candidate
+
+
+def test_video_flows_through_turn_only(
+    relay_server: OnsiteServer, open_page: PageFactory, console_errors: ConsoleErrors
+) -> None:
+    interviewer, candidate = open_call(open_page, relay_server, RECORD_PEERS)
 
     for page in (interviewer, candidate):
         stats = relay_stats(page)

@@ -17,8 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ConsoleErrors, OnsiteServer, PageFactory, serving
-from tests.browser.helpers import register
-from tests.browser.test_video_relay import RECORD_PEERS, RELAY_STATS
+from tests.browser.test_video_relay import RECORD_PEERS, RELAY_STATS, open_call
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -47,31 +46,6 @@ STATS_OF_LAST = RELAY_STATS.replace(
 def turn_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OnsiteServer]:
     with serving(tmp_path_factory.mktemp("onsite-turn"), "--turn") as server:
         yield server
-
-
-def open_call(
-    open_page: PageFactory, server: OnsiteServer, candidate_script: str
-) -> tuple[Page, Page]:
-    interviewer = open_page("interviewer", base_url=server.url)
-    interviewer.add_init_script(RECORD_PEERS)
-    register(interviewer, "Ada Lovelace")
-    csrf = next(c["value"] for c in interviewer.context.cookies() if c["name"] == "onsite_csrf")
-    response = interviewer.request.post(
-        "/api/interviews",
-        data={"title": "Video", "candidate_name": "Grace Hopper"},
-        headers={"X-CSRF-Token": csrf},
-    )
-    assert response.status == 201, response.text()
-    record = response.json()
-    interviewer.goto(f"/rooms/{record['id']}")
-    expect(interviewer.locator(".conn")).to_have_text("Connected")
-    candidate = open_page("candidate", base_url=server.url)
-    candidate.add_init_script(candidate_script)
-    candidate.goto(record["join_url"])
-    candidate.get_by_label("Your name").fill("Grace Hopper")
-    candidate.get_by_role("button", name="Join interview").click()
-    expect(candidate.locator(".conn")).to_have_text("Connected")
-    return interviewer, candidate
 
 
 def stats_until(
