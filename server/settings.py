@@ -216,6 +216,15 @@ class OidcProviderSettings(_Section):
     scopes: list[str] = Field(default_factory=lambda: ["openid", "email", "profile"])
 
 
+class RedisSettings(_Section):
+    url: str = ""
+    """Empty: everything stays in this process (the embedded default). ``redis://…`` shares
+    rate limits between processes and, with ``[engine] backend = "redis"``, carries the runs."""
+    key_prefix: str = Field(default="onsite", pattern=r"^[A-Za-z0-9_.-]{1,32}$")
+    """Every key Onsite writes starts with ``<key_prefix>:``, so ACLs can fence it in and two
+    installations can share one Redis."""
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -235,6 +244,7 @@ class Settings(BaseModel):
     judge0: Judge0Settings = Field(default_factory=Judge0Settings)
     organization: OrganizationSettings = Field(default_factory=OrganizationSettings)
     quotas: QuotaSettings = Field(default_factory=QuotaSettings)
+    redis: RedisSettings = Field(default_factory=RedisSettings)
     oidc: dict[str, Any] = Field(default_factory=dict)
     """Raw ``[oidc]`` table; use ``oidc_providers``."""
     oidc_providers: list[OidcProviderSettings] = Field(default_factory=list)

@@ -28,6 +28,8 @@
           return {"mail": {"smtp_host": smtp_server.host, "smtp_port": smtp_server.port}}
 
   Without it mail lands in ``<data_dir>/outbox`` (``tests.support.mail.read_outbox``).
+* ``redis_server`` — the session's real ``redis-server`` on loopback, flushed for the test
+  (``.url``; ``RedisServer.start(dir, users=...)`` for one with ACL users of its own).
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ from server.settings import Settings
 from tests.support.auth import SignedIn, register_and_login
 from tests.support.fake_engine import FakeEngine
 from tests.support.org import OPEN_SIGNUP, merged
+from tests.support.redis_server import RedisServer
 from tests.support.smtp import SmtpServer
 
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://onsite:onsite@127.0.0.1:5432/onsite_test"
@@ -261,3 +264,20 @@ def smtp_server() -> Iterator[SmtpServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """One real ``redis-server`` for the whole session (it starts in ~10 ms, but tests share it)."""
+    server = RedisServer.start(tmp_path_factory.mktemp("redis"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis_server(redis_session: RedisServer) -> RedisServer:
+    """The session's Redis, emptied for this test."""
+    redis_session.flush()
+    return redis_session
