@@ -66,7 +66,9 @@ class NotReadyOut(BaseModel):
 @blueprint.get("/health")
 @validate_response(HealthOut, 200)
 async def health() -> HealthOut:
-    """Liveness: the process answers. Asks no dependency; no authentication."""
+    """Liveness: the process answers.
+
+    Asks no dependency and needs no authentication."""
     return HealthOut(status="ok")
 
 
@@ -74,8 +76,10 @@ async def health() -> HealthOut:
 @validate_response(ReadyOut, 200)
 @validate_response(NotReadyOut, 503)
 async def ready() -> ReadyOut | tuple[NotReadyOut, int]:
-    """Readiness: the database answers a query, Redis answers PING (when configured) and the
-    run engine is reachable. 503 names the checks that failed. No authentication."""
+    """Readiness: every dependency answers.
+
+    The database answers a query, Redis answers PING (when configured) and the run engine is
+    reachable; 503 names the checks that failed. Needs no authentication."""
     outcomes = await _shared_run(get_state())
     checks = {o.name: CheckOut(ok=o.ok, ms=o.ms, detail=o.detail, error=o.error) for o in outcomes}
     failed = [o for o in outcomes if not o.ok]

@@ -156,8 +156,10 @@ class RedisRunQuota:
         now_ms = now_s * 1000 + now_us // 1000
         return int(await self._store.client.zcount(key, f"({now_ms}", "+inf"))
 
-    async def _acquire(self, account_id: str) -> str | None:
-        """A new lease's id, or None when Redis does not answer (fail open)."""
+    async def acquire(self, account_id: str) -> str | None:
+        """A new lease's id (429 ``run_quota`` when the account holds its share), or None when
+        Redis does not answer (fail open). ``slot`` is the way to hold one; this and
+        ``release`` are for a holder that keeps a lease alive by other means."""
         lease = uuid.uuid4().hex
         try:
             held = await self._take(
@@ -171,7 +173,7 @@ class RedisRunQuota:
             raise _too_many_in_flight(int(held), self.concurrent)
         return lease
 
-    async def _release(self, account_id: str, lease: str) -> None:
+    async def release(self, account_id: str, lease: str) -> None:
         try:
             await self._store.client.zrem(self.key(account_id), lease)
         except STORE_ERRORS as exc:  # it expires by itself
@@ -187,7 +189,7 @@ class RedisRunQuota:
 
     @contextlib.asynccontextmanager
     async def slot(self, account_id: str) -> AsyncIterator[None]:
-        lease = await self._acquire(account_id)
+        lease = await self.acquire(account_id)
         try:
             wait = await self._starts.retry_after(account_id)
             if wait is not None:
@@ -195,7 +197,7 @@ class RedisRunQuota:
             await self._starts.hit(account_id)
         except BaseException:
             if lease is not None:
-                await self._release(account_id, lease)
+                await self.release(account_id, lease)
             raise
         if lease is None:
             yield
@@ -205,4 +207,4 @@ class RedisRunQuota:
             yield
         finally:
             keeper.cancel()
-            await asyncio.shield(self._release(account_id, lease))
+            await asyncio.shield(self.release(account_id, lease))
