@@ -52,6 +52,9 @@ class LimiterUnavailableError(ServiceUnavailableError):
 
     code = "rate_limit_unavailable"
 
+    def __init__(self, message: str, *, retry_after: int = 5) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after)})
+
 
 class WindowLimiter(Protocol):
     """Attempts per key over a sliding window; what every caller of a limiter sees."""

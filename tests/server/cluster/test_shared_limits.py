@@ -235,6 +235,7 @@ async def test_with_redis_down_sign_in_fails_closed_and_runs_fail_open(
 
             refused = await login(first, owner.email, owner.password)
             assert await error_of(refused, 503) == "rate_limit_unavailable"
+            assert refused.headers["Retry-After"] == "5"
             signup = await first.test_client().post(
                 "/api/auth/register",
                 json={"email": unique_email(), "password": "long enough pw", "name": "N"},
