@@ -68,10 +68,19 @@ def _session_response(
     return response
 
 
-async def _check_limit(limiter: WindowLimiter, key: str) -> None:
-    wait = await limiter.retry_after(key)
+def _refuse(wait: int | None) -> None:
     if wait is not None:
         raise RateLimitedError(f"Too many attempts; try again in {wait} seconds.", retry_after=wait)
+
+
+async def _check_limit(limiter: WindowLimiter, key: str) -> None:
+    _refuse(await limiter.retry_after(key))
+
+
+async def _take_limit(limiter: WindowLimiter, key: str) -> None:
+    """Count this attempt, or refuse it (429) if the limit is reached: in one step, so a burst
+    of concurrent requests cannot all pass before the first is counted."""
+    _refuse(await limiter.take(key))
 
 
 @blueprint.post("/register")
@@ -89,8 +98,7 @@ async def register(data: RegisterRequest) -> Response | tuple[AcceptedResponse, 
     password-reset link. With it off, 201 signs in at once (409 for a taken address)."""
     state = get_state()
     network = client_key(request.remote_addr)
-    await _check_limit(state.signup_limiter, network)
-    await state.signup_limiter.hit(network)
+    await _take_limit(state.signup_limiter, network)
     session = current_session()
     email = service.normalise_email(data.email)
     admission = await organization.admit_signup(session, state.settings, email)
@@ -158,8 +166,7 @@ async def verify_email(data: VerifyEmailRequest) -> Response:
     """Confirm the address with the mailed token and the account's password; signs in."""
     state = get_state()
     ip_key = client_key(request.remote_addr)
-    await _check_limit(state.login_ip_limiter, ip_key)
-    await state.login_ip_limiter.hit(ip_key)
+    await _take_limit(state.login_ip_limiter, ip_key)
     session = current_session()
     user = await service.verify_email(session, data.token, data.password)
     await organization.audit(
@@ -181,8 +188,7 @@ async def inspect_invitation(data: InvitationTokenRequest) -> InvitationInfo:
     """What an invitation link offers (address, organization), for the page that accepts it."""
     state = get_state()
     ip_key = client_key(request.remote_addr)
-    await _check_limit(state.login_ip_limiter, ip_key)
-    await state.login_ip_limiter.hit(ip_key)
+    await _take_limit(state.login_ip_limiter, ip_key)
     session = current_session()
     row = await organization.valid_invitation(session, data.token)
     org = await organization.get_organization(session, state.settings)
@@ -197,8 +203,7 @@ async def accept_invitation(data: AcceptInvitationRequest) -> Response:
     """Open the invited account (its address is proven by the link) and sign in."""
     state = get_state()
     network = client_key(request.remote_addr)
-    await _check_limit(state.signup_limiter, network)
-    await state.signup_limiter.hit(network)
+    await _take_limit(state.signup_limiter, network)
     session = current_session()
     user = await organization.accept_invitation(
         session, state.settings, data.token, data.name, data.password, organization.request_origin()
@@ -221,10 +226,9 @@ async def login(data: LoginRequest) -> Response:
     ip_key = client_key(request.remote_addr)
     account_key = data.email.strip().lower()
     pair_key = f"{account_key}\n{ip_key}"
-    await _check_limit(state.login_ip_limiter, ip_key)
     await _check_limit(state.login_account_ip_limiter, pair_key)
     await _check_limit(state.login_account_limiter, account_key)
-    await state.login_ip_limiter.hit(ip_key)
+    await _take_limit(state.login_ip_limiter, ip_key)
     session = current_session()
     origin = organization.request_origin()
     try:
@@ -264,9 +268,8 @@ async def _resend_verification(user: User) -> None:
     the limiter's store down no link goes out, and the answer stays ``email_unverified``."""
     state = get_state()
     try:
-        if await state.reset_mail_limiter.retry_after(user.email) is not None:
+        if await state.reset_mail_limiter.take(user.email) is not None:
             return
-        await state.reset_mail_limiter.hit(user.email)
     except LimiterUnavailableError:
         return
     current_app.add_background_task(_send_verification, user.id)
@@ -370,12 +373,10 @@ async def forgot_password(data: ForgotPasswordRequest) -> tuple[AcceptedResponse
     """Mail a reset link if the address is registered; the answer is the same either way."""
     state = get_state()
     ip_key = client_key(request.remote_addr)
-    await _check_limit(state.login_ip_limiter, ip_key)
-    await state.login_ip_limiter.hit(ip_key)
+    await _take_limit(state.login_ip_limiter, ip_key)
     address_key = data.email.strip().lower()
     found = None
-    if await state.reset_mail_limiter.retry_after(address_key) is None:
-        await state.reset_mail_limiter.hit(address_key)
+    if await state.reset_mail_limiter.take(address_key) is None:
         found = await service.start_password_reset(current_session(), state.settings, data.email)
     if found is not None:
         user, token = found

@@ -70,6 +70,12 @@ class WindowLimiter(Protocol):
         """Count one attempt of ``key``."""
         ...
 
+    async def take(self, key: str) -> int | None:
+        """Count one attempt of ``key`` if it may try now (None), else the seconds until it
+        may: ``retry_after`` and ``hit`` in one step, so concurrent requests (in other
+        processes too) cannot all pass the check before any of them is counted."""
+        ...
+
     async def reset(self, key: str) -> None:
         """Forget ``key``'s attempts (a successful sign-in)."""
         ...
@@ -153,6 +159,12 @@ class LocalWindowLimiter:
 
     async def hit(self, key: str) -> None:
         self.memory.hit(key)
+
+    async def take(self, key: str) -> int | None:
+        wait = self.memory.retry_after(key)
+        if wait is None:
+            self.memory.hit(key)
+        return wait
 
     async def reset(self, key: str) -> None:
         self.memory.reset(key)

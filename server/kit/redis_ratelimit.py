@@ -103,6 +103,18 @@ class RedisWindowLimiter:
             return
         self._health.answered()
 
+    async def take(self, key: str) -> int | None:
+        try:
+            if await self._strategy.hit(self.item, self._id(key)):  # atomic: one Lua script
+                self._health.answered()
+                return None
+            stats = await self._strategy.get_window_stats(self.item, self._id(key))
+        except STORE_ERRORS as exc:
+            self._unavailable(exc)
+            return None
+        self._health.answered()
+        return max(1, math.ceil(stats.reset_time - time.time()))
+
     async def reset(self, key: str) -> None:
         try:
             await self._strategy.clear(self.item, self._id(key))

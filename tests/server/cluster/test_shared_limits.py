@@ -138,6 +138,20 @@ async def test_a_sign_in_on_one_node_clears_the_count_on_the_other(
         assert (await login(second, owner.email, owner.password)).status_code == 200
 
 
+async def test_a_burst_across_nodes_gets_exactly_the_limit(
+    settings: Settings, redis_server: RedisServer
+) -> None:
+    """Concurrent sign-ins from one address, spread over both nodes: the check and the count
+    are one step, so no more than the limit reach the password check (with a check, then a
+    separate count, most of a burst passed before the first was counted)."""
+    limits = {"auth": {"login_attempts_per_ip": 5, "login_attempts_per_account": 100}}
+    async with two_nodes(settings, redis_server.url, **limits) as (first, second, _, _):
+        owner = await register_and_login(first.test_client())
+        burst = [login(node, owner.email, "wrong") for node in (first, second) * 15]
+        statuses = sorted(r.status_code for r in await asyncio.gather(*burst))
+        assert statuses == [401] * 5 + [429] * 25
+
+
 async def test_keys_carry_the_prefix_and_no_address(
     settings: Settings, redis_server: RedisServer
 ) -> None:
