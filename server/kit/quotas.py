@@ -191,10 +191,9 @@ class RedisRunQuota:
     async def slot(self, account_id: str) -> AsyncIterator[None]:
         lease = await self.acquire(account_id)
         try:
-            wait = await self._starts.retry_after(account_id)
+            wait = await self._starts.take(account_id)
             if wait is not None:
                 raise _too_many_per_minute(wait)
-            await self._starts.hit(account_id)
         except BaseException:
             if lease is not None:
                 await self.release(account_id, lease)
