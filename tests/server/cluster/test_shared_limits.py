@@ -235,7 +235,7 @@ async def test_a_long_run_keeps_its_slot(redis_server: RedisServer) -> None:
         await store.close()
 
 
-async def test_with_redis_down_sign_in_fails_closed_and_runs_fail_open(
+async def test_with_redis_down_sign_in_fails_closed_and_runs_fail_open_until_it_is_back(
     settings: Settings, tmp_path: Path
 ) -> None:
     own = RedisServer.start(tmp_path / "own-redis")
@@ -271,5 +271,10 @@ async def test_with_redis_down_sign_in_fails_closed_and_runs_fail_open(
             assert body["checks"]["redis"]["ok"] is False
             assert body["checks"]["database"]["ok"] is True
             assert (await first.test_client().get("/api/health")).status_code == 200
+
+            # Redis is back (empty: a restart without persistence): sign-in works again
+            own = RedisServer.start(tmp_path / "own-redis-again", port=own.port)
+            assert (await login(first, owner.email, owner.password)).status_code == 200
+            assert (await first.test_client().get("/api/ready")).status_code == 200
     finally:
         own.stop()

@@ -14,8 +14,10 @@ from quart.typing import TestClientProtocol as Client
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from runners.engine import DockerEngine
+from runners.settings import EngineSettings
 from server.kit.ratelimit import LocalWindowLimiter
-from server.kit.readiness import NotReadyError, add_readiness_check, docker_ping
+from server.kit.readiness import NotReadyError, add_readiness_check, docker_ping, engine_probe
 from server.kit.state import get_state
 from tests.conftest import DatabaseUnderTest
 from tests.support.fake_engine import FakeEngine
@@ -178,6 +180,15 @@ async def test_docker_ping_refuses_an_error_status(docker_like: DockerLike) -> N
     docker_like.status = b"500 Internal Server Error"
     with pytest.raises(NotReadyError, match="500 Internal Server Error"):
         await docker_ping(f"unix://{docker_like.path}")
+
+
+async def test_the_docker_engine_is_asked_through_its_socket(docker_like: DockerLike) -> None:
+    engine = DockerEngine(EngineSettings(docker_url=f"unix://{docker_like.path}"))
+    assert await engine_probe(engine) == f"docker at unix://{docker_like.path}"
+    assert len(docker_like.requests) == 1
+    docker_like.status = b"503 Service Unavailable"
+    with pytest.raises(NotReadyError):
+        await engine_probe(engine)
 
 
 async def test_docker_ping_without_a_daemon(tmp_path: Path) -> None:
