@@ -5,7 +5,7 @@ mailer open in ``before_serving`` and close in ``after_serving``. Slices reach t
 ``server.kit.state.get_state(app)`` (settings, session factory, engine, mailer, limiters).
 
 With ``[redis] url`` set, the sign-in throttles and the run quotas live in Redis (every process
-counts the same attempts; ``_limiters`` decides which fail closed when Redis is down), and
+counts the same attempts; ``_limiter_factory`` says which fail closed when Redis is down), and
 ``/api/ready`` asks Redis too; without it, they stay in this process, as they always were.
 
 A slice plugs in with one line in ``SLICE_BLUEPRINTS``: its ``api`` module's ``blueprint``,
