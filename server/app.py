@@ -4,6 +4,10 @@ Nothing connects at import: the database (with retries, then migrations), the ru
 mailer open in ``before_serving`` and close in ``after_serving``. Slices reach them through
 ``server.kit.state.get_state(app)`` (settings, session factory, engine, mailer, limiters).
 
+With ``[redis] url`` set, the sign-in throttles and the run quotas live in Redis (every process
+counts the same attempts; ``_limiter_factory`` says which fail closed when Redis is down), and
+``/api/ready`` asks Redis too; without it, they stay in this process, as they always were.
+
 A slice plugs in with one line in ``SLICE_BLUEPRINTS``: its ``api`` module's ``blueprint``,
 imported here by name, so a typo or a missing module stops the import of this module (and
 ``onsite serve``) instead of shipping a server without that API. The room's Socket.IO server is
@@ -13,10 +17,12 @@ wired by ``server.asgi``.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from quart import Blueprint, Quart, Response, request, send_from_directory
 from quart_schema import APIKeySecurityScheme, HttpSecurityScheme, Info, QuartSchema, hide
+from sqlalchemy import text
 
 from runners.contract import Engine
 from runners.engine import DockerEngine
@@ -28,10 +34,14 @@ from server.judge0 import api as judge0_api
 from server.kit.apidocs import docs_blueprint
 from server.kit.db import finish_request_session, open_database
 from server.kit.errors import NotFoundError, register_error_handlers
+from server.kit.health import blueprint as health_blueprint
 from server.kit.mail import Mailer
 from server.kit.openapi import OnsiteOpenAPIProvider
-from server.kit.quotas import RunQuota
-from server.kit.ratelimit import SlidingWindowLimiter
+from server.kit.quotas import LocalRunQuota, RedisRunQuota, RunQuota
+from server.kit.ratelimit import LocalWindowLimiter, WindowLimiter
+from server.kit.readiness import add_readiness_check, engine_probe
+from server.kit.redis_ratelimit import RedisWindowLimiter
+from server.kit.redis_store import RedisStore
 from server.kit.state import STATE_KEY, AppState, get_state
 from server.kit.text import register_nul_guard
 from server.organization import api as organization_api
@@ -111,43 +121,90 @@ def create_app(settings: Settings, engine: Engine | None = None) -> Quart:
             "bearer": HttpSecurityScheme(scheme="bearer"),
         },
     )
+    store = RedisStore(settings.redis) if settings.redis.url else None
+    limiter = _limiter_factory(store)
+    auth = settings.auth
+    window = auth.login_window_seconds
     state = AppState(
         settings=settings,
         engine=engine,
         mailer=Mailer(settings.mail, settings.data_dir / "outbox"),
-        login_ip_limiter=SlidingWindowLimiter(
-            settings.auth.login_attempts_per_ip, settings.auth.login_window_seconds
+        # Every sign-in throttle fails closed: without its store, a guesser would be unlimited.
+        login_ip_limiter=limiter("login_ip", auth.login_attempts_per_ip, window),
+        login_account_ip_limiter=limiter(
+            "login_account_ip", auth.login_attempts_per_account, window
         ),
-        login_account_ip_limiter=SlidingWindowLimiter(
-            settings.auth.login_attempts_per_account, settings.auth.login_window_seconds
+        login_account_limiter=limiter(
+            "login_account", auth.login_attempts_per_account_all_ips, window
         ),
-        login_account_limiter=SlidingWindowLimiter(
-            settings.auth.login_attempts_per_account_all_ips, settings.auth.login_window_seconds
+        reset_mail_limiter=limiter("reset_mail", auth.reset_mails_per_address, window),
+        signup_limiter=limiter("signup", auth.signups_per_ip, window),
+        password_check_limiter=limiter(
+            "password_check", auth.login_attempts_per_account, window
         ),
-        reset_mail_limiter=SlidingWindowLimiter(
-            settings.auth.reset_mails_per_address, settings.auth.login_window_seconds
-        ),
-        signup_limiter=SlidingWindowLimiter(
-            settings.auth.signups_per_ip, settings.auth.login_window_seconds
-        ),
-        password_check_limiter=SlidingWindowLimiter(
-            settings.auth.login_attempts_per_account, settings.auth.login_window_seconds
-        ),
+        run_quota=_run_quota(settings, store),
+        redis=store,
     )
-    state.run_quota = RunQuota(
-        settings.quotas.runs_concurrent_per_account, settings.quotas.runs_per_minute_per_account
-    )
+    _register_readiness(state)
     app.extensions[STATE_KEY] = state
     register_error_handlers(app)
     register_nul_guard(app)
     _register_unit_of_work(app)
     _register_lifecycle(app, state, engine_given=engine is not None)
     app.while_serving(retention.serving(state))
+    app.register_blueprint(health_blueprint)
     for blueprint in SLICE_BLUEPRINTS:
         app.register_blueprint(blueprint)
     app.register_blueprint(docs_blueprint(settings.server.client_dist))
     app.register_blueprint(_client_blueprint(settings.server.client_dist))
     return app
+
+
+def _limiter_factory(store: RedisStore | None) -> Callable[[str, int, float], WindowLimiter]:
+    """Limiters in Redis when there is one (keys ``<prefix>:rl:<name>/…``), else in memory.
+    These all fail closed: they guard sign-in, sign-up, passwords and mail."""
+
+    def make(name: str, limit: int, window_seconds: float) -> WindowLimiter:
+        if store is None:
+            return LocalWindowLimiter(limit, window_seconds)
+        return RedisWindowLimiter(store, name, limit, window_seconds, fail_open=False)
+
+    return make
+
+
+def _run_quota(settings: Settings, store: RedisStore | None) -> RunQuota:
+    quotas = settings.quotas
+    if store is None:
+        return LocalRunQuota(quotas.runs_concurrent_per_account, quotas.runs_per_minute_per_account)
+    return RedisRunQuota(
+        store, quotas.runs_concurrent_per_account, quotas.runs_per_minute_per_account
+    )
+
+
+def _register_readiness(state: AppState) -> None:
+    """Database, Redis (when configured), engine; a backend may add its own check later."""
+
+    async def database() -> str:
+        if state.db_engine is None:
+            raise RuntimeError("the database is not open yet")
+        async with state.db_engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        return state.db_engine.dialect.name
+
+    add_readiness_check(state, "database", database)
+    if state.redis is not None:
+        store = state.redis
+
+        async def redis() -> str:
+            await store.ping()
+            return "PING answered"
+
+        add_readiness_check(state, "redis", redis)
+
+    async def engine() -> str | None:
+        return await engine_probe(state.engine)
+
+    add_readiness_check(state, "engine", engine)
 
 
 def _register_unit_of_work(app: Quart) -> None:
@@ -196,6 +253,8 @@ def _register_lifecycle(app: Quart, state: AppState, *, engine_given: bool) -> N
             except Exception:
                 log.exception("closing the run engine failed")
         await state.mailer.close()
+        if state.redis is not None:
+            await state.redis.close()
         if state.db_engine is not None:
             await state.db_engine.dispose()
 

@@ -7,6 +7,12 @@ Each section is its own pydantic model so a slice can add a field to its own sec
 
 Secrets are never committed: a missing JWT signing key is generated once into the data directory
 and read back on every later start, and ``environment = "production"`` refuses a placeholder.
+
+A *multi-node* configuration (``Settings.multi_node``: ``[server] multi_node = true``, a
+``[redis] url``, or ``[engine] backend = "redis"``) has several processes that must accept each
+other's tokens and TURN credentials, so it refuses to start unless every shared secret
+(``[auth] jwt_secret``, ``[turn] secret`` when TURN is on) is given explicitly: generated into
+each node's own data directory, each node would sign with a key the others refuse.
 """
 
 from __future__ import annotations
@@ -36,6 +42,9 @@ PLACEHOLDER_SECRETS = frozenset(
     {"", "changeme", "change-me", "secret", "dev", "development", "test"}
 )
 MIN_SECRET_LENGTH = 32
+TEST_SHARED_SECRET = "test-only-shared-secret-for-every-node-of-a-test-cluster"
+"""What ``Settings.for_tests`` gives a multi-node test configuration that names no secret (the
+same for every node, as an operator gives one to all); never read outside tests."""
 
 
 class SettingsError(Exception):
@@ -57,6 +66,10 @@ class ServerSettings(_Section):
     client_dist: Path = REPO_ROOT / "client" / "dist"
     database_connect_attempts: int = Field(default=8, ge=1)
     database_connect_backoff_seconds: float = Field(default=0.5, ge=0)
+    multi_node: bool = False
+    """Several ``onsite serve`` processes serve this installation (behind haproxy). Requires
+    PostgreSQL and ``[redis] url`` (SQLite cannot be shared between hosts; without Redis every
+    process would keep its own sign-in throttles) and explicitly given secrets."""
     gc_gen0_threshold: int = Field(default=50_000, ge=0)
     """Allocations between young-generation collections under ``onsite serve``; 0 keeps
     Python's 700. The room keeps thousands of short-lived keystroke tasks in flight, and at 700
@@ -269,6 +282,7 @@ class Settings(BaseModel):
         _deep_merge(data, _env_overrides(env))
         settings = cls._validated(data)
         settings.check_transport()
+        settings.check_multi_node()
         settings.resolve_secrets()
         return settings
 
@@ -290,6 +304,10 @@ class Settings(BaseModel):
         _deep_merge(data, base)
         _deep_merge(data, overrides)
         settings = cls._validated(data)
+        if settings.multi_node:
+            settings.auth.jwt_secret = settings.auth.jwt_secret or TEST_SHARED_SECRET
+            settings.turn.secret = settings.turn.secret or TEST_SHARED_SECRET
+        settings.check_multi_node()
         settings.resolve_secrets()
         return settings
 
@@ -338,6 +356,53 @@ class Settings(BaseModel):
         if len(value) < MIN_SECRET_LENGTH:
             raise SettingsError(f"the secret in {path} is too short; delete it to regenerate")
         return value
+
+    @property
+    def multi_node(self) -> bool:
+        """More than one process serves this installation, or may: ``[server] multi_node``, a
+        shared store (``[redis] url``), or runs through Redis (``[engine] backend``)."""
+        return (
+            self.server.multi_node
+            or bool(self.redis.url)
+            or self.engine.get("backend", "local") == "redis"
+        )
+
+    def multi_node_reason(self) -> str:
+        if self.server.multi_node:
+            return "server.multi_node is true"
+        if self.redis.url:
+            return "redis.url is set"
+        return 'engine.backend is "redis"'
+
+    def check_multi_node(self) -> None:
+        """A multi-node configuration shares its database, its Redis and its secrets."""
+        if not self.multi_node:
+            return
+        reason = self.multi_node_reason()
+        if self.server.multi_node and not self.database_url.startswith("postgresql"):
+            raise SettingsError(
+                "server.multi_node is true but database_url is not PostgreSQL "
+                f"({self.database_url or 'empty: SQLite in the data directory'}); every node "
+                "must use the same PostgreSQL database (postgresql+asyncpg://…)"
+            )
+        if self.server.multi_node and not self.redis.url:
+            raise SettingsError(
+                "server.multi_node is true but redis.url is empty; the nodes share their sign-in "
+                "throttles and run quotas through Redis (without it each node would allow the "
+                "full number of attempts on its own)"
+            )
+        missing = []
+        if not self.auth.jwt_secret:
+            missing.append("auth.jwt_secret (ONSITE_AUTH_JWT_SECRET)")
+        if self.turn.enabled and not self.turn.secret:
+            missing.append("turn.secret (ONSITE_TURN_SECRET)")
+        if missing:
+            raise SettingsError(
+                f"this is a multi-node configuration ({reason}), so every node must be given "
+                f"the same secrets; set {' and '.join(missing)} in the site config or the "
+                "environment. Left empty, each node would generate its own into its data "
+                "directory and refuse the tokens and TURN credentials the others issue."
+            )
 
     @property
     def uses_https(self) -> bool:
@@ -481,5 +546,6 @@ _SECTIONS = frozenset(
         "judge0",
         "organization",
         "quotas",
+        "redis",
     }
 )

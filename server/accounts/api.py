@@ -39,7 +39,7 @@ from server.kit.errors import (
 )
 from server.kit.mail import MailError
 from server.kit.openapi import NoContent, Redirect
-from server.kit.ratelimit import SlidingWindowLimiter, client_key
+from server.kit.ratelimit import LimiterUnavailableError, WindowLimiter, client_key
 from server.kit.responses import empty_response, json_response, redirect_response
 from server.kit.security import (
     check_csrf,
@@ -68,17 +68,26 @@ def _session_response(
     return response
 
 
-def _check_limit(limiter: SlidingWindowLimiter, key: str) -> None:
-    wait = limiter.retry_after(key)
+def _refuse(wait: int | None) -> None:
     if wait is not None:
         raise RateLimitedError(f"Too many attempts; try again in {wait} seconds.", retry_after=wait)
+
+
+async def _check_limit(limiter: WindowLimiter, key: str) -> None:
+    _refuse(await limiter.retry_after(key))
+
+
+async def _take_limit(limiter: WindowLimiter, key: str) -> None:
+    """Count this attempt, or refuse it (429) if the limit is reached: in one step, so a burst
+    of concurrent requests cannot all pass before the first is counted."""
+    _refuse(await limiter.take(key))
 
 
 @blueprint.post("/register")
 @validate_request(RegisterRequest)
 @document_response(UserResponse, 201)
 @validate_response(AcceptedResponse, 202)
-@documents_errors(400, 403, 409, 413, 415, 429)
+@documents_errors(400, 403, 409, 413, 415, 429, 503)
 async def register(data: RegisterRequest) -> Response | tuple[AcceptedResponse, int]:
     """Open an account. Limited per client network (429 + Retry-After) before any password is
     hashed; refused when the organization's sign-up policy says so (403). The first account of
@@ -89,8 +98,7 @@ async def register(data: RegisterRequest) -> Response | tuple[AcceptedResponse, 
     password-reset link. With it off, 201 signs in at once (409 for a taken address)."""
     state = get_state()
     network = client_key(request.remote_addr)
-    _check_limit(state.signup_limiter, network)
-    state.signup_limiter.hit(network)
+    await _take_limit(state.signup_limiter, network)
     session = current_session()
     email = service.normalise_email(data.email)
     admission = await organization.admit_signup(session, state.settings, email)
@@ -153,13 +161,12 @@ def _mail_after_answer(message: EmailMessage | None) -> None:
 @blueprint.post("/email/verify")
 @validate_request(VerifyEmailRequest)
 @document_response(UserResponse, 200)
-@documents_errors(400, 401, 403, 413, 415, 429)
+@documents_errors(400, 401, 403, 413, 415, 429, 503)
 async def verify_email(data: VerifyEmailRequest) -> Response:
     """Confirm the address with the mailed token and the account's password; signs in."""
     state = get_state()
     ip_key = client_key(request.remote_addr)
-    _check_limit(state.login_ip_limiter, ip_key)
-    state.login_ip_limiter.hit(ip_key)
+    await _take_limit(state.login_ip_limiter, ip_key)
     session = current_session()
     user = await service.verify_email(session, data.token, data.password)
     await organization.audit(
@@ -176,13 +183,12 @@ async def verify_email(data: VerifyEmailRequest) -> Response:
 @blueprint.post("/invitations/inspect")
 @validate_request(InvitationTokenRequest)
 @validate_response(InvitationInfo, 200)
-@documents_errors(400, 413, 415, 429)
+@documents_errors(400, 413, 415, 429, 503)
 async def inspect_invitation(data: InvitationTokenRequest) -> InvitationInfo:
     """What an invitation link offers (address, organization), for the page that accepts it."""
     state = get_state()
     ip_key = client_key(request.remote_addr)
-    _check_limit(state.login_ip_limiter, ip_key)
-    state.login_ip_limiter.hit(ip_key)
+    await _take_limit(state.login_ip_limiter, ip_key)
     session = current_session()
     row = await organization.valid_invitation(session, data.token)
     org = await organization.get_organization(session, state.settings)
@@ -192,13 +198,12 @@ async def inspect_invitation(data: InvitationTokenRequest) -> InvitationInfo:
 @blueprint.post("/invitations/accept")
 @validate_request(AcceptInvitationRequest)
 @document_response(UserResponse, 201)
-@documents_errors(400, 409, 413, 415, 429)
+@documents_errors(400, 409, 413, 415, 429, 503)
 async def accept_invitation(data: AcceptInvitationRequest) -> Response:
     """Open the invited account (its address is proven by the link) and sign in."""
     state = get_state()
     network = client_key(request.remote_addr)
-    _check_limit(state.signup_limiter, network)
-    state.signup_limiter.hit(network)
+    await _take_limit(state.signup_limiter, network)
     session = current_session()
     user = await organization.accept_invitation(
         session, state.settings, data.token, data.name, data.password, organization.request_origin()
@@ -210,7 +215,7 @@ async def accept_invitation(data: AcceptInvitationRequest) -> Response:
 @blueprint.post("/login")
 @validate_request(LoginRequest)
 @document_response(UserResponse, 200)
-@documents_errors(400, 401, 403, 413, 415, 429)
+@documents_errors(400, 401, 403, 413, 415, 429, 503)
 async def login(data: LoginRequest) -> Response:
     """Sign in with e-mail and password. Limited per IP, per account from one IP (strict) and
     per account from all IPs (loose), so knowing someone's e-mail is not enough to lock them
@@ -221,20 +226,19 @@ async def login(data: LoginRequest) -> Response:
     ip_key = client_key(request.remote_addr)
     account_key = data.email.strip().lower()
     pair_key = f"{account_key}\n{ip_key}"
-    _check_limit(state.login_ip_limiter, ip_key)
-    _check_limit(state.login_account_ip_limiter, pair_key)
-    _check_limit(state.login_account_limiter, account_key)
-    state.login_ip_limiter.hit(ip_key)
+    await _check_limit(state.login_account_ip_limiter, pair_key)
+    await _check_limit(state.login_account_limiter, account_key)
+    await _take_limit(state.login_ip_limiter, ip_key)
     session = current_session()
     origin = organization.request_origin()
     try:
         user = await service.authenticate(session, state.settings, data.email, data.password)
     except service.EmailUnverifiedError as exc:
-        _resend_verification(exc.user)
+        await _resend_verification(exc.user)
         raise
     except Exception as exc:
-        state.login_account_ip_limiter.hit(pair_key)
-        state.login_account_limiter.hit(account_key)
+        await state.login_account_ip_limiter.hit(pair_key)
+        await state.login_account_limiter.hit(account_key)
         await organization.audit(
             session,
             organization.AuditAction.SIGN_IN_FAILED,
@@ -245,7 +249,7 @@ async def login(data: LoginRequest) -> Response:
         )
         await session.commit()  # kept although we answer an error (as refresh reuse does)
         raise
-    state.login_account_ip_limiter.reset(pair_key)
+    await state.login_account_ip_limiter.reset(pair_key)
     org = await organization.organization_of(session, state.settings, user)
     organization.check_password_sign_in(org, user)
     await organization.audit(
@@ -259,12 +263,15 @@ async def login(data: LoginRequest) -> Response:
     return _session_response(tokens, 200)
 
 
-def _resend_verification(user: User) -> None:
-    """A new link, at most as often as reset mails (no mail bombing through sign-in)."""
+async def _resend_verification(user: User) -> None:
+    """A new link, at most as often as reset mails (no mail bombing through sign-in). With
+    the limiter's store down no link goes out, and the answer stays ``email_unverified``."""
     state = get_state()
-    if state.reset_mail_limiter.retry_after(user.email) is not None:
+    try:
+        if await state.reset_mail_limiter.take(user.email) is not None:
+            return
+    except LimiterUnavailableError:
         return
-    state.reset_mail_limiter.hit(user.email)
     current_app.add_background_task(_send_verification, user.id)
 
 
@@ -361,17 +368,15 @@ async def _send_quietly(message: EmailMessage) -> None:
 @blueprint.post("/password/forgot")
 @validate_request(ForgotPasswordRequest)
 @validate_response(AcceptedResponse, 202)
-@documents_errors(400, 413, 415, 429)
+@documents_errors(400, 413, 415, 429, 503)
 async def forgot_password(data: ForgotPasswordRequest) -> tuple[AcceptedResponse, int]:
     """Mail a reset link if the address is registered; the answer is the same either way."""
     state = get_state()
     ip_key = client_key(request.remote_addr)
-    _check_limit(state.login_ip_limiter, ip_key)
-    state.login_ip_limiter.hit(ip_key)
+    await _take_limit(state.login_ip_limiter, ip_key)
     address_key = data.email.strip().lower()
     found = None
-    if state.reset_mail_limiter.retry_after(address_key) is None:
-        state.reset_mail_limiter.hit(address_key)
+    if await state.reset_mail_limiter.take(address_key) is None:
         found = await service.start_password_reset(current_session(), state.settings, data.email)
     if found is not None:
         user, token = found
@@ -422,13 +427,13 @@ async def request_account_deletion(data: DeleteAccountRequest) -> tuple[Accepted
     limited per account (429 + Retry-After), so a stolen session cannot guess the password."""
     user = await require_user()
     state = get_state()
-    _check_limit(state.password_check_limiter, user.id)
+    await _check_limit(state.password_check_limiter, user.id)
     try:
         token = await service.request_account_deletion(
             current_session(), state.settings, user, data.password
         )
     except ForbiddenError:  # wrong_password
-        state.password_check_limiter.hit(user.id)
+        await state.password_check_limiter.hit(user.id)
         raise
     message = mails.account_delete_mail(
         state.mailer,

@@ -282,7 +282,7 @@ async def create_submission() -> Response:
     caller = _caller().id
     if wait:
         row = await service.create(session, caller, values)
-        with state.run_quota.slot(caller):
+        async with state.run_quota.slot(caller):
             await service.run_now(session, state.run_engine, config, row)
         return _json(_render(state, row, fields, base64), 201)
     queue = _queue(state)

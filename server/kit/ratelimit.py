@@ -1,13 +1,17 @@
-"""The server's rate limits, kept in memory (one process), in one module.
+"""The server's rate limits, in one module: their interface and the in-memory implementation.
 
 * ``SlidingWindowLimiter``: counted attempts per key over a window, with a ``Retry-After``
-  (sign-ins, reset mails): a refused client is told when to come back.
+  (sign-ins, reset mails): a refused client is told when to come back. Kept in this process's
+  memory; ``LocalWindowLimiter`` gives it the async ``WindowLimiter`` interface the callers use.
+* ``WindowLimiter``: what a caller sees (``retry_after``/``hit``/``reset``, all awaited). With
+  ``[redis] url`` set, ``server.kit.redis_ratelimit.RedisWindowLimiter`` implements it over
+  Redis so every server process counts the same attempts; callers cannot tell which they hold.
 * ``TokenBucket``: one bucket per socket or participant, so a flood of room events is refused
-  one event at a time while the connection stays up and a normal burst passes.
+  one event at a time while the connection stays up and a normal burst passes. A socket lives in
+  one process, so its bucket stays in that process's memory even with Redis.
 
-Enough for a single-node install; several nodes would need a shared store, which the sliding
-window's small interface (``hit``/``retry_after``/``reset``) leaves room for. Clients are keyed
-by ``client_key`` (IPv6 by /64), and a limiter's memory is bounded (``MAX_KEYS``).
+Clients are keyed by ``client_key`` (IPv6 by /64), and a limiter's memory is bounded
+(``MAX_KEYS``).
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ import math
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import Protocol
+
+from server.kit.errors import ServiceUnavailableError
 
 MAX_KEYS = 100_000
 """Keys one limiter remembers at most: an attacker rotating addresses fills memory no further."""
@@ -37,6 +44,41 @@ def client_key(address: str | None) -> str:
             return str(ip.ipv4_mapped)
         return str(ipaddress.IPv6Network((ip, 64), strict=False))
     return str(ip)
+
+
+class LimiterUnavailableError(ServiceUnavailableError):
+    """The shared store of a limiter that fails closed does not answer: the request is refused
+    (503) rather than let through unlimited (a 500 would say nothing useful)."""
+
+    code = "rate_limit_unavailable"
+
+    def __init__(self, message: str, *, retry_after: int = 5) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after)})
+
+
+class WindowLimiter(Protocol):
+    """Attempts per key over a sliding window; what every caller of a limiter sees."""
+
+    limit: int
+    window: float
+
+    async def retry_after(self, key: str) -> int | None:
+        """Seconds until ``key`` may try again, or None if it may try now."""
+        ...
+
+    async def hit(self, key: str) -> None:
+        """Count one attempt of ``key``."""
+        ...
+
+    async def take(self, key: str) -> int | None:
+        """Count one attempt of ``key`` if it may try now (None), else the seconds until it
+        may: ``retry_after`` and ``hit`` in one step, so concurrent requests (in other
+        processes too) cannot all pass the check before any of them is counted."""
+        ...
+
+    async def reset(self, key: str) -> None:
+        """Forget ``key``'s attempts (a successful sign-in)."""
+        ...
 
 
 class SlidingWindowLimiter:
@@ -101,6 +143,31 @@ class SlidingWindowLimiter:
 
     def reset(self, key: str) -> None:
         self._hits.pop(key, None)
+
+
+class LocalWindowLimiter:
+    """A ``SlidingWindowLimiter`` behind the async ``WindowLimiter`` interface: the embedded
+    default (one process, nothing shared), with exactly its behaviour."""
+
+    def __init__(self, limit: int, window_seconds: float, *, max_keys: int = MAX_KEYS) -> None:
+        self.memory = SlidingWindowLimiter(limit, window_seconds, max_keys=max_keys)
+        self.limit = limit
+        self.window = window_seconds
+
+    async def retry_after(self, key: str) -> int | None:
+        return self.memory.retry_after(key)
+
+    async def hit(self, key: str) -> None:
+        self.memory.hit(key)
+
+    async def take(self, key: str) -> int | None:
+        wait = self.memory.retry_after(key)
+        if wait is None:
+            self.memory.hit(key)
+        return wait
+
+    async def reset(self, key: str) -> None:
+        self.memory.reset(key)
 
 
 class TokenBucket:

@@ -1,4 +1,5 @@
-"""What the slices share, one per app: settings, the database, the run engine, mail, limiters.
+"""What the slices share, one per app: settings, the database, the run engine, mail, limiters,
+Redis (when configured) and the readiness checks.
 
 A leaf of ``server.kit``: it imports no slice and not ``server.app``, so a slice, the kit and the
 app can all reach the state without a cycle. ``create_app`` builds it and keeps it in
@@ -15,8 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from runners.contract import Engine
 from server.kit.mail import Mailer
-from server.kit.quotas import RunQuota
-from server.kit.ratelimit import SlidingWindowLimiter
+from server.kit.quotas import LocalRunQuota, RunQuota
+from server.kit.ratelimit import WindowLimiter
+from server.kit.readiness import ReadinessCheck
+from server.kit.redis_store import RedisStore
 from server.settings import Settings
 
 STATE_KEY = "onsite"
@@ -29,20 +32,24 @@ class AppState:
     settings: Settings
     engine: Engine | None
     mailer: Mailer
-    login_ip_limiter: SlidingWindowLimiter
+    login_ip_limiter: WindowLimiter
     """Every sign-in attempt per IP."""
-    login_account_ip_limiter: SlidingWindowLimiter
+    login_account_ip_limiter: WindowLimiter
     """Failed sign-ins per (account, IP): the strict per-account limit."""
-    login_account_limiter: SlidingWindowLimiter
+    login_account_limiter: WindowLimiter
     """Failed sign-ins per account from every IP: a loose bound (see ``AuthSettings``)."""
-    reset_mail_limiter: SlidingWindowLimiter
-    signup_limiter: SlidingWindowLimiter
+    reset_mail_limiter: WindowLimiter
+    signup_limiter: WindowLimiter
     """Sign-ups per client network: each costs a bcrypt hash, so an anonymous flood would
     otherwise be a CPU exhaustion."""
-    password_check_limiter: SlidingWindowLimiter
+    password_check_limiter: WindowLimiter
     """Wrong passwords per account where a signed-in user re-enters theirs (account deletion)."""
-    run_quota: RunQuota = field(default_factory=lambda: RunQuota(2, 60))
+    run_quota: RunQuota = field(default_factory=lambda: LocalRunQuota(2, 60))
     """Runs per account in flight and per minute (``[quotas]``); ``create_app`` sets it."""
+    redis: RedisStore | None = None
+    """The shared store, when ``[redis] url`` is set (the limiters above then live in it)."""
+    readiness: list[ReadinessCheck] = field(default_factory=list)
+    """What ``/api/ready`` asks, in order; a backend adds its own (``add_readiness_check``)."""
     db_engine: AsyncEngine | None = None
     session_factory: async_sessionmaker[AsyncSession] | None = None
     extras: dict[str, Any] = field(default_factory=dict)

@@ -136,7 +136,7 @@ async def execute() -> Response:
         raise PistonError("the body is not valid JSON") from exc
     engine = get_state().run_engine
     execution = service.parse_execute(data, limits=_limits(), languages=engine.languages())
-    with get_state().run_quota.slot(user.id):
+    async with get_state().run_quota.slot(user.id):
         result = await engine.run(execution.request)
     body = service.render(result, execution.runtime)
     return current_app.response_class(

@@ -34,6 +34,6 @@ async def create_run(data: RunIn) -> RunResultOut:
     failing test's verdict as its status."""
     user = await require_user(scope="runs")
     state = get_state()
-    with state.run_quota.slot(user.id):
+    async with state.run_quota.slot(user.id):
         result = await service.run_code(state.run_engine, data)
     return RunResultOut.model_validate(result.to_dict())

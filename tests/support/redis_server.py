@@ -31,10 +31,13 @@ class RedisServer:
         return f"redis://{user}:{password}@{self.host}:{self.port}/0"
 
     @classmethod
-    def start(cls, workdir: Path, *, users: Mapping[str, str] | None = None) -> RedisServer:
-        """Start a server and wait until it answers ``PING``; ``users`` are ACL rules by name."""
+    def start(
+        cls, workdir: Path, *, users: Mapping[str, str] | None = None, port: int | None = None
+    ) -> RedisServer:
+        """Start a server and wait until it answers ``PING``; ``users`` are ACL rules by name;
+        ``port`` to bring a stopped server back where its clients look for it."""
         workdir.mkdir(parents=True, exist_ok=True)
-        port = free_port()
+        port = port or free_port()
         log_file = workdir / "redis.log"
         args = [
             "redis-server", "--bind", "127.0.0.1", "--port", str(port), "--dir", str(workdir),
