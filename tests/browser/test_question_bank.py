@@ -87,7 +87,8 @@ def test_question_bank_page(open_page: PageFactory, output_dir: Path, tmp_path: 
     ada.get_by_role("button", name="Create question").click()  # no title yet
     title_error = ada.locator(".has-error .field-error").first
     expect(title_error).to_have_text("Title: must not be empty")
-    expect(ada.locator(".save-bar .alert-error")).to_contain_text("Not saved. Title: must not be empty")
+    save_alert = ada.locator(".save-bar .alert-error")
+    expect(save_alert).to_contain_text("Not saved. Title: must not be empty")
     ada.screenshot(path=str(shots / "02-editor-title-error.png"))
 
     ada.get_by_label("Title").fill("Reverse a line")
@@ -112,7 +113,11 @@ def test_question_bank_page(open_page: PageFactory, output_dir: Path, tmp_path: 
     ada.get_by_label("Test 2 name").fill("long")
     ada.get_by_label("Test 2 weight").fill("0")  # out of range: named per test
     ada.get_by_role("button", name="Create question").click()
-    expect(ada.locator(".test-case.has-error .field-error")).to_contain_text("Test 2, weight")
+    expect(ada.locator(".test-case.has-error .field-error")).to_have_text(
+        "Test 2, weight: must be greater than or equal to 1"
+    )
+    expect(ada.get_by_label("Test 2 weight")).to_have_attribute("aria-invalid", "true")
+    expect(ada.get_by_label("Test 2 name")).not_to_have_attribute("aria-invalid", "true")
     ada.screenshot(path=str(shots / "03-editor-test-error.png"), full_page=True)
     ada.get_by_label("Test 2 weight").fill("2")
     ada.get_by_label("Visibility").select_option("shared")
@@ -130,6 +135,7 @@ def test_question_bank_page(open_page: PageFactory, output_dir: Path, tmp_path: 
     ada.get_by_label("Prompt (Markdown)").fill("Read one line; print it backwards.")
     ada.get_by_role("button", name="Save changes").click()
     expect(ada.get_by_role("status").filter(has_text="Saved as revision 2.")).to_be_visible()
+    expect(ada.locator(".page-head")).to_contain_text("Revision 2 · updated")
     history = ada.locator(".revision-list")
     expect(history.locator("li")).to_have_count(2)
     expect(history.locator("li").first).to_contain_text("Revision 2")
@@ -141,7 +147,8 @@ def test_question_bank_page(open_page: PageFactory, output_dir: Path, tmp_path: 
     assert old.locator("script").count() == 0
     ada.screenshot(path=str(shots / "05-editor-revisions.png"), full_page=True)
     ada.reload()
-    expect(ada.get_by_label("Prompt (Markdown)")).to_have_value("Read one line; print it backwards.")
+    prompt = ada.get_by_label("Prompt (Markdown)")
+    expect(prompt).to_have_value("Read one line; print it backwards.")
     expect(ada.get_by_label("Test 2 hidden from the candidate")).to_be_checked()
     expect(ada.get_by_label("Test 2 time limit in milliseconds")).to_have_value("2000")
 

@@ -92,7 +92,9 @@ describe('server validation messages, per field', () => {
     expect(fieldErrors('Invalid request: starters.python: Value error, the python starter is 70000 bytes; at most 65536')[0])
       .toEqual({ field: 'starters', language: 'python', message: 'Starter code (python): the python starter is 70000 bytes; at most 65536' });
     expect(fieldErrors('Invalid request: tests.0.limits.run_timeout_ms: Input should be less than or equal to 600000')[0])
-      .toMatchObject({ test: 0, testField: 'limits', message: 'Test 1, limits run timeout ms: Input should be less than or equal to 600000' });
+      .toMatchObject({ test: 0, testField: 'limits', message: 'Test 1, time limit (ms): must be less than or equal to 600000' });
+    expect(fieldErrors('Invalid request: tests.1.weight: Input should be greater than or equal to 1')[0]!.message)
+      .toBe('Test 2, weight: must be greater than or equal to 1');
   });
   it('keeps any other error whole, as the server wrote it', () => {
     expect(fieldErrors('Only its author can change it.', 'not_question_author')).toEqual([

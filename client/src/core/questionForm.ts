@@ -293,6 +293,12 @@ const LABELS: Record<string, string> = {
   starters: 'Starter code', tests: 'Tests', comparison: 'Comparison', visibility: 'Visibility',
 };
 
+/** A test's fields as the editor labels them. */
+const TEST_FIELD_LABELS: Record<string, string> = {
+  name: 'name', stdin: 'input', expected_stdout: 'expected output', weight: 'weight', hidden: 'hidden',
+  'limits.run_timeout_ms': 'time limit (ms)', 'limits.memory_mb': 'memory (MB)',
+};
+
 /** Pydantic's phrasing, made to read as a sentence about the field it is attached to. */
 function humanise(text: string): string {
   return text
@@ -300,7 +306,8 @@ function humanise(text: string): string {
     .replace(/^String should have at least 1 character$/, 'must not be empty')
     .replace(/^List should have at most (\d+) items after validation, not (\d+)$/, 'at most $1 allowed, not $2')
     .replace(/^String should match pattern .*$/, 'use letters, digits, dot, dash or underscore (no spaces)')
-    .replace(/^Extra inputs are not permitted$/, 'is not a field of a question');
+    .replace(/^Extra inputs are not permitted$/, 'is not a field of a question')
+    .replace(/^Input should be /, 'must be ');
 }
 
 /**
@@ -333,8 +340,8 @@ export function fieldErrors(message: string, code?: string): FieldError[] {
     if (head === 'tests' && path.length >= 2 && /^\d+$/.test(path[1]!)) {
       error.test = Number(path[1]);
       error.testField = path[2];
-      const what = path.slice(2).join(' ') || 'this test';
-      error.message = `Test ${error.test + 1}, ${what.replace(/_/g, ' ')}: ${text}`;
+      const what = TEST_FIELD_LABELS[path.slice(2).join('.')] ?? (path.slice(2).join(' ').replace(/_/g, ' ') || 'this test');
+      error.message = `Test ${error.test + 1}, ${what}: ${text}`;
     } else if (head === 'starters' && path.length >= 2) {
       error.language = path[1];
       error.message = `Starter code (${path[1]}): ${text}`;

@@ -373,6 +373,8 @@ function editorView(ctx: PageContext, loaded: QuestionDetail | null, languages: 
       .then((saved) => {
         const newRevision = saved.revision !== detail?.revision;
         detail = saved;
+        meta.textContent = metaText(saved);
+        document.title = `${saved.title} · Onsite`;
         saveState.textContent = newRevision ? `Saved as revision ${saved.revision}.` : 'Saved.';
         topAlert.hide();
         void revisions.load();
@@ -391,6 +393,8 @@ function editorView(ctx: PageContext, loaded: QuestionDetail | null, languages: 
 
   // ---- header, revisions, delete ----
   const heading = h('h1', null, form.title.trim() || 'New question');
+  const metaText = (q: QuestionDetail): string => `Revision ${q.revision} · updated ${formatDateTime(q.updated_at)}`;
+  const meta = h('p', { class: 'muted' }, detail ? metaText(detail) : '');
   const revisions = revisionsCard(() => detail, languages, (rev) => {
     Object.assign(form, formFromQuestion(rev, form.visibility));
     title.value = form.title;
@@ -438,7 +442,7 @@ function editorView(ctx: PageContext, loaded: QuestionDetail | null, languages: 
     el: h('div', { class: 'stack-lg' },
       h('div', { class: 'page-head' },
         h('div', null, crumbs(), heading,
-          detail ? h('p', { class: 'muted' }, `Revision ${detail.revision} · updated ${formatDateTime(detail.updated_at)}`) : null),
+          detail ? meta : null),
         detail ? h('div', { class: 'head-actions' }, scheduleLink(detail), exportLink(detail), remove) : null),
       topAlert.el,
       h('div', { class: 'question-grid' }, formEl, side)),
