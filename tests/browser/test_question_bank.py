@@ -146,7 +146,10 @@ def test_question_bank_page(open_page: PageFactory, output_dir: Path, tmp_path: 
     expect(old.locator("strong")).to_have_text("reversed")
     assert old.locator("script").count() == 0
     ada.screenshot(path=str(shots / "05-editor-revisions.png"), full_page=True)
-    ada.reload()
+    old.get_by_role("button", name="Load into the form").click()  # an old revision, to restore
+    expect(ada.get_by_label("Prompt (Markdown)")).to_have_value(PROMPT)
+    expect(ada.get_by_role("status").filter(has_text="Revision 1 is in the form")).to_be_visible()
+    ada.reload()  # not saved: the current revision stays
     prompt = ada.get_by_label("Prompt (Markdown)")
     expect(prompt).to_have_value("Read one line; print it backwards.")
     expect(ada.get_by_label("Test 2 hidden from the candidate")).to_be_checked()
@@ -194,6 +197,14 @@ def test_question_bank_page(open_page: PageFactory, output_dir: Path, tmp_path: 
         names = archive.namelist()
     assert any(n.endswith("question.toml") for n in names), names
     assert any(n.endswith("tests/secret.in") for n in names), names
+
+    with ada.expect_download() as download_info:
+        ada.get_by_role("link", name="Export all").click()
+    everything = tmp_path / "everything.zip"
+    download_info.value.save_as(everything)
+    with zipfile.ZipFile(everything) as archive:
+        folders = {n.split("/", 1)[0] for n in archive.namelist()}
+    assert len(folders) == 5, folders  # three examples, the shared one and the imported one
 
     # ---- a built-in question is read-only: copy it to change it --------------------------------
     ada.get_by_label("Whose").select_option("all")
