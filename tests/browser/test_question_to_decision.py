@@ -106,8 +106,11 @@ def test_question_to_decision(
     # ---- schedule with the question (picked already: "Schedule with it"), add Bob ------------
     ada.get_by_role("link", name="Schedule with it").click()
     expect(ada.get_by_role("heading", name="Schedule", exact=True)).to_be_visible()
-    picked = ada.get_by_label("Questions")
-    expect(picked).to_have_values([question_id])
+    picker = ada.get_by_role("group", name="Questions")
+    expect(picker.get_by_role("checkbox", name="Sum two numbers")).to_be_checked()
+    expect(picker.get_by_role("checkbox", checked=True)).to_have_count(1)
+    assert picker.get_by_role("checkbox", checked=True).get_attribute("value") == question_id
+    ada.screenshot(path=str(shots / "00b-schedule-with-question.png"))
     ada.get_by_label("Title").fill("Onsite: sums")
     ada.get_by_label("Candidate name").fill("Grace Hopper")
     ada.get_by_label("Candidate email").fill("grace@example.com")
