@@ -251,3 +251,10 @@ async def test_bad_edits_are_a_clear_400_and_change_nothing(signed_in: SignedIn)
         assert (await response.get_json())["error"]["message"]
     detail = await (await signed_in.client.get(url)).get_json()
     assert detail["revision"] == 1 and len(detail["tests"]) == 2
+
+
+async def test_a_revision_number_out_of_range_is_a_404(signed_in: SignedIn) -> None:
+    created = await create(signed_in)
+    for number in ("0", "2147483648", "99999999999999999999999"):
+        response = await signed_in.client.get(f"/api/questions/{created['id']}/revisions/{number}")
+        assert await error_of(response, 404) == "question_not_found", number
