@@ -211,6 +211,8 @@ def test_question_bank_page(open_page: PageFactory, output_dir: Path, tmp_path: 
     ada.locator(".table-questions").get_by_role("link", name="Two Sum", exact=True).click()
     expect(ada.get_by_role("button", name="Copy to my questions")).to_be_visible()
     expect(ada.get_by_label("Title")).to_have_count(0)
+    expect(ada.locator(".tests-table")).to_contain_text("hidden")
+    ada.screenshot(path=str(shots / "09-built-in-read-only.png"))
     ada.get_by_role("button", name="Copy to my questions").click()
     expect(ada.get_by_label("Title")).to_have_value("Two Sum (copy)")
 

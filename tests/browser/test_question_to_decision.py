@@ -249,3 +249,4 @@ def test_question_to_decision(
     expect(bob.get_by_role("button", name="Move to bin")).to_have_count(0)
     expect(bob.get_by_role("button", name="Add to panel")).to_have_count(0)
     expect(bob.get_by_label("Private notes (only you see these)")).to_have_count(0)
+    bob.screenshot(path=str(shots / "09-co-interviewer-record.png"))
