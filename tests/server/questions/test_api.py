@@ -230,6 +230,10 @@ async def test_examples_are_loaded_once_and_built_in(signed_in: SignedIn) -> Non
         f"/api/questions/{two_sum['id']}", json={"title": "Mine"}, headers=signed_in.csrf
     )
     assert await error_of(response, 403) == "not_question_author"
+    history = await (
+        await signed_in.client.get(f"/api/questions/{two_sum['id']}/revisions")
+    ).get_json()
+    assert [(r["number"], r["author_name"]) for r in history["items"]] == [(1, None)]
 
 
 async def test_bad_edits_are_a_clear_400_and_change_nothing(signed_in: SignedIn) -> None:
@@ -249,6 +253,14 @@ async def test_bad_edits_are_a_clear_400_and_change_nothing(signed_in: SignedIn)
         response = await signed_in.client.patch(url, json=body, headers=signed_in.csrf)
         assert response.status_code == 400, (body.keys(), await response.get_json())
         assert (await response.get_json())["error"]["message"]
+    response = await signed_in.client.patch(
+        url, json={"tests": [{"name": "a"}, {"name": "a"}]}, headers=signed_in.csrf
+    )
+    error = (await response.get_json())["error"]
+    assert error == {
+        "code": "validation_error",
+        "message": "Invalid request: tests: Value error, two tests are named 'a'",
+    }  # the shape the editor page reads into a message beside the tests
     detail = await (await signed_in.client.get(url)).get_json()
     assert detail["revision"] == 1 and len(detail["tests"]) == 2
 
