@@ -147,8 +147,9 @@ export class App {
 
 function navBar(user: User | null, navigate: PageContext['navigate']): HTMLElement {
   const here = location.pathname;
+  // A section's link stays current on its sub-pages (a question's editor is under Questions).
   const link = (href: string, label: string): HTMLElement =>
-    h('a', { href, class: 'nav-link', 'aria-current': here === href ? 'page' : null }, label);
+    h('a', { href, class: 'nav-link', 'aria-current': here === href || (href !== '/' && here.startsWith(`${href}/`)) ? 'page' : null }, label);
   const logout = async (): Promise<void> => {
     try {
       await http.post('/api/auth/logout');
@@ -166,6 +167,7 @@ function navBar(user: User | null, navigate: PageContext['navigate']): HTMLEleme
       { 'aria-label': 'Main' },
       link('/', 'Interviews'),
       link('/schedule', 'Schedule'),
+      link('/questions', 'Questions'),
       link('/bin', 'Bin'),
       link('/account', 'Account'),
       user?.role === 'admin' ? link('/admin', 'Admin') : null,

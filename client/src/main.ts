@@ -17,6 +17,8 @@ import {
 } from './pages/auth';
 import { binPage, dashboardPage } from './pages/dashboard';
 import { joinPage } from './pages/join';
+import { questionEditorPage } from './pages/questionEditor';
+import { questionsPage } from './pages/questions';
 import { recordPage } from './pages/record';
 import { schedulePage } from './pages/schedule';
 
@@ -33,6 +35,9 @@ const routes: Route<PageFn>[] = [
   { pattern: '/account/delete', view: accountDeleteConfirmPage },
   { pattern: '/bin', view: binPage },
   { pattern: '/schedule', view: schedulePage },
+  { pattern: '/questions', view: questionsPage },
+  { pattern: '/questions/new', view: questionEditorPage },
+  { pattern: '/questions/:id', view: questionEditorPage },
   { pattern: '/interviews/:id', view: recordPage },
   // The room (editor, Yjs, WebRTC) is most of the bundle: load it only when a room opens.
   { pattern: '/rooms/:id', view: (ctx) => import('./pages/room').then((m) => m.roomPage(ctx)) },

@@ -54,8 +54,9 @@ def check_language(language: str | None) -> None:
     service.check_language(language, get_state().run_engine.languages())
 
 
-def summary_of(interview: Interview) -> InterviewSummary:
+def summary_of(interview: Interview, viewer_id: str) -> InterviewSummary:
     return InterviewSummary(
+        role="owner" if interview.owner_id == viewer_id else "co_interviewer",
         id=interview.id,
         title=interview.title,
         candidate_name=interview.candidate_name,
@@ -77,10 +78,13 @@ def summary_of(interview: Interview) -> InterviewSummary:
 
 
 def detail_of(
-    interview: Interview, chat: Sequence[InterviewMessage], runs: Sequence[InterviewRun]
+    interview: Interview,
+    chat: Sequence[InterviewMessage],
+    runs: Sequence[InterviewRun],
+    viewer_id: str,
 ) -> InterviewDetail:
     return InterviewDetail(
-        **summary_of(interview).model_dump(),
+        **summary_of(interview, viewer_id).model_dump(),
         final_code=interview.final_code,
         notes=interview.notes,
         started_at=interview.started_at,
@@ -108,9 +112,9 @@ def detail_of(
     )
 
 
-def page_of(page: Page, number: int, per_page: int) -> InterviewPage:
+def page_of(page: Page, number: int, per_page: int, viewer_id: str) -> InterviewPage:
     return InterviewPage(
-        items=[summary_of(i) for i in page.items],
+        items=[summary_of(i, viewer_id) for i in page.items],
         total=page.total,
         page=number,
         per_page=per_page,
@@ -122,10 +126,11 @@ def page_of(page: Page, number: int, per_page: int) -> InterviewPage:
 @validate_response(InterviewPage, 200)
 @documents_errors(400, 401, 403)
 async def list_interviews(query_args: InterviewListQuery) -> InterviewPage:
-    """Your interviews (not the bin): filter by status, search, sort, page."""
+    """Your interviews and those you are a co-interviewer of (``role`` says which; not the
+    bin): filter by role, status and verdict, search, sort, page."""
     user = await require_user()
     page = await service.list_interviews(current_session(), user.id, query_args)
-    return page_of(page, query_args.page, query_args.per_page)
+    return page_of(page, query_args.page, query_args.per_page, user.id)
 
 
 @blueprint.post("")
@@ -136,7 +141,7 @@ async def create_interview(data: InterviewCreate) -> tuple[InterviewDetail, int]
     user = await require_user()
     check_language(data.language)
     interview = await service.create_interview(current_session(), user.id, data)
-    return detail_of(interview, [], []), 201
+    return detail_of(interview, [], [], user.id), 201
 
 
 @blueprint.get("/bin")
@@ -149,12 +154,12 @@ async def list_bin(query_args: BinListQuery) -> InterviewPage:
     page = await service.list_bin(
         current_session(), user.id, page=query_args.page, per_page=query_args.per_page
     )
-    return page_of(page, query_args.page, query_args.per_page)
+    return page_of(page, query_args.page, query_args.per_page, user.id)
 
 
 async def _detail(owner_id: str, interview_id: str) -> InterviewDetail:
     record = await service.get_interview(current_session(), owner_id, interview_id)
-    return detail_of(record.interview, record.chat, record.runs)
+    return detail_of(record.interview, record.chat, record.runs, owner_id)
 
 
 @blueprint.get("/<interview_id>")

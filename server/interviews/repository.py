@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, SQLColumnExpression, case, func, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.interviews.models import (
@@ -21,7 +21,7 @@ from server.interviews.models import (
     InterviewRun,
     fold,
 )
-from server.interviews.schemas import SortField
+from server.interviews.schemas import SortField, ViewerRole
 from server.kit.db import LIKE_ESCAPE, BinFilter, bin_filter, is_valid_id, like_pattern
 
 
@@ -123,10 +123,23 @@ async def _searched_page(
     return Page(items=[loaded[i] for i in ids if i in loaded], total=int(rows[0][1]))
 
 
+def _member_of(user_id: str, role: ViewerRole | None) -> ColumnElement[bool]:
+    """Records ``user_id`` owns, is on the panel of, or either (``role`` None)."""
+    on_panel = Interview.id.in_(
+        select(InterviewPanelist.interview_id).where(InterviewPanelist.user_id == user_id)
+    )
+    if role == "owner":
+        return Interview.owner_id == user_id
+    if role == "co_interviewer":
+        return on_panel
+    return or_(Interview.owner_id == user_id, on_panel)
+
+
 async def list_owned(
     session: AsyncSession,
     owner_id: str,
     *,
+    role: ViewerRole | None = None,
     status: str | None,
     search: str | None,
     recommendation: str | None = None,
@@ -136,7 +149,7 @@ async def list_owned(
     limit: int,
 ) -> Page:
     query = select(Interview).where(
-        Interview.owner_id == owner_id, bin_filter(Interview.deleted_at, "live")
+        _member_of(owner_id, role), bin_filter(Interview.deleted_at, "live")
     )
     if status is not None:
         query = query.where(Interview.status == status)

@@ -148,7 +148,14 @@ class InterviewUpdate(RequestModel):
         return {name: getattr(self, name) for name in self.model_fields_set}
 
 
+ViewerRole = Literal["owner", "co_interviewer"]
+"""How the caller relates to a record: its owner, or on its panel (reads it, opens its room,
+fills a scorecard; does not change it)."""
+
+
 class InterviewListQuery(RequestModel):
+    role: ViewerRole | None = None
+    """Only the records you own, or only those you are a co-interviewer of (default: both)."""
     status: InterviewStatus | None = None
     recommendation: Recommendation | None = None
     """Only records with this verdict (the owner's, set by their submitted scorecard)."""
@@ -180,6 +187,8 @@ class InterviewSummary(BaseModel):
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None
+    role: ViewerRole = "owner"
+    """Yours, or one you are a co-interviewer of."""
 
 
 class ChatMessageOut(BaseModel):

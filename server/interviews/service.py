@@ -177,9 +177,11 @@ async def add_interview(
 async def list_interviews(
     session: AsyncSession, owner_id: str, query: InterviewListQuery
 ) -> repository.Page:
+    """The records ``owner_id`` owns or is a co-interviewer of (``query.role`` narrows it)."""
     return await repository.list_owned(
         session,
         owner_id,
+        role=query.role,
         status=query.status.value if query.status else None,
         search=query.q.strip() if query.q else None,
         recommendation=query.recommendation.value if query.recommendation else None,

@@ -174,11 +174,16 @@ async def copy_question(question_id: str) -> tuple[QuestionDetail, int]:
 @documents_errors(401, 403, 404)
 async def list_revisions(question_id: str) -> RevisionList:
     user = await require_user()
-    revisions = await service.list_revisions(current_session(), user.id, question_id)
+    session = current_session()
+    revisions = await service.list_revisions(session, user.id, question_id)
+    authors = await service.revision_authors(session, revisions)
     return RevisionList(
         items=[
             RevisionSummary(
-                number=r.number, title=str(r.content.get("title", "")), created_at=r.created_at
+                number=r.number,
+                title=str(r.content.get("title", "")),
+                created_at=r.created_at,
+                author_name=authors.get(r.author_id) if r.author_id else None,
             )
             for r in revisions
         ]

@@ -115,9 +115,16 @@ async def current_revision(session: AsyncSession, question: Question) -> Questio
     return found
 
 
+REVISION_NUMBER_MAX = 2**31 - 1
+"""The column is a 32-bit integer: a larger number (from a URL) is no revision, not an
+overflow in the database driver."""
+
+
 async def revision_of(
     session: AsyncSession, question_id: str, number: int
 ) -> QuestionRevision | None:
+    if not 1 <= number <= REVISION_NUMBER_MAX:
+        return None
     found: QuestionRevision | None = await session.scalar(
         select(QuestionRevision).where(
             QuestionRevision.question_id == question_id, QuestionRevision.number == number

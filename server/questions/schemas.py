@@ -199,6 +199,8 @@ class RevisionSummary(BaseModel):
     number: int
     title: str
     created_at: datetime
+    author_name: str | None = None
+    """Who saved it; ``null`` for a built-in question's revisions or a deleted account."""
 
 
 class RevisionList(BaseModel):

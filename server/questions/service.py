@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from server.accounts import service as accounts
 from server.kit.db import utcnow
 from server.kit.errors import BadRequestError, ForbiddenError, NotFoundError
 from server.questions import bundle, repository
@@ -49,6 +51,21 @@ class UnknownStarterLanguageError(BadRequestError):
 
 class InvalidBundleError(BadRequestError):
     code = "invalid_bundle"
+
+
+class InvalidQuestionError(BadRequestError):
+    """An edit whose result breaks a rule that spans fields (two tests with one name, a prompt
+    over its byte limit): the same code and sentence shape as a body that fails its schema."""
+
+    code = "validation_error"
+
+
+def _validation_text(exc: ValidationError) -> str:
+    parts = []
+    for item in exc.errors()[:5]:
+        where = ".".join(str(p) for p in item.get("loc", ())) or "body"
+        parts.append(f"{where}: {item.get('msg', 'invalid')}")
+    return "Invalid request: " + "; ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +167,11 @@ async def update_question(
         question.updated_at = utcnow()
         return loaded
     merged = {**loaded.content.model_dump(mode="json"), **changes}
-    content = QuestionContent.model_validate(merged)
+    try:
+        content = QuestionContent.model_validate(merged)
+    except ValidationError as exc:
+        # The patch's own schema checks each key alone; the whole question is checked here.
+        raise InvalidQuestionError(_validation_text(exc)) from None
     _check_languages(content, languages)
     question.revision += 1
     _apply(question, content)
@@ -197,6 +218,19 @@ async def list_revisions(
 ) -> Sequence[QuestionRevision]:
     loaded = await get_question(session, user_id, question_id)
     return await repository.revisions(session, loaded.question.id)
+
+
+async def revision_authors(
+    session: AsyncSession, revisions: Sequence[QuestionRevision]
+) -> dict[str, str]:
+    """The name of each revision's author (for the history: who changed what, when). An author
+    whose account is gone is simply missing; built-in revisions have no author."""
+    names: dict[str, str] = {}
+    for author_id in {r.author_id for r in revisions if r.author_id is not None}:
+        user = await accounts.get_user(session, author_id)
+        if user is not None:
+            names[author_id] = user.name or user.email
+    return names
 
 
 async def get_revision(

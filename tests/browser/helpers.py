@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from playwright.sync_api import Page, expect
 
@@ -76,3 +77,30 @@ def assert_controls_named(page: Page) -> None:
 def wait_editable(page: Page) -> None:
     """The shared editor accepts typing once the room's first sync is done."""
     expect(page.locator(".editor-host .cm-content")).to_have_attribute("contenteditable", "true")
+
+
+def create_question(page: Page, question: dict[str, Any]) -> str:
+    """Writes ``question`` (the API's shape: title, prompt, difficulty, guide, starters, tests)
+    through the bank's editor page, as an interviewer would; returns the new question's id."""
+    page.goto("/questions/new")
+    page.get_by_label("Title").fill(question["title"])
+    page.get_by_label("Difficulty").select_option(question.get("difficulty", "medium"))
+    if question.get("tags"):
+        page.get_by_label("Tags").fill(", ".join(question["tags"]))
+    page.get_by_label("Prompt (Markdown)").fill(question.get("prompt", ""))
+    for language, code in question.get("starters", {}).items():
+        page.get_by_label("Language to add starter code for").select_option(language)
+        page.get_by_role("button", name="Add starter code").click()
+        page.locator(f".starter[data-language='{language}'] textarea").fill(code)
+    for n, test in enumerate(question.get("tests", []), start=1):
+        page.get_by_role("button", name="Add test").click()
+        page.get_by_label(f"Test {n} name").fill(test["name"])
+        page.get_by_label(f"Test {n} input").fill(test.get("stdin", ""))
+        page.get_by_label(f"Test {n} expected output").fill(test.get("expected_stdout") or "")
+        if test.get("hidden"):
+            page.get_by_label(f"Test {n} hidden from the candidate").check()
+    if question.get("guide"):
+        page.get_by_label("Guide (Markdown").fill(question["guide"])
+    page.get_by_role("button", name="Create question").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Saved the question as revision 1.")
+    return page.url.rsplit("/", 1)[-1]

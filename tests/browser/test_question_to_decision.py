@@ -1,9 +1,11 @@
-"""From question to decision in three real browsers: the interviewer (Ada) makes a question
-with a hidden test and schedules an interview with it, adds a co-interviewer (Bob), the candidate
-(Grace) joins, sees the prompt and the starter, pastes a solution that fails the hidden test,
-leaves the tab, fixes it and passes; Ada and Bob see the hidden results and the guide, Grace
-does not; the paste and the tab switch show as marks; both scorecards are submitted; the record
-shows it all and its replay jumps to the test run. Real Docker engine for the runs."""
+"""From question to decision in three real browsers: the interviewer (Ada) writes a question
+with a hidden test in the question bank's editor and schedules an interview with it, adds a
+co-interviewer (Bob), the candidate (Grace) joins, sees the prompt and the starter, pastes a
+solution that fails the hidden test, leaves the tab, fixes it and passes; Ada and Bob see the
+hidden results and the guide, Grace does not; the paste and the tab switch show as marks; both
+scorecards are submitted; the record shows it all and its replay jumps to the test run; Bob's
+dashboard lists the interview as his panel's, which he may read but not change. Real Docker
+engine for the runs."""
 
 from __future__ import annotations
 
@@ -15,7 +17,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import OnsiteServer, PageFactory
-from tests.browser.helpers import assert_controls_named, register, wait_editable, wait_editor_text
+from tests.browser.helpers import (
+    assert_controls_named,
+    create_question,
+    register,
+    wait_editable,
+    wait_editor_text,
+)
 from tests.support.mail import read_outbox
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -39,16 +47,6 @@ QUESTION: dict[str, Any] = {
          "hidden": True},
     ],
 }  # fmt: skip
-
-CREATE_QUESTION_JS = """async (body) => {
-  const csrf = document.cookie.split('; ').find((c) => c.startsWith('onsite_csrf='))?.split('=')[1];
-  const r = await fetch('/api/questions', {
-    method: 'POST', credentials: 'same-origin',
-    headers: {'Content-Type': 'application/json', 'X-CSRF-Token': decodeURIComponent(csrf || '')},
-    body: JSON.stringify(body),
-  });
-  return [r.status, await r.json()];
-}"""
 
 PASTE_JS = """(text) => {
   const target = document.querySelector('.editor-host .cm-content');
@@ -99,18 +97,27 @@ def test_question_to_decision(
     bob_email = register(bob, "Bob Panel")
     ada = open_page("ada", width=1440, height=900)
     register(ada, "Ada Lovelace")
-    status, created = ada.evaluate(CREATE_QUESTION_JS, QUESTION)
-    assert status == 201, created
+    # ---- Ada writes the question, hidden test included, in the bank's editor ----------------
+    question_id = create_question(ada, QUESTION)
+    expect(ada.locator(".test-case")).to_have_count(3)
+    expect(ada.get_by_label("Test 3 hidden from the candidate")).to_be_checked()
+    ada.screenshot(path=str(shots / "00-question-editor.png"))
 
-    # ---- schedule with the question, add Bob to the panel -------------------------------------
-    ada.goto("/schedule")
+    # ---- schedule with the question (picked already: "Schedule with it"), add Bob ------------
+    ada.get_by_role("link", name="Schedule with it").click()
+    expect(ada.get_by_role("heading", name="Schedule", exact=True)).to_be_visible()
+    picker = ada.get_by_role("group", name="Questions")
+    expect(picker.get_by_role("checkbox", name="Sum two numbers")).to_be_checked()
+    expect(picker.get_by_role("checkbox", checked=True)).to_have_count(1)
+    assert picker.get_by_role("checkbox", checked=True).get_attribute("value") == question_id
+    ada.screenshot(path=str(shots / "00b-schedule-with-question.png"))
     ada.get_by_label("Title").fill("Onsite: sums")
     ada.get_by_label("Candidate name").fill("Grace Hopper")
     ada.get_by_label("Candidate email").fill("grace@example.com")
     ada.get_by_label("Starts").fill("2030-01-15T10:00")
-    ada.get_by_label("Questions").select_option(label="Sum two numbers (easy)")
     ada.get_by_role("button", name="Schedule and send invitations").click()
     expect(ada.get_by_role("alert")).to_contain_text("invitations sent")
+    expect(ada.get_by_role("alert")).to_contain_text("1 question picked for the room")
     href = (
         ada.locator(".slot")
         .filter(has_text="Onsite: sums")
@@ -229,3 +236,21 @@ def test_question_to_decision(
     expect(row).to_contain_text("Hire")
     expect(row.locator(".score")).to_have_text("3.00 / 4")
     ada.screenshot(path=str(shots / "07-dashboard-verdict-score.png"))
+
+    # ---- Bob's dashboard lists the panel interview, marked; he cannot bin or edit it ---------
+    bob.goto("/")
+    bob_row = bob.locator("tbody tr").filter(has_text="Onsite: sums")
+    expect(bob_row.locator(".badge-role")).to_have_text("Co-interviewer")
+    expect(bob_row.locator(".score")).to_have_text("3.00 / 4")
+    bob.screenshot(path=str(shots / "08-co-interviewer-dashboard.png"))
+    bob.set_viewport_size({"width": 390, "height": 844})
+    expect(bob_row.locator(".badge-role")).to_be_visible()
+    bob.screenshot(path=str(shots / "08b-co-interviewer-dashboard-phone.png"))
+    bob.set_viewport_size({"width": 1280, "height": 720})
+    bob_row.get_by_role("link", name="Onsite: sums").click()
+    expect(bob.get_by_role("heading", name="Onsite: sums")).to_be_visible()
+    expect(bob.locator(".page-head .badge-role")).to_have_text("Co-interviewer")
+    expect(bob.get_by_role("button", name="Move to bin")).to_have_count(0)
+    expect(bob.get_by_role("button", name="Add to panel")).to_have_count(0)
+    expect(bob.get_by_label("Private notes (only you see these)")).to_have_count(0)
+    bob.screenshot(path=str(shots / "09-co-interviewer-record.png"))

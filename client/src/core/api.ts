@@ -77,6 +77,8 @@ export interface InterviewSummary {
   tags?: string[];
   recommendation?: Recommendation;
   deleted_at?: string | null;
+  /** Yours, or one whose panel you are on (you read it and open its room; the owner changes it). */
+  role?: 'owner' | 'co_interviewer';
 }
 
 export interface ChatEntry {

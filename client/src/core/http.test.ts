@@ -45,6 +45,15 @@ describe('Http', () => {
     expect(calls[1]?.init.body).toBe('{"q":1}');
   });
 
+  it('uploads a file as the raw body with its type and the CSRF header', async () => {
+    const { http, calls } = setup({ 'POST /api/questions/import': [json(201, { imported: [] })] });
+    const file = new Blob([new Uint8Array([0x50, 0x4b, 3, 4])]);
+    expect(await http.upload('/api/questions/import', file, 'application/zip')).toEqual({ imported: [] });
+    expect(header(calls[0], 'Content-Type')).toBe('application/zip');
+    expect(header(calls[0], 'X-CSRF-Token')).toBe('tok');
+    expect(calls[0]?.init.body).toBe(file);
+  });
+
   it('refreshes once on 401 and retries the request', async () => {
     const { http, calls, unauthorized } = setup({
       'GET /api/interviews': [json(401, { error: { code: 'unauthorized', message: 'expired' } }), json(200, [1])],

@@ -16,6 +16,14 @@ export class ApiError extends Error {
   }
 }
 
+/** A body that is not JSON: sent unchanged. */
+class RawBody {
+  constructor(
+    readonly data: Blob,
+    readonly type: string,
+  ) {}
+}
+
 export interface HttpDeps {
   fetch: (input: string, init: RequestInit) => Promise<Response>;
   cookies: () => string;
@@ -60,6 +68,10 @@ export class Http {
   delete<T>(path: string): Promise<T> {
     return this.request<T>('DELETE', path);
   }
+  /** A file as the body, sent as it is with its own content type (a ZIP to import, say). */
+  upload<T>(path: string, file: Blob, contentType: string): Promise<T> {
+    return this.request<T>('POST', path, new RawBody(file, contentType));
+  }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     let response = await this.send(method, path, body);
@@ -88,7 +100,10 @@ export class Http {
       if (csrf) headers['X-CSRF-Token'] = csrf;
     }
     const init: RequestInit = { method, headers, credentials: 'same-origin' };
-    if (body !== undefined) {
+    if (body instanceof RawBody) {
+      headers['Content-Type'] = body.type;
+      init.body = body.data;
+    } else if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
     }

@@ -4,6 +4,7 @@ import { DEFAULT_QUERY, pageCount, parseListQuery, toApiParams, toggleSort, toSe
 describe('list query', () => {
   it('parses a full query string', () => {
     expect(parseListQuery('?status=completed&q=alice&sort=title&order=asc&page=3&per_page=50')).toEqual({
+      role: '',
       status: 'completed',
       recommendation: '',
       q: 'alice',
@@ -19,6 +20,14 @@ describe('list query', () => {
     expect(new URLSearchParams(toApiParams(q)).get('recommendation')).toBe('hire');
     expect(parseListQuery('?recommendation=maybe').recommendation).toBe('');
     expect(toggleSort(DEFAULT_QUERY, 'recommendation').order).toBe('desc');
+  });
+  it('filters by whose interview it is', () => {
+    const q = parseListQuery('?role=co_interviewer');
+    expect(q.role).toBe('co_interviewer');
+    expect(new URLSearchParams(toApiParams(q)).get('role')).toBe('co_interviewer');
+    expect(new URLSearchParams(toApiParams(DEFAULT_QUERY)).has('role')).toBe(false);
+    expect(parseListQuery('?role=admin').role).toBe('');
+    expect(toSearch(q)).toBe('?role=co_interviewer');
   });
   it('falls back to defaults for nonsense instead of sending it to the API', () => {
     expect(parseListQuery('?status=bogus&sort=password&order=up&page=-1&per_page=5000')).toEqual(DEFAULT_QUERY);

@@ -4,8 +4,11 @@ export const SORT_FIELDS = ['created_at', 'scheduled_at', 'title', 'candidate_na
 export type SortField = (typeof SORT_FIELDS)[number];
 export const STATUSES = ['scheduled', 'in_progress', 'completed', 'cancelled'] as const;
 export const RECOMMENDATIONS = ['strong_hire', 'hire', 'no_hire', 'strong_no_hire'] as const;
+/** Whose interviews: yours, or those you sit on the panel of (``''``: both). */
+export const ROLES = ['owner', 'co_interviewer'] as const;
 
 export interface ListQuery {
+  role: string;
   status: string;
   recommendation: string;
   q: string;
@@ -16,6 +19,7 @@ export interface ListQuery {
 }
 
 export const DEFAULT_QUERY: ListQuery = {
+  role: '',
   status: '',
   recommendation: '',
   q: '',
@@ -38,6 +42,7 @@ export function parseListQuery(search: string): ListQuery {
   const order = p.get('order');
   const status = p.get('status') ?? '';
   return {
+    role: (ROLES as readonly string[]).includes(p.get('role') ?? '') ? (p.get('role') ?? '') : '',
     status: (STATUSES as readonly string[]).includes(status) ? status : '',
     recommendation: (RECOMMENDATIONS as readonly string[]).includes(p.get('recommendation') ?? '') ? (p.get('recommendation') ?? '') : '',
     q: (p.get('q') ?? '').slice(0, 200),
@@ -61,6 +66,7 @@ export function toSearch(query: ListQuery): string {
 /** The API always gets every parameter, empty filters left out. */
 export function toApiParams(query: ListQuery): string {
   const p = new URLSearchParams();
+  if (query.role) p.set('role', query.role);
   if (query.status) p.set('status', query.status);
   if (query.recommendation) p.set('recommendation', query.recommendation);
   if (query.q.trim()) p.set('q', query.q.trim());

@@ -8,6 +8,7 @@ import {
   pageCount,
   parseListQuery,
   RECOMMENDATIONS,
+  ROLES,
   type SortField,
   STATUSES,
   toApiParams,
@@ -57,6 +58,14 @@ export async function dashboardPage(ctx: PageContext): Promise<View> {
     RECOMMENDATIONS.map((r) => h('option', { value: r, selected: r === query.recommendation }, recommendationLabel(r))),
   );
   verdict.addEventListener('change', () => apply({ ...query, recommendation: verdict.value, page: 1 }));
+  const ROLE_LABELS: Record<string, string> = { owner: 'Mine', co_interviewer: 'Co-interviewer' };
+  const role = h(
+    'select',
+    { name: 'role' },
+    h('option', { value: '' }, 'Mine and panels'),
+    ROLES.map((r) => h('option', { value: r, selected: r === query.role }, ROLE_LABELS[r] ?? r)),
+  );
+  role.addEventListener('change', () => apply({ ...query, role: role.value, page: 1 }));
 
   const apply = (next: ListQuery): void => {
     query = next;
@@ -99,7 +108,7 @@ export async function dashboardPage(ctx: PageContext): Promise<View> {
     scoreCells.clear();
     const pages = pageCount(page.total, page.per_page);
     summary.textContent = `${page.total} interview${page.total === 1 ? '' : 's'}`;
-    if (page.items.length === 0 && (query.q || query.status || query.recommendation)) {
+    if (page.items.length === 0 && (query.q || query.status || query.recommendation || query.role)) {
       replaceChildren(tableHost, h('div', { class: 'empty' }, h('p', null, 'No interviews match these filters.')));
     } else if (page.items.length === 0) {
       // The very first visit: say what to do, with the two ways to start right there.
@@ -122,8 +131,13 @@ export async function dashboardPage(ctx: PageContext): Promise<View> {
             col.label, h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, active ? (query.order === 'asc' ? ' ▲' : ' ▼') : '')));
       }));
       const rows = page.items.map((item) =>
-        h('tr', null,
+        h('tr', { class: item.role === 'co_interviewer' ? 'row-panel' : null },
           h('td', null, h('a', { href: `/interviews/${item.id}`, class: 'strong' }, item.title),
+            // Someone else's interview whose panel you are on: you open its room and score it;
+            // only its owner changes it.
+            item.role === 'co_interviewer'
+              ? h('span', { class: 'badge badge-role', title: 'You are on this interview’s panel; its owner manages it' }, 'Co-interviewer')
+              : null,
             item.position ? h('div', { class: 'muted small' }, item.position) : null),
           h('td', null, item.candidate_name),
           h('td', null, statusBadge(item.status)),
@@ -166,7 +180,8 @@ export async function dashboardPage(ctx: PageContext): Promise<View> {
       h('div', { class: 'toolbar card' },
         h('div', { class: 'field grow' }, h('label', { for: 'list-q' }, 'Search'), Object.assign(search, { id: 'list-q' })),
         h('div', { class: 'field' }, h('label', { for: 'list-status' }, 'Status'), Object.assign(status, { id: 'list-status' })),
-        h('div', { class: 'field' }, h('label', { for: 'list-verdict' }, 'Verdict'), Object.assign(verdict, { id: 'list-verdict' }))),
+        h('div', { class: 'field' }, h('label', { for: 'list-verdict' }, 'Verdict'), Object.assign(verdict, { id: 'list-verdict' })),
+        h('div', { class: 'field' }, h('label', { for: 'list-role' }, 'Whose'), Object.assign(role, { id: 'list-role' }))),
       alert.el,
       h('div', { class: 'card card-flush' }, tableHost),
       pager,

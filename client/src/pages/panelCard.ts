@@ -11,7 +11,8 @@ function message(error: unknown): string {
   return error instanceof ApiError || error instanceof Error ? error.message : 'Something went wrong.';
 }
 
-export function panelCard(interviewId: string): HTMLElement {
+/** ``manage``: the owner adds and removes people; a co-interviewer only sees who is on it. */
+export function panelCard(interviewId: string, { manage = true }: { manage?: boolean } = {}): HTMLElement {
   const base = `/api/interviews/${encodeURIComponent(interviewId)}/interviewers`;
   const list = h('ul', { class: 'panel-list' });
   const state = h('p', { class: 'muted small', role: 'status' });
@@ -25,7 +26,7 @@ export function panelCard(interviewId: string): HTMLElement {
       replaceChildren(list, panel.items.length === 0
         ? h('li', { class: 'muted small' }, 'Only you so far.')
         : panel.items.map((p) => h('li', null, h('strong', null, p.name), ` <${p.email}> `,
-          h('button', {
+          !manage ? null : h('button', {
             type: 'button', class: 'btn btn-small btn-ghost', 'aria-label': `Remove ${p.name}`,
             onclick: () => void http.delete(`${base}/${encodeURIComponent(p.user_id)}`).then(load).catch((e: unknown) => { state.textContent = message(e); }),
           }, 'Remove'))));
@@ -47,5 +48,5 @@ export function panelCard(interviewId: string): HTMLElement {
   void load();
   return h('section', { class: 'card' }, h('h2', null, 'Panel'),
     h('p', { class: 'muted small' }, 'Co-interviewers open the room as interviewers, see the notes and the question’s guide, and fill their own scorecard.'),
-    list, form, state);
+    list, manage ? form : null, state);
 }

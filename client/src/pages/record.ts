@@ -39,14 +39,18 @@ export async function recordPage(ctx: PageContext): Promise<View> {
   const languages = await http.get<Language[]>('/api/languages').catch(() => [] as Language[]);
 
   const live = record.status === 'scheduled' || record.status === 'in_progress';
+  // On someone else's panel: read the record, open the room, fill your scorecard; the owner
+  // alone changes the record (the server refuses the rest with a 404 anyway).
+  const panelist = record.role === 'co_interviewer';
   const header = h('div', { class: 'page-head' },
     h('div', null,
       h('p', { class: 'crumbs' }, h('a', { href: '/' }, 'Interviews'), ' / '),
       h('h1', null, record.title),
-      h('p', { class: 'muted' }, `${record.candidate_name}${record.position ? ` · ${record.position}` : ''} · `, statusBadge(record.status))),
+      h('p', { class: 'muted' }, `${record.candidate_name}${record.position ? ` · ${record.position}` : ''} · `, statusBadge(record.status),
+        panelist ? h('span', { class: 'badge badge-role' }, 'Co-interviewer') : null)),
     h('div', { class: 'head-actions' },
       live ? h('a', { href: `/rooms/${record.id}`, class: 'btn btn-primary' }, 'Open room') : null,
-      deleteButton()));
+      panelist ? null : deleteButton()));
 
   function deleteButton(): HTMLElement {
     return h('button', {
@@ -100,7 +104,12 @@ export async function recordPage(ctx: PageContext): Promise<View> {
   });
 
   const main = h('div', { class: 'record-main' }, code, replayCard(record.id, { runs: record.runs, chat: record.chat }), boardReplayCard(record.id, record.title), runs, terminalReplayCard(record.runs), chat);
-  const side = h('div', { class: 'record-side' }, facts, scorecardCard(record.id), panelCard(record.id), h('section', { class: 'card' }, h('h2', null, 'Notes and verdict'), notesForm));
+  const notesCard = panelist
+    ? h('section', { class: 'card' }, h('h2', null, 'Owner’s notes and verdict'),
+      record.notes ? h('p', { class: 'pre-wrap' }, record.notes) : h('p', { class: 'muted' }, 'No notes.'),
+      h('p', { class: 'muted small' }, `Verdict: ${recommendationLabel(record.recommendation)}. Only the interview’s owner changes these; your say is your scorecard.`))
+    : h('section', { class: 'card' }, h('h2', null, 'Notes and verdict'), notesForm);
+  const side = h('div', { class: 'record-side' }, facts, scorecardCard(record.id), panelCard(record.id, { manage: !panelist }), notesCard);
   const body = h('div', { class: 'record-grid' }, main, side);
   const el = h('div', { class: 'stack-lg' }, header, alert.el, body);
   return { title: record.title, chrome: 'app', el };

@@ -3,6 +3,7 @@ import { type PageContext, requireUser, type View } from '../app';
 import { ApiError, http, type Schedule } from '../core/api';
 import { alertBox, field, h, replaceChildren } from '../core/dom';
 import { formatDateTime, isoToLocalInput, localInputToIso } from '../core/format';
+import { questionPicker } from './questionPicker';
 
 function errorText(error: unknown): string {
   return error instanceof ApiError || error instanceof Error ? error.message : 'Something went wrong.';
@@ -165,15 +166,13 @@ export async function schedulePage(ctx: PageContext): Promise<View> {
   const when = h('input', { type: 'datetime-local', required: true, name: 'starts_at' });
   const duration = h('input', { type: 'number', min: 5, max: 480, step: 5, value: '60', required: true, name: 'duration_minutes' });
   const zone = browserTimeZone();
-  const questions = h('select', { multiple: true, name: 'questions', size: 4 });
-  void http.get<{ items: { id: string; title: string; difficulty: string }[] }>('/api/questions?per_page=100')
-    .then((page) => replaceChildren(questions, page.items.map((q) => h('option', { value: q.id }, `${q.title} (${q.difficulty})`))))
-    .catch(() => undefined);
+  // Arriving from a question's page ("Schedule with it"): that question is picked already.
+  const questions = questionPicker(ctx.query.get('question'));
   const form = h('form', { class: 'grid-form' },
     field('Title', title), field('Candidate name', candidate), field('Candidate email', email),
     field('Interviewer email', interviewer, 'Gets the invitation too.'),
     field('Starts', when, `Your time zone: ${zone}`), field('Duration (minutes)', duration),
-    field('Questions', questions, 'Optional: the interview keeps them as they are now; load one in the room.'),
+    questions.el,
     h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Schedule and send invitations')));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -191,14 +190,19 @@ export async function schedulePage(ctx: PageContext): Promise<View> {
       timezone: zone,
     };
     if (interviewer.value.trim()) body['interviewer_email'] = interviewer.value.trim();
-    const picked = [...questions.selectedOptions].map((o) => o.value);
+    const picked = questions.picked();
     http.post<Schedule>('/api/schedules', body)
       .then(async (created) => {
+        let picking = '';
         if (picked.length) {
-          await http.request('PUT', `/api/interviews/${encodeURIComponent(created.interview_id)}/questions`, { question_ids: picked });
+          // The slot exists already: a failure here must not read as "not scheduled".
+          picking = await http.request('PUT', `/api/interviews/${encodeURIComponent(created.interview_id)}/questions`, { question_ids: picked })
+            .then(() => ` ${picked.length} question${picked.length === 1 ? '' : 's'} picked for the room.`)
+            .catch((error: unknown) => ` The questions could not be picked (${errorText(error)}); pick them in the room.`);
         }
-        showResult(created, `Scheduled “${created.title}”; invitations sent to ${created.candidate_email}.`);
+        showResult(created, `Scheduled “${created.title}”; invitations sent to ${created.candidate_email}.${picking}`);
         form.reset();
+        questions.reset();
         duration.value = '60';
         interviewer.value = user.email;
         await load();

@@ -102,6 +102,7 @@ async def test_edits_make_revisions_and_old_ones_stay(signed_in: SignedIn) -> No
     assert changed["title"] == "Sum of two" and changed["test_count"] == 0
     revisions = await (await signed_in.client.get(f"{url}/revisions")).get_json()
     assert [r["number"] for r in revisions["items"]] == [2, 1]
+    assert {r["author_name"] for r in revisions["items"]} == {"Ada Interviewer"}
     first = await (await signed_in.client.get(f"{url}/revisions/1")).get_json()
     assert first["prompt"] == SUM["prompt"] and len(first["tests"]) == 2
     response = await signed_in.client.get(f"{url}/revisions/9")
@@ -229,3 +230,43 @@ async def test_examples_are_loaded_once_and_built_in(signed_in: SignedIn) -> Non
         f"/api/questions/{two_sum['id']}", json={"title": "Mine"}, headers=signed_in.csrf
     )
     assert await error_of(response, 403) == "not_question_author"
+    history = await (
+        await signed_in.client.get(f"/api/questions/{two_sum['id']}/revisions")
+    ).get_json()
+    assert [(r["number"], r["author_name"]) for r in history["items"]] == [(1, None)]
+
+
+async def test_bad_edits_are_a_clear_400_and_change_nothing(signed_in: SignedIn) -> None:
+    created = await create(signed_in)
+    url = f"/api/questions/{created['id']}"
+    cases: list[dict[str, Any]] = [
+        {"tests": [{"name": "a"}, {"name": "a"}]},
+        {"prompt": "é" * (bundle.PROMPT_MAX_BYTES // 2 + 1)},
+        {"guide": "é" * (bundle.GUIDE_MAX_BYTES // 2 + 1)},
+        {"starters": {"python": "é" * (bundle.STARTER_MAX_BYTES // 2 + 1)}},
+        {"tests": [{"name": "a", "stdin": "x" * (bundle.TEST_FILE_MAX_BYTES + 1)}]},
+        {"starters": {"cobol": "DISPLAY."}},
+        {"title": "  "},
+        {"colour": "red"},
+    ]
+    for body in cases:
+        response = await signed_in.client.patch(url, json=body, headers=signed_in.csrf)
+        assert response.status_code == 400, (body.keys(), await response.get_json())
+        assert (await response.get_json())["error"]["message"]
+    response = await signed_in.client.patch(
+        url, json={"tests": [{"name": "a"}, {"name": "a"}]}, headers=signed_in.csrf
+    )
+    error = (await response.get_json())["error"]
+    assert error == {
+        "code": "validation_error",
+        "message": "Invalid request: tests: Value error, two tests are named 'a'",
+    }  # the shape the editor page reads into a message beside the tests
+    detail = await (await signed_in.client.get(url)).get_json()
+    assert detail["revision"] == 1 and len(detail["tests"]) == 2
+
+
+async def test_a_revision_number_out_of_range_is_a_404(signed_in: SignedIn) -> None:
+    created = await create(signed_in)
+    for number in ("0", "2147483648", "99999999999999999999999"):
+        response = await signed_in.client.get(f"/api/questions/{created['id']}/revisions/{number}")
+        assert await error_of(response, 404) == "question_not_found", number
