@@ -1,0 +1,211 @@
+"""``RedisEngine``: the server side of the run queue — the same ``Engine`` door as the local
+engine, with the containers on other hosts.
+
+The web process holds the catalogue and the maxima (so it refuses a bad request exactly as the
+local engine does, without a round trip) but no Docker client at all: a compromised web tier
+cannot reach a Docker socket. A run is
+
+1. checked (``RequestChecker``), given a deadline (``queue_wait_ms`` to be taken by a runner host,
+   plus its own budget: compile and run timeouts and container overhead);
+2. admitted by one Lua script, atomically: the live workers' slots for its language (from their
+   expiring heartbeats) plus ``queue_size`` against the jobs of that language still in flight.
+   No live worker, or all full: ``EngineBusyError`` at once — never a wait that is sure to fail;
+3. added to the language's stream, where a worker's ``XREADGROUP`` takes it;
+4. answered through ``BLPOP`` on its own reply list, until the deadline; past it the server answers
+   an honest ``internal_error`` (the worker, finding the deadline passed, will not run it).
+
+Interactive sessions (the room's terminal) are not carried over the queue: this engine does not
+offer ``InteractiveEngine``, so the room answers ``terminal_unavailable`` at once (see the
+report in issue #15 for why).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from runners.catalogue import Catalogue, load_catalogue
+from runners.checks import Job, RequestChecker
+from runners.contract import (
+    EngineBusyError,
+    EngineError,
+    EngineUnavailableError,
+    LanguageInfo,
+    RunRequest,
+    RunResult,
+    Verdict,
+)
+from runners.settings import EngineSettings
+from runners.wire import STREAM_MAXLEN, Keys, QueuedJob, read_reply
+
+log = logging.getLogger(__name__)
+
+CONTAINER_OVERHEAD_MS = 3000
+"""Added to a job's timeouts for what is not the program: taking or creating a container,
+copying files in, removing it. Generous on purpose: a worker refuses a job it may not finish."""
+REPLY_MARGIN_MS = 1000
+"""The server waits this much past a job's deadline for the reply of a run that just made it."""
+
+ADMIT = """
+-- KEYS[1] workers set, KEYS[2] in-flight hash, KEYS[3] the language's stream
+-- ARGV: worker key prefix, language, now ms, queue allowance, job id, deadline ms, job, maxlen
+local slots, live = 0, 0
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local beat = redis.call('GET', ARGV[1] .. id)
+  if beat then
+    local n = cjson.decode(beat)['slots'][ARGV[2]]
+    if n then slots = slots + n; live = live + 1 end
+  else
+    redis.call('SREM', KEYS[1], id)
+  end
+end
+if live == 0 then return {'none', 0, 0} end
+local now, busy = tonumber(ARGV[3]), 0
+local flat = redis.call('HGETALL', KEYS[2])
+for i = 1, #flat, 2 do
+  if tonumber(flat[i + 1]) < now then redis.call('HDEL', KEYS[2], flat[i]) else busy = busy + 1 end
+end
+if busy >= slots + tonumber(ARGV[4]) then return {'full', busy, slots} end
+redis.call('HSET', KEYS[2], ARGV[5], ARGV[6])
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[8], '*', 'job', ARGV[7])
+return {'ok', busy, slots}
+"""
+
+
+def job_budget_ms(job: Job) -> int:
+    """The longest a checked job may take on a worker."""
+    compile_ms = job.limits.compile_timeout_ms if job.language.compile else 0
+    if job.tests is None:
+        run_ms = job.limits.run_timeout_ms
+    else:
+        run_ms = sum(plan.run_timeout_ms for plan in job.tests)
+    return compile_ms + run_ms + CONTAINER_OVERHEAD_MS
+
+
+class RedisEngine(RequestChecker):
+    def __init__(
+        self,
+        redis_url: str,
+        key_prefix: str = "onsite",
+        settings: EngineSettings | None = None,
+        catalogue: Catalogue | None = None,
+    ) -> None:
+        if not redis_url:
+            raise EngineUnavailableError(
+                '[engine] backend = "redis" needs [redis] url (e.g. redis://127.0.0.1:6379/0)'
+            )
+        settings = settings or EngineSettings.load()
+        super().__init__(
+            settings, catalogue or load_catalogue(settings.catalogue_path, settings.debian_suite)
+        )
+        self.keys = Keys(key_prefix)
+        self._url = redis_url
+        self._redis: aioredis.Redis | None = None
+        self._admit: Any = None
+
+    # -- Engine protocol ------------------------------------------------------------------------
+
+    def languages(self) -> Sequence[LanguageInfo]:
+        return self.catalogue.infos()
+
+    async def start(self) -> None:
+        """Connect (lazily: the first command opens the socket) and check Redis answers; like the
+        local engine without Docker, the server still starts when it does not."""
+        client = self._client()
+        try:
+            await client.ping()
+        except (RedisError, OSError) as exc:
+            log.warning("engine: Redis at %s does not answer (%s); runs will fail", self._url, exc)
+
+    async def close(self) -> None:
+        client, self._redis = self._redis, None
+        if client is not None:
+            await client.aclose()
+
+    async def run(self, request: RunRequest) -> RunResult:
+        result, _worker = await self.run_with_origin(request)
+        return result
+
+    # -- beyond the protocol ----------------------------------------------------------------------
+
+    async def run_with_origin(self, request: RunRequest) -> tuple[RunResult, str]:
+        """``run``, plus the id of the worker that answered (``""`` when none did): what tests and
+        logs use to see which runner host served a run. Not part of ``RunResult``."""
+        job = self.check(request)
+        language = job.language.id
+        budget = job_budget_ms(job)
+        now = _now_ms()
+        queued = QueuedJob(
+            id=uuid.uuid4().hex,
+            request=request,
+            deadline_ms=now + self.settings.queue_wait_ms + budget,
+            budget_ms=budget,
+        )
+        client = self._client()
+        keys = self.keys
+        try:
+            outcome = await self._admit(
+                keys=[keys.workers, keys.inflight(language), keys.jobs(language)],
+                args=[
+                    keys.worker(""),
+                    language,
+                    now,
+                    self.settings.queue_size,
+                    queued.id,
+                    queued.deadline_ms,
+                    queued.to_json(),
+                    STREAM_MAXLEN,
+                ],
+            )
+        except (RedisError, OSError) as exc:
+            raise EngineUnavailableError(f"the run queue (Redis) does not answer ({exc})") from None
+        verdict = outcome[0].decode() if isinstance(outcome[0], bytes) else str(outcome[0])
+        if verdict == "none":
+            raise EngineBusyError(
+                f"no runner host is serving {job.language.name} right now; try again in a moment"
+            )
+        if verdict == "full":
+            raise EngineBusyError("every runner host is busy; try again in a moment")
+        try:
+            return await self._await_reply(queued, language)
+        finally:
+            # (if this fails, the entry stops counting at its deadline anyway)
+            with contextlib.suppress(RedisError, OSError):
+                await client.hdel(keys.inflight(language), queued.id)
+
+    async def _await_reply(self, queued: QueuedJob, language: str) -> tuple[RunResult, str]:
+        wait_s = max(0.001, (queued.deadline_ms + REPLY_MARGIN_MS - _now_ms()) / 1000)
+        try:
+            popped = await self._client().blpop([self.keys.reply(queued.id)], timeout=wait_s)
+        except (RedisError, OSError) as exc:
+            raise EngineUnavailableError(f"the run queue (Redis) does not answer ({exc})") from None
+        if popped is None:
+            return (
+                RunResult(
+                    Verdict.INTERNAL_ERROR,
+                    language,
+                    message="no runner host answered before the run's deadline",
+                ),
+                "",
+            )
+        answer, worker = read_reply(popped[1])
+        if isinstance(answer, EngineError):
+            raise answer
+        return answer, worker
+
+    def _client(self) -> aioredis.Redis:
+        if self._redis is None:
+            self._redis = aioredis.Redis.from_url(self._url)
+            self._admit = self._redis.register_script(ADMIT)
+        return self._redis
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
