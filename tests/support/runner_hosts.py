@@ -92,8 +92,14 @@ class WorkerProcess:
                 argv, stdout=out, stderr=subprocess.STDOUT, env=environ, cwd=str(ROOT)
             )
         worker = cls(name, process, log_file, argv)
-        worker.wait_for("warm", 180)
+        worker.wait_for(f"runner {worker.id_prefix}", ": warm", 180)
         return worker
+
+    @property
+    def id_prefix(self) -> str:
+        """The start of this process's worker id (``<name>:<pid>:``): the log file is shared by
+        the restarts of one host, so lines are told apart by it."""
+        return f"{self.name}:{self.process.pid}:"
 
     def log(self) -> str:
         try:
@@ -101,10 +107,11 @@ class WorkerProcess:
         except OSError:
             return ""
 
-    def wait_for(self, text: str, timeout_s: float) -> None:
+    def wait_for(self, text: str, end: str, timeout_s: float) -> None:
+        """Until a line of the log contains ``text`` and ends with ``end``."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            if text in self.log():
+            if any(text in line and line.endswith(end) for line in self.log().splitlines()):
                 return
             if self.process.poll() is not None:
                 raise RuntimeError(
