@@ -5,7 +5,6 @@ nor queue work itself."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import redis
@@ -26,14 +25,20 @@ def acl_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]
     server.stop()
 
 
-def clients(server: RedisServer) -> tuple[redis.Redis, redis.Redis]:
-    return redis.Redis.from_url(server.url), redis.Redis.from_url(
-        server.url_for(RUNNER_USER, RUNNER_PASSWORD)
-    )
+@pytest.fixture
+def clients(acl_redis: RedisServer) -> Iterator[tuple[redis.Redis, redis.Redis]]:
+    """(the default user, the runner user)."""
+    admin = redis.Redis.from_url(acl_redis.url)
+    runner = redis.Redis.from_url(acl_redis.url_for(RUNNER_USER, RUNNER_PASSWORD))
+    yield admin, runner
+    admin.close()
+    runner.close()
 
 
-def test_the_runner_user_does_what_a_worker_does(acl_redis: RedisServer, tmp_path: Path) -> None:
-    admin, runner = clients(acl_redis)
+def test_the_runner_user_does_what_a_worker_does(
+    clients: tuple[redis.Redis, redis.Redis],
+) -> None:
+    admin, runner = clients
     stream = KEYS.jobs("python")
     runner.xgroup_create(stream, GROUP, id="0", mkstream=True)
     entry = admin.xadd(stream, {"job": "{}"})
@@ -70,9 +75,9 @@ def test_the_runner_user_does_what_a_worker_does(acl_redis: RedisServer, tmp_pat
     ],
 )
 def test_the_runner_user_cannot_touch_anything_else(
-    acl_redis: RedisServer, attempt: object
+    clients: tuple[redis.Redis, redis.Redis], attempt: object
 ) -> None:
-    admin, runner = clients(acl_redis)
+    admin, runner = clients
     admin.set("onsite:ratelimit:login:1.2.3.4", "5")
     with pytest.raises((NoPermissionError, ResponseError)) as refused:
         attempt(runner)  # type: ignore[operator]
