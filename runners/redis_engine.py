@@ -21,6 +21,7 @@ report in issue #15 for why).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import time
@@ -43,7 +44,7 @@ from runners.contract import (
     Verdict,
 )
 from runners.settings import EngineSettings
-from runners.wire import STREAM_MAXLEN, Keys, QueuedJob, read_reply
+from runners.wire import STREAM_MAXLEN, Keys, QueuedJob, Reply, read_full_reply
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,7 @@ class RedisEngine(RequestChecker):
         self._url = redis_url
         self._redis: aioredis.Redis | None = None
         self._admit: Any = None
+        self._cleanups: set[asyncio.Task[None]] = set()
 
     # -- Engine protocol ------------------------------------------------------------------------
 
@@ -125,6 +127,8 @@ class RedisEngine(RequestChecker):
             log.warning("engine: Redis at %s does not answer (%s); runs will fail", self._url, exc)
 
     async def close(self) -> None:
+        if self._cleanups:
+            await asyncio.gather(*self._cleanups, return_exceptions=True)
         client, self._redis = self._redis, None
         if client is not None:
             await client.aclose()
@@ -138,6 +142,13 @@ class RedisEngine(RequestChecker):
     async def run_with_origin(self, request: RunRequest) -> tuple[RunResult, str]:
         """``run``, plus the id of the worker that answered (``""`` when none did): what tests and
         logs use to see which runner host served a run. Not part of ``RunResult``."""
+        traced = await self.run_traced(request)
+        assert isinstance(traced.answer, RunResult)
+        return traced.answer, traced.worker
+
+    async def run_traced(self, request: RunRequest) -> Reply:
+        """``run`` with who answered and how long the worker's engine took (the bench reads what
+        the queue adds from it); engine errors are raised, never returned."""
         job = self.check(request)
         language = job.language.id
         budget = job_budget_ms(job)
@@ -148,7 +159,7 @@ class RedisEngine(RequestChecker):
             deadline_ms=now + self.settings.queue_wait_ms + budget,
             budget_ms=budget,
         )
-        client = self._client()
+        self._client()  # opens the client, registers the admission script
         keys = self.keys
         try:
             outcome = await self._admit(
@@ -176,29 +187,29 @@ class RedisEngine(RequestChecker):
         try:
             return await self._await_reply(queued, language)
         finally:
-            # (if this fails, the entry stops counting at its deadline anyway)
-            with contextlib.suppress(RedisError, OSError):
-                await client.hdel(keys.inflight(language), queued.id)
+            # Off the answer's path (one round trip less); if it fails, the entry stops counting
+            # at its deadline anyway.
+            task = asyncio.create_task(self._forget(language, queued.id))
+            self._cleanups.add(task)
+            task.add_done_callback(self._cleanups.discard)
 
-    async def _await_reply(self, queued: QueuedJob, language: str) -> tuple[RunResult, str]:
+    async def _forget(self, language: str, job_id: str) -> None:
+        with contextlib.suppress(RedisError, OSError):
+            await self._client().hdel(self.keys.inflight(language), job_id)
+
+    async def _await_reply(self, queued: QueuedJob, language: str) -> Reply:
         wait_s = max(0.001, (queued.deadline_ms + REPLY_MARGIN_MS - _now_ms()) / 1000)
         try:
             popped = await self._client().blpop([self.keys.reply(queued.id)], timeout=wait_s)
         except (RedisError, OSError) as exc:
             raise EngineUnavailableError(f"the run queue (Redis) does not answer ({exc})") from None
         if popped is None:
-            return (
-                RunResult(
-                    Verdict.INTERNAL_ERROR,
-                    language,
-                    message="no runner host answered before the run's deadline",
-                ),
-                "",
-            )
-        answer, worker = read_reply(popped[1])
-        if isinstance(answer, EngineError):
-            raise answer
-        return answer, worker
+            late = "no runner host answered before the run's deadline"
+            return Reply(RunResult(Verdict.INTERNAL_ERROR, language, message=late), "")
+        reply = read_full_reply(popped[1])
+        if isinstance(reply.answer, EngineError):
+            raise reply.answer
+        return reply
 
     def _client(self) -> aioredis.Redis:
         if self._redis is None:

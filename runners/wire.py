@@ -205,8 +205,12 @@ def request_from_dict(data: Mapping[str, Any]) -> RunRequest:
     )
 
 
-def result_reply(result: RunResult, worker: str) -> str:
-    return json.dumps({"result": result.to_dict(), "worker": worker}, separators=(",", ":"))
+def result_reply(result: RunResult, worker: str, engine_ms: float | None = None) -> str:
+    """``engine_ms``: how long the worker's own engine took (what the queue adds is the rest)."""
+    body: dict[str, Any] = {"result": result.to_dict(), "worker": worker}
+    if engine_ms is not None:
+        body["engine_ms"] = round(engine_ms, 3)
+    return json.dumps(body, separators=(",", ":"))
 
 
 def error_reply(error: EngineError, worker: str) -> str:
@@ -214,9 +218,22 @@ def error_reply(error: EngineError, worker: str) -> str:
     return json.dumps({"error": body, "worker": worker}, separators=(",", ":"))
 
 
+@dataclass(frozen=True, slots=True)
+class Reply:
+    answer: RunResult | EngineError
+    """The result, or the engine error to raise (the same class as the worker's, so a caller
+    sees the very error the local engine would have raised)."""
+    worker: str
+    engine_ms: float | None = None
+
+
 def read_reply(text: str | bytes) -> tuple[RunResult | EngineError, str]:
-    """A worker's answer: the result, or the engine error to raise (same class as the worker's,
-    so a caller sees the very error the local engine would have raised)."""
+    """A worker's answer and the worker's id."""
+    reply = read_full_reply(text)
+    return reply.answer, reply.worker
+
+
+def read_full_reply(text: str | bytes) -> Reply:
     data = json.loads(text)
     worker = str(data.get("worker", ""))
     if "error" in data:
@@ -225,5 +242,10 @@ def read_reply(text: str | bytes) -> tuple[RunResult | EngineError, str]:
         error = cls(message)
         if cls is EngineError:
             error.code = code
-        return error, worker
-    return RunResult.from_dict(data["result"]), worker
+        return Reply(error, worker)
+    engine_ms = data.get("engine_ms")
+    return Reply(
+        RunResult.from_dict(data["result"]),
+        worker,
+        float(engine_ms) if engine_ms is not None else None,
+    )

@@ -182,28 +182,19 @@ class RunnerWorker:
 
     async def _take_work(self) -> None:
         assert self._reader is not None
-        streams = {self.keys.jobs(language): ">" for language in self.languages}
+        streams: dict[Any, Any] = {self.keys.jobs(language): ">" for language in self.languages}
         while not self._stopping.is_set():
             free = self.slots - len(self._running)
             if free <= 0:
                 self._freed.clear()
                 await self._freed.wait()
                 continue
-            read: asyncio.Task[Any] = asyncio.create_task(
-                self._reader.xreadgroup(GROUP, self.id, streams, count=free, block=READ_BLOCK_MS)  # type: ignore[arg-type]
-            )
-            stop = asyncio.create_task(self._stopping.wait())
-            done, _ = await asyncio.wait({read, stop}, return_when=asyncio.FIRST_COMPLETED)
-            stop.cancel()
-            if read not in done:
-                read.cancel()
-                with contextlib.suppress(asyncio.CancelledError, RedisError, OSError):
-                    await read
-                # the blocked connection may still deliver to this consumer: those entries are
-                # claimed by another worker once idle, like a dead worker's
-                return
+            # Not cancelled on stop (a cancelled read may still deliver entries to this consumer):
+            # it returns within READ_BLOCK_MS, and what it brings is run before exiting.
             try:
-                answer = read.result()
+                answer: Any = await self._reader.xreadgroup(
+                    GROUP, self.id, streams, count=free, block=READ_BLOCK_MS
+                )
             except (RedisError, OSError) as exc:
                 log.warning("runner %s: reading the queue failed (%s); retrying", self.id, exc)
                 await asyncio.sleep(1)
@@ -255,9 +246,10 @@ class RunnerWorker:
             await self._finish(stream, entry_id, job.id, reply)
             return
         assert self.engine is not None
+        started = time.perf_counter()
         try:
             result = await self.engine.run(job.request)
-            reply = result_reply(result, self.id)
+            reply = result_reply(result, self.id, (time.perf_counter() - started) * 1000)
         except EngineError as exc:
             reply = error_reply(exc, self.id)
         except Exception as exc:  # our side: an honest answer, never silence
