@@ -14,9 +14,10 @@ cannot reach a Docker socket. A run is
 4. answered through ``BLPOP`` on its own reply list, until the deadline; past it the server answers
    an honest ``internal_error`` (the worker, finding the deadline passed, will not run it).
 
-Interactive sessions (the room's terminal) are not carried over the queue: this engine does not
-offer ``InteractiveEngine``, so the room answers ``terminal_unavailable`` at once (see the
-report in issue #15 for why).
+Interactive sessions (the room's terminal) take the same road to be admitted and started (a job
+marked ``session`` on the language's stream); then their input and output stream over two Redis
+streams of their own (``runners.remote_session``), so the web tier still holds no Docker socket
+and no direct connection to a runner host.
 """
 
 from __future__ import annotations
@@ -38,11 +39,14 @@ from runners.contract import (
     EngineBusyError,
     EngineError,
     EngineUnavailableError,
+    InvalidRunRequestError,
     LanguageInfo,
     RunRequest,
     RunResult,
     Verdict,
 )
+from runners.interactive import InteractiveSession, SessionMode
+from runners.remote_session import RemoteSession
 from runners.settings import EngineSettings
 from runners.wire import STREAM_MAXLEN, Keys, QueuedJob, Reply, read_full_reply
 
@@ -51,6 +55,8 @@ log = logging.getLogger(__name__)
 CONTAINER_OVERHEAD_MS = 3000
 """Added to a job's timeouts for what is not the program: taking or creating a container,
 copying files in, removing it. Generous on purpose: a worker refuses a job it may not finish."""
+SESSION_ALLOWANCE = 1_000_000
+"""Sessions are bounded on each host (``max_interactive_sessions``), not by the run slots."""
 REPLY_MARGIN_MS = 1000
 """The server waits this much past a job's deadline for the reply of a run that just made it."""
 
@@ -139,6 +145,38 @@ class RedisEngine(RequestChecker):
 
     # -- beyond the protocol ----------------------------------------------------------------------
 
+    def repl_languages(self) -> Sequence[str]:
+        return [language.id for language in self.catalogue if language.repl]
+
+    async def interactive(
+        self, request: RunRequest, mode: SessionMode = SessionMode.PROGRAM
+    ) -> InteractiveSession:
+        """Open a session on a runner host (``InteractiveEngine``): refused here exactly as the
+        local engine refuses it, ``busy`` at once when no live host serves the language."""
+        job = self.check(request)
+        language = job.language
+        if job.tests is not None:
+            raise InvalidRunRequestError("an interactive session takes no test cases")
+        if mode is SessionMode.REPL and language.repl is None:
+            raise InvalidRunRequestError(f"{language.name} has no REPL here")
+        start_ms = CONTAINER_OVERHEAD_MS
+        queued = self._queued(request, start_ms, mode.value)
+        await self._enqueue(queued, language.id, language.name, session=True)
+        try:
+            reply = await self._await_reply(queued, language.id)
+        finally:
+            self._forget_later(language.id, queued.id)
+        if isinstance(reply.answer, RunResult):  # no host answered in time
+            raise EngineBusyError(reply.answer.message or "no runner host took the session")
+        return RemoteSession(
+            language.id,
+            self.settings.interactive_limits(),
+            self._client(),
+            self.keys,
+            queued.id,
+            reply.worker,
+        )
+
     async def run_with_origin(self, request: RunRequest) -> tuple[RunResult, str]:
         """``run``, plus the id of the worker that answered (``""`` when none did): what tests and
         logs use to see which runner host served a run. Not part of ``RunResult``."""
@@ -151,24 +189,49 @@ class RedisEngine(RequestChecker):
         the queue adds from it); engine errors are raised, never returned."""
         job = self.check(request)
         language = job.language.id
-        budget = job_budget_ms(job)
-        now = _now_ms()
-        queued = QueuedJob(
+        queued = self._queued(request, job_budget_ms(job))
+        await self._enqueue(queued, language, job.language.name)
+        try:
+            return await self._await_reply(queued, language)
+        finally:
+            self._forget_later(language, queued.id)
+
+    def _forget_later(self, language: str, job_id: str) -> None:
+        """Off the answer's path (one round trip less); if it fails, the in-flight entry stops
+        counting at its deadline anyway."""
+        task = asyncio.create_task(self._forget(language, job_id))
+        self._cleanups.add(task)
+        task.add_done_callback(self._cleanups.discard)
+
+    async def _forget(self, language: str, job_id: str) -> None:
+        with contextlib.suppress(RedisError, OSError):
+            await self._client().hdel(self.keys.inflight(language), job_id)
+
+    def _queued(self, request: RunRequest, budget_ms: int, session: str = "") -> QueuedJob:
+        return QueuedJob(
             id=uuid.uuid4().hex,
             request=request,
-            deadline_ms=now + self.settings.queue_wait_ms + budget,
-            budget_ms=budget,
+            deadline_ms=_now_ms() + self.settings.queue_wait_ms + budget_ms,
+            budget_ms=budget_ms,
+            session=session,
         )
+
+    async def _enqueue(
+        self, queued: QueuedJob, language: str, name: str, *, session: bool = False
+    ) -> None:
+        """Admit (or refuse with ``busy``) and add to the stream, in one atomic script. A session
+        counts against no run slot (it mostly waits for a person): it needs a live host only."""
         self._client()  # opens the client, registers the admission script
         keys = self.keys
+        allowance = SESSION_ALLOWANCE if session else self.settings.queue_size
         try:
             outcome = await self._admit(
                 keys=[keys.workers, keys.inflight(language), keys.jobs(language)],
                 args=[
                     keys.worker(""),
                     language,
-                    now,
-                    self.settings.queue_size,
+                    _now_ms(),
+                    allowance,
                     queued.id,
                     queued.deadline_ms,
                     queued.to_json(),
@@ -180,22 +243,10 @@ class RedisEngine(RequestChecker):
         verdict = outcome[0].decode() if isinstance(outcome[0], bytes) else str(outcome[0])
         if verdict == "none":
             raise EngineBusyError(
-                f"no runner host is serving {job.language.name} right now; try again in a moment"
+                f"no runner host is serving {name} right now; try again in a moment"
             )
         if verdict == "full":
             raise EngineBusyError("every runner host is busy; try again in a moment")
-        try:
-            return await self._await_reply(queued, language)
-        finally:
-            # Off the answer's path (one round trip less); if it fails, the entry stops counting
-            # at its deadline anyway.
-            task = asyncio.create_task(self._forget(language, queued.id))
-            self._cleanups.add(task)
-            task.add_done_callback(self._cleanups.discard)
-
-    async def _forget(self, language: str, job_id: str) -> None:
-        with contextlib.suppress(RedisError, OSError):
-            await self._client().hdel(self.keys.inflight(language), job_id)
 
     async def _await_reply(self, queued: QueuedJob, language: str) -> Reply:
         wait_s = max(0.001, (queued.deadline_ms + REPLY_MARGIN_MS - _now_ms()) / 1000)

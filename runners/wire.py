@@ -13,6 +13,8 @@ Key layout (``P`` is ``[redis] key_prefix``); everything lives under ``P:q:`` so
   ``{"name", "slots": {language: n}}``), expiring after three heartbeat periods.
 * ``P:q:reply:<job id>`` — a list the worker pushes the answer onto (the server BLPOPs it); it
   expires a minute after the push.
+* ``P:q:session:<job id>:in`` / ``:out`` — an interactive session's two streams (input from the
+  server, output and the result from the worker; ``runners.remote_session``).
 
 Deadlines are wall-clock milliseconds (``time.time()``): server and runner hosts must keep their
 clocks in step (NTP), as every host running a queue with deadlines must.
@@ -90,6 +92,12 @@ class Keys:
     def reply(self, job_id: str) -> str:
         return f"{self.base}reply:{job_id}"
 
+    def session_in(self, session_id: str) -> str:
+        return f"{self.base}session:{session_id}:in"
+
+    def session_out(self, session_id: str) -> str:
+        return f"{self.base}session:{session_id}:out"
+
     def language_of(self, stream: str) -> str:
         return stream.removeprefix(f"{self.base}jobs:")
 
@@ -98,10 +106,15 @@ def runner_acl(user: str, password: str, prefix: str) -> str:
     """The ACL rule (``ACL SETUSER`` / ``users.acl`` syntax) for a runner host: the queue's keys
     only, and only the commands a worker sends (no XADD: a runner host cannot queue work)."""
     commands = (
-        "+@connection +multi +exec +discard +xreadgroup +xack +xdel +xclaim +xautoclaim "
+        "+@connection +multi +exec +discard +xreadgroup +xread +xack +xdel +xclaim +xautoclaim "
         "+xgroup|create +lpush +expire +set +del +sadd +srem"
     )
-    return f"user {user} on >{password} resetkeys ~{prefix}:q:* resetchannels -@all {commands}"
+    # A selector (Redis 7): XADD only onto interactive sessions' streams, never onto a job stream.
+    sessions = f"(~{prefix}:q:session:* +xadd)"
+    return (
+        f"user {user} on >{password} resetkeys ~{prefix}:q:* resetchannels -@all {commands} "
+        f"{sessions}"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +128,9 @@ class QueuedJob:
     budget_ms: int
     """The longest this run may take on a worker (timeouts plus container overhead): a worker
     starts it only while ``now + budget_ms <= deadline_ms``."""
+    session: str = ""
+    """Empty for a run; ``program`` or ``repl`` for an interactive session (its budget covers
+    only getting it started: the session's own limits bound the rest)."""
 
     @property
     def start_by_ms(self) -> int:
@@ -127,6 +143,7 @@ class QueuedJob:
                 "request": request_to_dict(self.request),
                 "deadline_ms": self.deadline_ms,
                 "budget_ms": self.budget_ms,
+                "session": self.session,
             },
             separators=(",", ":"),
         )
@@ -139,6 +156,7 @@ class QueuedJob:
             request=request_from_dict(data["request"]),
             deadline_ms=int(data["deadline_ms"]),
             budget_ms=int(data["budget_ms"]),
+            session=str(data.get("session", "")),
         )
 
 
@@ -213,6 +231,11 @@ def result_reply(result: RunResult, worker: str, engine_ms: float | None = None)
     return json.dumps(body, separators=(",", ":"))
 
 
+def started_reply(worker: str) -> str:
+    """An interactive session is open on ``worker``: its output follows on the session stream."""
+    return json.dumps({"started": True, "worker": worker}, separators=(",", ":"))
+
+
 def error_reply(error: EngineError, worker: str) -> str:
     body = {"code": error.code, "message": error.message}
     return json.dumps({"error": body, "worker": worker}, separators=(",", ":"))
@@ -220,14 +243,14 @@ def error_reply(error: EngineError, worker: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    answer: RunResult | EngineError
+    answer: RunResult | EngineError | None
     """The result, or the engine error to raise (the same class as the worker's, so a caller
-    sees the very error the local engine would have raised)."""
+    sees the very error the local engine would have raised); ``None``: a session started."""
     worker: str
     engine_ms: float | None = None
 
 
-def read_reply(text: str | bytes) -> tuple[RunResult | EngineError, str]:
+def read_reply(text: str | bytes) -> tuple[RunResult | EngineError | None, str]:
     """A worker's answer and the worker's id."""
     reply = read_full_reply(text)
     return reply.answer, reply.worker
@@ -236,6 +259,8 @@ def read_reply(text: str | bytes) -> tuple[RunResult | EngineError, str]:
 def read_full_reply(text: str | bytes) -> Reply:
     data = json.loads(text)
     worker = str(data.get("worker", ""))
+    if data.get("started"):
+        return Reply(None, worker)
     if "error" in data:
         code, message = data["error"]["code"], data["error"]["message"]
         cls = _ERRORS.get(code, EngineError)

@@ -38,10 +38,26 @@ import requests
 from redis.exceptions import RedisError, ResponseError
 
 from runners.catalogue import load_catalogue
-from runners.contract import EngineBusyError, EngineError, RunResult, Verdict
+from runners.contract import (
+    EngineBusyError,
+    EngineError,
+    InvalidRunRequestError,
+    RunResult,
+    Verdict,
+)
 from runners.engine import DockerEngine
+from runners.interactive import InteractiveSession, SessionMode
+from runners.remote_session import pump_session
 from runners.settings import EngineSettings
-from runners.wire import GROUP, REPLY_TTL_S, Keys, QueuedJob, error_reply, result_reply
+from runners.wire import (
+    GROUP,
+    REPLY_TTL_S,
+    Keys,
+    QueuedJob,
+    error_reply,
+    result_reply,
+    started_reply,
+)
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +89,8 @@ class RunnerWorker:
         self._reader: aioredis.Redis | None = None
         self._running: dict[str, tuple[str, asyncio.Task[None]]] = {}
         """Stream entry id → (stream, task)."""
+        self._sessions: dict[str, InteractiveSession] = {}
+        self._pumps: set[asyncio.Task[None]] = set()
         self._freed = asyncio.Event()
         self._stopping = asyncio.Event()
         self.served = 0
@@ -92,6 +110,10 @@ class RunnerWorker:
             await self._take_work()
         finally:
             await self._withdraw()
+            for session in list(self._sessions.values()):
+                await session.kill()  # ends with an honest verdict, sent to the terminal
+            if self._pumps:
+                await asyncio.gather(*self._pumps, return_exceptions=True)
             if self._running:
                 log.info(
                     "runner %s: finishing %d run(s) before exiting", self.id, len(self._running)
@@ -246,6 +268,9 @@ class RunnerWorker:
             await self._finish(stream, entry_id, job.id, reply)
             return
         assert self.engine is not None
+        if job.session:
+            await self._open_session(stream, entry_id, job)
+            return
         started = time.perf_counter()
         try:
             result = await self.engine.run(job.request)
@@ -261,6 +286,31 @@ class RunnerWorker:
         self.served += 1
         log.info("runner %s: served job %s (%s)", self.id, job.id, job.request.language)
         await self._finish(stream, entry_id, job.id, reply)
+
+    async def _open_session(self, stream: str, entry_id: str, job: QueuedJob) -> None:
+        """Start the session, answer that it started (the job is then done: a session is never
+        rerun elsewhere, its input would be lost) and pump it in a task of its own."""
+        assert self.engine is not None and self._redis is not None
+        try:
+            session = await self.engine.interactive(job.request, SessionMode(job.session))
+        except EngineError as exc:
+            await self._finish(stream, entry_id, job.id, error_reply(exc, self.id))
+            return
+        except ValueError:
+            bad = InvalidRunRequestError(f"unknown session mode {job.session!r}")
+            await self._finish(stream, entry_id, job.id, error_reply(bad, self.id))
+            return
+        self._sessions[job.id] = session
+        pump = asyncio.create_task(pump_session(session, self._redis, self.keys, job.id))
+        self._pumps.add(pump)
+
+        def done(_task: asyncio.Task[None]) -> None:
+            self._pumps.discard(pump)
+            self._sessions.pop(job.id, None)
+
+        pump.add_done_callback(done)
+        log.info("runner %s: session %s open (%s)", self.id, job.id, job.request.language)
+        await self._finish(stream, entry_id, job.id, started_reply(self.id))
 
     async def _finish(self, stream: str, entry_id: str, job_id: str | None, reply: str) -> None:
         assert self._redis is not None

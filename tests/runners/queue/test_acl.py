@@ -53,6 +53,8 @@ def test_the_runner_user_does_what_a_worker_does(
         pipe.set(KEYS.worker("w1"), "{}", px=1500)
         pipe.sadd(KEYS.workers, "w1")
         pipe.execute()
+    runner.xadd(KEYS.session_out("s1"), {"kind": "chunk"})  # a session's output
+    assert runner.xread({KEYS.session_in("s1"): "0-0"}, count=1) == []
     runner.srem(KEYS.workers, "w1")
     runner.delete(KEYS.worker("w1"))
     assert admin.lpop(KEYS.reply("j1")) == b"answer"

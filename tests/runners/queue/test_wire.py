@@ -69,7 +69,10 @@ def test_every_key_lives_under_the_queue_prefix() -> None:
         assert key.startswith("acme:q:")
     assert keys.language_of(keys.jobs("python")) == "python"
     acl = runner_acl("runner", "pw", "acme")
-    assert "~acme:q:*" in acl and "+xadd" not in acl and "-@all" in acl
+    assert "~acme:q:*" in acl and "-@all" in acl
+    # XADD only onto sessions' streams: a runner host cannot queue work
+    assert acl.count("+xadd") == 1 and "(~acme:q:session:* +xadd)" in acl
+    assert keys.session_in("s").startswith("acme:q:session:")
 
 
 def test_the_budget_covers_compile_and_every_test() -> None:
