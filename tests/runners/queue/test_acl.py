@@ -74,6 +74,9 @@ def test_the_runner_user_does_what_a_worker_does(
         pytest.param(lambda r: r.hgetall(KEYS.inflight("python")), id="read-inflight"),
         pytest.param(lambda r: r.eval("return 1", 0), id="eval"),
         pytest.param(lambda r: r.publish("onsite:rooms", "x"), id="publish"),
+        pytest.param(lambda r: r.client_list(), id="client-list"),
+        pytest.param(lambda r: r.client_kill_filter(skipme=True, _type="normal"), id="client-kill"),
+        pytest.param(lambda r: r.acl_list(), id="acl"),
     ],
 )
 def test_the_runner_user_cannot_touch_anything_else(
