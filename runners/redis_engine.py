@@ -251,7 +251,14 @@ class RedisEngine(RequestChecker):
     async def _await_reply(self, queued: QueuedJob, language: str) -> Reply:
         wait_s = max(0.001, (queued.deadline_ms + REPLY_MARGIN_MS - _now_ms()) / 1000)
         try:
-            popped = await self._client().blpop([self.keys.reply(queued.id)], timeout=wait_s)
+            # The client has no socket timeout (redis-py's default of 5 s would cut every longer
+            # BLPOP short); this bounds the wait instead, should Redis stop answering.
+            popped = await asyncio.wait_for(
+                self._client().blpop([self.keys.reply(queued.id)], timeout=wait_s),
+                wait_s + REPLY_MARGIN_MS / 1000,
+            )
+        except TimeoutError:
+            popped = None
         except (RedisError, OSError) as exc:
             raise EngineUnavailableError(f"the run queue (Redis) does not answer ({exc})") from None
         if popped is None:
@@ -264,7 +271,9 @@ class RedisEngine(RequestChecker):
 
     def _client(self) -> aioredis.Redis:
         if self._redis is None:
-            self._redis = aioredis.Redis.from_url(self._url)
+            self._redis = aioredis.Redis.from_url(
+                self._url, socket_timeout=None, socket_keepalive=True
+            )
             self._admit = self._redis.register_script(ADMIT)
         return self._redis
 

@@ -4,6 +4,7 @@ daemons, two ``onsite runner`` processes (the CLI), the web side's ``RedisEngine
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 import uuid
 
@@ -13,6 +14,7 @@ import redis.asyncio as aioredis
 from runners.contract import (
     EngineBusyError,
     PayloadTooLargeError,
+    RequestedLimits,
     RunRequest,
     TestCase,
     UnknownLanguageError,
@@ -91,6 +93,16 @@ async def test_a_compiled_language_and_a_submission_with_tests(queue_engine: Red
     assert result.tests is not None
     assert [t.status for t in result.tests] == [Verdict.OK, Verdict.OK, Verdict.WRONG_ANSWER]
     assert result.status is Verdict.WRONG_ANSWER and result.passed == 2 and result.total == 3
+
+
+async def test_a_run_longer_than_a_redis_socket_timeout_is_answered(
+    queue_engine: RedisEngine,
+) -> None:
+    """redis-py's clients time a socket read out after 5 s by default; a run's BLPOP must not."""
+    request = dataclasses.replace(sleeper(5.5, "late"), limits=RequestedLimits(run_timeout_ms=8000))
+    result = await queue_engine.run(request)
+    assert result.status is Verdict.OK, result
+    assert result.run is not None and result.run.stdout == "done late\n"
 
 
 async def test_bad_inputs_get_the_local_engines_errors_without_a_round_trip(
