@@ -10,9 +10,11 @@ cannot reach a Docker socket. A run is
 2. admitted by one Lua script, atomically: the live workers' slots for its language (from their
    expiring heartbeats) plus ``queue_size`` against the jobs of that language still in flight.
    No live worker, or all full: ``EngineBusyError`` at once — never a wait that is sure to fail;
-3. added to the language's stream, where a worker's ``XREADGROUP`` takes it;
-4. answered through ``BLPOP`` on its own reply list, until the deadline; past it the server answers
-   an honest ``internal_error`` (the worker, finding the deadline passed, will not run it).
+3. added to the language's stream by the same script, where a worker's ``XREADGROUP`` takes it;
+4. answered through ``BLPOP`` on its own reply list (sent in the same pipeline as the script, so
+   a refusal, which the script pushes there, is as quick as an answer), until the deadline; past
+   it the server answers an honest ``internal_error`` (the worker, finding the deadline passed,
+   will not run it).
 
 Interactive sessions (the room's terminal) take the same road to be admitted and started (a job
 marked ``session`` on the language's stream); then their input and output stream over two Redis
@@ -28,7 +30,6 @@ import logging
 import time
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
@@ -48,7 +49,7 @@ from runners.contract import (
 from runners.interactive import InteractiveSession, SessionMode
 from runners.remote_session import RemoteSession
 from runners.settings import EngineSettings
-from runners.wire import STREAM_MAXLEN, Keys, QueuedJob, Reply, read_full_reply
+from runners.wire import STREAM_MAXLEN, Keys, QueuedJob, Reply, error_reply, read_full_reply
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,14 @@ REPLY_MARGIN_MS = 1000
 
 ADMIT = """
 -- KEYS[1] workers set, KEYS[2] in-flight hash, KEYS[3] the language's stream
--- ARGV: worker key prefix, language, now ms, queue allowance, job id, deadline ms, job, maxlen
+-- ARGV: worker key prefix, language, now ms, queue allowance, job id, deadline ms, job, maxlen,
+--       reply key, refusal when no worker serves the language, refusal when all are full
+-- A refusal is pushed onto the job's reply list, which the caller's BLPOP (sent in the same
+-- pipeline) pops at once: admission and the wait for the answer cost one round trip.
+local function refuse(answer)
+  redis.call('LPUSH', ARGV[9], answer)
+  redis.call('EXPIRE', ARGV[9], 60)
+end
 local slots, live = 0, 0
 for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   local beat = redis.call('GET', ARGV[1] .. id)
@@ -73,13 +81,13 @@ for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
     redis.call('SREM', KEYS[1], id)
   end
 end
-if live == 0 then return {'none', 0, 0} end
+if live == 0 then refuse(ARGV[10]); return {'none', 0, 0} end
 local now, busy = tonumber(ARGV[3]), 0
 local flat = redis.call('HGETALL', KEYS[2])
 for i = 1, #flat, 2 do
   if tonumber(flat[i + 1]) < now then redis.call('HDEL', KEYS[2], flat[i]) else busy = busy + 1 end
 end
-if busy >= slots + tonumber(ARGV[4]) then return {'full', busy, slots} end
+if busy >= slots + tonumber(ARGV[4]) then refuse(ARGV[11]); return {'full', busy, slots} end
 redis.call('HSET', KEYS[2], ARGV[5], ARGV[6])
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[8], '*', 'job', ARGV[7])
 return {'ok', busy, slots}
@@ -115,7 +123,6 @@ class RedisEngine(RequestChecker):
         self.keys = Keys(key_prefix)
         self._url = redis_url
         self._redis: aioredis.Redis | None = None
-        self._admit: Any = None
         self._cleanups: set[asyncio.Task[None]] = set()
 
     # -- Engine protocol ------------------------------------------------------------------------
@@ -161,9 +168,8 @@ class RedisEngine(RequestChecker):
             raise InvalidRunRequestError(f"{language.name} has no REPL here")
         start_ms = CONTAINER_OVERHEAD_MS
         queued = self._queued(request, start_ms, mode.value)
-        await self._enqueue(queued, language.id, language.name, session=True)
         try:
-            reply = await self._await_reply(queued, language.id)
+            reply = await self._submit(queued, language.id, language.name, session=True)
         finally:
             self._forget_later(language.id, queued.id)
         if isinstance(reply.answer, RunResult):  # no host answered in time
@@ -190,9 +196,8 @@ class RedisEngine(RequestChecker):
         job = self.check(request)
         language = job.language.id
         queued = self._queued(request, job_budget_ms(job))
-        await self._enqueue(queued, language, job.language.name)
         try:
-            return await self._await_reply(queued, language)
+            return await self._submit(queued, language, job.language.name)
         finally:
             self._forget_later(language, queued.id)
 
@@ -216,18 +221,29 @@ class RedisEngine(RequestChecker):
             session=session,
         )
 
-    async def _enqueue(
+    async def _submit(
         self, queued: QueuedJob, language: str, name: str, *, session: bool = False
-    ) -> None:
-        """Admit (or refuse with ``busy``) and add to the stream, in one atomic script. A session
-        counts against no run slot (it mostly waits for a person): it needs a live host only."""
-        self._client()  # opens the client, registers the admission script
+    ) -> Reply:
+        """Admit (or refuse with ``busy``) and queue in one atomic script, and wait for the
+        answer, in one pipeline: one round trip before a worker's reply. A session counts against
+        no run slot (it mostly waits for a person): it needs a live host only.
+
+        EVAL, not EVALSHA: a NOSCRIPT after a Redis restart would leave the BLPOP behind it
+        waiting for nothing (Redis caches the compiled script either way)."""
         keys = self.keys
+        reply_key = keys.reply(queued.id)
         allowance = SESSION_ALLOWANCE if session else self.settings.queue_size
+        nobody = EngineBusyError(f"no runner host is serving {name} right now; try again later")
+        full = EngineBusyError("every runner host is busy; try again in a moment")
+        wait_s = max(0.001, (queued.deadline_ms + REPLY_MARGIN_MS - _now_ms()) / 1000)
         try:
-            outcome = await self._admit(
-                keys=[keys.workers, keys.inflight(language), keys.jobs(language)],
-                args=[
+            async with self._client().pipeline(transaction=False) as pipe:
+                pipe.eval(
+                    ADMIT,
+                    3,
+                    keys.workers,
+                    keys.inflight(language),
+                    keys.jobs(language),
                     keys.worker(""),
                     language,
                     _now_ms(),
@@ -236,27 +252,16 @@ class RedisEngine(RequestChecker):
                     queued.deadline_ms,
                     queued.to_json(),
                     STREAM_MAXLEN,
-                ],
-            )
-        except (RedisError, OSError) as exc:
-            raise EngineUnavailableError(f"the run queue (Redis) does not answer ({exc})") from None
-        verdict = outcome[0].decode() if isinstance(outcome[0], bytes) else str(outcome[0])
-        if verdict == "none":
-            raise EngineBusyError(
-                f"no runner host is serving {name} right now; try again in a moment"
-            )
-        if verdict == "full":
-            raise EngineBusyError("every runner host is busy; try again in a moment")
-
-    async def _await_reply(self, queued: QueuedJob, language: str) -> Reply:
-        wait_s = max(0.001, (queued.deadline_ms + REPLY_MARGIN_MS - _now_ms()) / 1000)
-        try:
-            # The client has no socket timeout (redis-py's default of 5 s would cut every longer
-            # BLPOP short); this bounds the wait instead, should Redis stop answering.
-            popped = await asyncio.wait_for(
-                self._client().blpop([self.keys.reply(queued.id)], timeout=wait_s),
-                wait_s + REPLY_MARGIN_MS / 1000,
-            )
+                    reply_key,
+                    error_reply(nobody, ""),
+                    error_reply(full, ""),
+                )
+                pipe.blpop([reply_key], timeout=wait_s)
+                # The client has no socket timeout (redis-py's default of 5 s would cut every
+                # longer BLPOP short); this bounds the wait instead, should Redis stop answering.
+                _admitted, popped = await asyncio.wait_for(
+                    pipe.execute(), wait_s + REPLY_MARGIN_MS / 1000
+                )
         except TimeoutError:
             popped = None
         except (RedisError, OSError) as exc:
@@ -274,7 +279,6 @@ class RedisEngine(RequestChecker):
             self._redis = aioredis.Redis.from_url(
                 self._url, socket_timeout=None, socket_keepalive=True
             )
-            self._admit = self._redis.register_script(ADMIT)
         return self._redis
 
 
