@@ -107,7 +107,8 @@ def runner_acl(user: str, password: str, prefix: str) -> str:
     only, and only the commands a worker sends (no XADD: a runner host cannot queue work)."""
     commands = (
         "+@connection +multi +exec +discard +xreadgroup +xread +xack +xdel +xclaim +xautoclaim "
-        "+xgroup|create +lpush +expire +set +del +sadd +srem -@admin -@dangerous"
+        "+xgroup|create +xgroup|delconsumer +xinfo|consumers +exists +lpush +expire +set +del "
+        "+sadd +srem -@admin -@dangerous"
     )  # (the last two take back what @connection brings beyond that: CLIENT KILL, CLIENT LIST)
     # A selector (Redis 7): XADD only onto interactive sessions' streams, never onto a job stream.
     sessions = f"(~{prefix}:q:session:* +xadd)"

@@ -342,6 +342,7 @@ class RunnerWorker:
                 await self._keep_own()
                 if not self._stopping.is_set():
                     await self._claim_abandoned()
+                    await self._forget_dead_consumers()
             except (RedisError, OSError) as exc:
                 log.warning("runner %s: heartbeat failed (%s)", self.id, exc)
 
@@ -361,6 +362,25 @@ class RunnerWorker:
             by_stream.setdefault(stream, []).append(entry_id)
         for stream, ids in by_stream.items():
             await self._redis.xclaim(stream, GROUP, self.id, 0, ids, justid=True)  # type: ignore[arg-type]
+
+    async def _forget_dead_consumers(self) -> None:
+        """Drop the group's consumers that are gone (no heartbeat) and hold nothing: each restart
+        of a worker is a new consumer, and the group would otherwise keep them all."""
+        assert self._redis is not None
+        for language in self.languages:
+            stream = self.keys.jobs(language)
+            consumers: Any = await self._redis.xinfo_consumers(stream, GROUP)
+            for consumer in consumers:
+                name = _text(consumer["name"])
+                if (
+                    name == self.id
+                    or int(consumer["pending"])
+                    or int(consumer["idle"]) < self.settings.runner_claim_idle_ms
+                    or await self._redis.exists(self.keys.worker(name))
+                ):
+                    continue
+                await self._redis.xgroup_delconsumer(stream, GROUP, name)
+                log.info("runner %s: forgot the dead consumer %s", self.id, name)
 
     async def _claim_abandoned(self) -> None:
         assert self._redis is not None

@@ -55,6 +55,9 @@ def test_the_runner_user_does_what_a_worker_does(
         pipe.execute()
     runner.xadd(KEYS.session_out("s1"), {"kind": "chunk"})  # a session's output
     assert runner.xread({KEYS.session_in("s1"): "0-0"}, count=1) == []
+    assert {c["name"] for c in runner.xinfo_consumers(stream, GROUP)} == {b"w1", b"w2"}
+    assert runner.exists(KEYS.worker("gone")) == 0
+    runner.xgroup_delconsumer(stream, GROUP, "w2")
     runner.srem(KEYS.workers, "w1")
     runner.delete(KEYS.worker("w1"))
     assert admin.lpop(KEYS.reply("j1")) == b"answer"

@@ -39,11 +39,17 @@ def host_of(worker_id: str) -> str:
     return worker_id.partition(":")[0]
 
 
-async def pending_by_consumer(client: aioredis.Redis, language: str) -> dict[str, int]:
-    summary = await client.xpending(KEYS.jobs(language), GROUP)
+async def pending_by_consumer(
+    client: aioredis.Redis, language: str, *, every: bool = False
+) -> dict[str, int]:
+    """Consumer → pending entries (``every``: all the group's consumers, idle ones too)."""
+    if every:
+        consumers = await client.xinfo_consumers(KEYS.jobs(language), GROUP)
+    else:
+        consumers = (await client.xpending(KEYS.jobs(language), GROUP))["consumers"]
     return {
         (c["name"].decode() if isinstance(c["name"], bytes) else c["name"]): int(c["pending"])
-        for c in summary["consumers"]
+        for c in consumers
     }
 
 
@@ -209,6 +215,11 @@ async def test_a_killed_runners_runs_are_rerun_by_the_other_before_their_deadlin
         assert "claimed" in hosts.workers["host1"].log()
         budget_deadline = engine.settings.queue_wait_ms + 1000 + 3000
         assert elapsed_ms < budget_deadline
+        for _ in range(100):  # and the group forgets the dead consumer, now that it holds nothing
+            if victim_id not in await pending_by_consumer(client, "python", every=True):
+                break
+            await asyncio.sleep(0.1)
+        assert victim_id not in await pending_by_consumer(client, "python", every=True)
     finally:
         await client.aclose()
         await engine.close()
