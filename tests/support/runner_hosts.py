@@ -70,7 +70,9 @@ class WorkerProcess:
         cpu: int | None = None,
         env: Mapping[str, str] | None = None,
         pool_sizes: str = "python=2,c=1",
+        warm: bool = True,
     ) -> WorkerProcess:
+        """Start one and wait until it serves (``warm``: until its warm pool is full too)."""
         workdir.mkdir(parents=True, exist_ok=True)
         log_file = workdir / f"{name}.log"
         argv = [
@@ -92,7 +94,7 @@ class WorkerProcess:
                 argv, stdout=out, stderr=subprocess.STDOUT, env=environ, cwd=str(ROOT)
             )
         worker = cls(name, process, log_file, argv)
-        worker.wait_for(f"runner {worker.id_prefix}", ": warm", 180)
+        worker.wait_for(f"runner {worker.id_prefix}", ": warm" if warm else " slot(s)", 180)
         return worker
 
     @property

@@ -44,20 +44,21 @@ class Hosts:
     def runner_url(self) -> str:
         return self.redis.url_for(RUNNER_USER, RUNNER_PASSWORD)
 
-    def spawn(self, name: str) -> WorkerProcess:
+    def spawn(self, name: str, *, warm: bool = True) -> WorkerProcess:
         socket = HOST1_SOCKET if name == "host1" else HOST2_SOCKET
         worker = WorkerProcess.start(
             name, redis_url=self.runner_url, key_prefix=PREFIX, docker_url=socket,
-            workdir=self.workdir,
+            workdir=self.workdir, warm=warm,
         )  # fmt: skip
         self.workers[name] = worker
         return worker
 
     def restart(self, name: str) -> WorkerProcess:
+        """Back in service (its pool fills behind: later runs may take fresh containers)."""
         old = self.workers[name]
         if old.process.poll() is None:
             old.stop()
-        return self.spawn(name)
+        return self.spawn(name, warm=False)
 
 
 def acl_rule() -> str:
