@@ -111,3 +111,14 @@ def test_the_runner_reads_the_servers_redis_section(tmp_path: Path) -> None:
     assert RedisTarget.load(env).url == "redis://other/1"
     with pytest.raises(SettingsError):
         RedisTarget.load({"ONSITE_REDIS_KEY_PREFIX": "bad prefix"})
+
+
+def test_onsite_runner_without_a_redis_url_says_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from server.cli import main
+
+    monkeypatch.delenv("ONSITE_REDIS_URL", raising=False)
+    monkeypatch.delenv("ONSITE_CONFIG", raising=False)
+    assert main(["runner"]) == 2
+    assert "needs a Redis URL" in capsys.readouterr().err
