@@ -58,6 +58,7 @@ class RemoteSession(InteractiveSession):
         self._client = client
         self._in = keys.session_in(session_id)
         self._out = keys.session_out(session_id)
+        self.session_id = session_id
         self.worker_id = worker_id
         """The runner host's worker serving the session (tests and logs)."""
         self._worker_key = keys.worker(worker_id)
@@ -66,7 +67,10 @@ class RemoteSession(InteractiveSession):
     async def _send(self, op: str, data: bytes = b"") -> None:
         fields = {"op": op, "data": base64.b64encode(data).decode()}
         try:
-            await self._client.xadd(self._in, fields)  # type: ignore[arg-type]
+            async with self._client.pipeline(transaction=False) as pipe:
+                pipe.xadd(self._in, fields)  # type: ignore[arg-type]
+                pipe.expire(self._in, session_ttl_s(self.limits))
+                await pipe.execute()
         except (RedisError, OSError):
             self._end("the run queue (Redis) stopped answering during the session")
 

@@ -7,15 +7,18 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+import redis.asyncio as aioredis
 
 from runners.contract import InvalidRunRequestError, RunRequest, TestCase, Verdict
 from runners.interactive import InteractiveEngine, InteractiveSession, SessionMode
 from runners.redis_engine import RedisEngine
-from runners.remote_session import RemoteSession
-from tests.runners.queue.conftest import Hosts
+from runners.remote_session import RemoteSession, session_ttl_s
+from runners.wire import Keys
+from tests.runners.queue.conftest import PREFIX, Hosts
 
 pytestmark = pytest.mark.docker
 
+KEYS = Keys(PREFIX)
 GREETER = RunRequest("python", "name = input('name? ')\nprint('hi', name)\n")
 
 
@@ -33,7 +36,7 @@ async def read_until(session: InteractiveSession, text: str, timeout_s: float = 
     return await asyncio.wait_for(read(), timeout_s)
 
 
-async def test_a_session_streams_both_ways(queue_engine: RedisEngine) -> None:
+async def test_a_session_streams_both_ways(queue_engine: RedisEngine, hosts: Hosts) -> None:
     assert isinstance(queue_engine, InteractiveEngine)  # what the room's terminal checks
     session = await queue_engine.interactive(GREETER)
     assert isinstance(session, RemoteSession)
@@ -43,6 +46,12 @@ async def test_a_session_streams_both_ways(queue_engine: RedisEngine) -> None:
     result = await asyncio.wait_for(session.result(), 20)
     assert result.status is Verdict.OK, result
     assert result.run is not None and "hi bob" in result.run.stdout
+    client = aioredis.Redis.from_url(hosts.redis.url)
+    try:  # both streams go away by themselves
+        for key in (KEYS.session_in(session.session_id), KEYS.session_out(session.session_id)):
+            assert 0 < await client.ttl(key) <= session_ttl_s(session.limits)
+    finally:
+        await client.aclose()
 
 
 async def test_sessions_are_refused_as_the_local_engine_refuses_them(
