@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from runners.contract import RunRequest, RunResult, Verdict
+from runners.contract import EngineBusyError, RunRequest, RunResult, Verdict
 from runners.engine import DockerEngine
 from runners.redis_engine import RedisEngine
 from runners.settings import EngineSettings
@@ -42,6 +42,7 @@ from tests.support.runner_hosts import (
 HELLO = RunRequest("python", "print('Hello, world!')")
 LATENCY_ROUNDS = int(os.environ.get("ONSITE_BENCH_QUEUE_ROUNDS", "30"))
 THROUGHPUT_RUNS = int(os.environ.get("ONSITE_BENCH_QUEUE_RUNS", "80"))
+ECHO_ROUNDS = 300
 SETTLE_S = 0.3
 SLOTS = 4
 PREFIX = "bench"
@@ -86,6 +87,40 @@ async def queue_latencies(engine: RedisEngine) -> tuple[list[float], list[float]
         totals.append(total)
         added.append(total - reply.engine_ms)
     return totals, added
+
+
+async def queue_only(redis: RedisServer) -> list[float]:
+    """The queue's own cost with a worker whose engine answers at once (``queue_echo_worker``)."""
+    script = Path(__file__).with_name("queue_echo_worker.py")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(script),
+        redis.url,
+        "echo",
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    engine = RedisEngine(redis.url, "echo", EngineSettings.load(backend="redis"))
+    await engine.start()
+    added: list[float] = []
+    try:
+        for _ in range(50):  # until the worker serves
+            try:
+                await engine.run(HELLO)
+                break
+            except EngineBusyError:
+                await asyncio.sleep(0.1)
+        for _ in range(ECHO_ROUNDS):
+            await asyncio.sleep(0.01)
+            started = time.perf_counter()
+            reply = await engine.run_traced(HELLO)
+            assert reply.engine_ms is not None
+            added.append((time.perf_counter() - started) * 1000 - reply.engine_ms)
+    finally:
+        await engine.close()
+        process.terminate()
+        await process.wait()
+    return added
 
 
 async def throughput(engine: RedisEngine, concurrency: int) -> tuple[float, dict[str, int]]:
@@ -149,8 +184,14 @@ async def main() -> None:
                 f"{label:<28} {percentile(values, 50):>8.2f} {percentile(values, 90):>8.2f} "
                 f"{statistics.mean(values):>8.2f}"
             )
+        echo = await queue_only(redis)
+        print(
+            f"{'redis queue, instant engine':<28} {percentile(echo, 50):>8.2f} "
+            f"{percentile(echo, 90):>8.2f} {statistics.mean(echo):>8.2f}"
+        )
         diff = percentile(totals, 50) - percentile(local, 50)
         print(f"added p50 (engine_ms subtracted): {percentile(added, 50):.2f} ms (target <= 3)")
+        print(f"queue alone, no container:        {percentile(echo, 50):.2f} ms")
         print(f"difference of end-to-end p50s:    {diff:.2f} ms (container noise included)")
 
         print(f"\n== throughput: {THROUGHPUT_RUNS} Python hellos, {SLOTS} slots per host")
