@@ -64,6 +64,7 @@ def judge_test(
     return Verdict.OK if outputs_match(stdout, expected, judging) else Verdict.WRONG_ANSWER
 
 
+
 def submission_verdict(tests: Sequence[TestResult]) -> Verdict:
     """``accepted`` when every test passed, otherwise the first failing test's verdict."""
     for test in tests:
@@ -75,3 +76,4 @@ def submission_verdict(tests: Sequence[TestResult]) -> Verdict:
 def default_test_name(index: int, given: str) -> str:
     """A test's name: the one it was given, else ``test-<n>`` (1-based)."""
     return given or f"test-{index + 1}"
+

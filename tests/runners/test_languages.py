@@ -115,23 +115,23 @@ def test_java_main_class_and_csharp_any_class(harness: EngineHarness) -> None:
 JAVA_FROM_AN_IDE = {
     "package": (
         "package com.example;\n\nimport java.util.*;\n\npublic class Main {\n"
-        '    public static void main(String[] args) { System.out.println("in a package"); }\n}\n',
+        "    public static void main(String[] args) { System.out.println(\"in a package\"); }\n}\n",
         "in a package\n",
     ),
     "public class not named Main": (
         "import java.util.*;\n\nclass Helper { static int two() { return 2; } }\n\n"
         "public class Solution {\n    public static void main(String[] args) {\n"
-        '        System.out.println("solution " + Helper.two());\n    }\n}\n',
+        "        System.out.println(\"solution \" + Helper.two());\n    }\n}\n",
         "solution 2\n",
     ),
     "both": (
         "package org.acme.interview;\n\npublic final class TwoSum {\n"
-        '    public static void main(String[] args) { System.out.println("both"); }\n}\n',
+        "    public static void main(String[] args) { System.out.println(\"both\"); }\n}\n",
         "both\n",
     ),
     "main in a class that is not public": (
         "class Runner {\n    public static void main(String[] args) {"
-        ' System.out.println("runner"); }\n}\n',
+        " System.out.println(\"runner\"); }\n}\n",
         "runner\n",
     ),
 }

@@ -56,7 +56,7 @@ def test_unknown_key_in_file(tmp_path: Path) -> None:
 def test_the_servers_config_file_drives_the_engine_too(tmp_path: Path) -> None:
     config = tmp_path / "site.toml"
     config.write_text(
-        "[server]\nport = 9000\n\n[engine]\nmax_concurrent_runs = 9\npool_sizes = { go = 0 }\n"
+        '[server]\nport = 9000\n\n[engine]\nmax_concurrent_runs = 9\npool_sizes = { go = 0 }\n'
     )
     settings = EngineSettings.load(environ={"ONSITE_CONFIG": str(config)})
     assert settings.max_concurrent_runs == 9

@@ -37,30 +37,14 @@ class RedisServer:
         port = free_port()
         log_file = workdir / "redis.log"
         args = [
-            "redis-server",
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--dir",
-            str(workdir),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--logfile",
-            str(log_file),
-            "--daemonize",
-            "no",
-            "--protected-mode",
-            "yes",
+            "redis-server", "--bind", "127.0.0.1", "--port", str(port), "--dir", str(workdir),
+            "--save", "", "--appendonly", "no", "--logfile", str(log_file),
+            "--daemonize", "no", "--protected-mode", "yes",
         ]
         if users:
             acl = workdir / "users.acl"
-            acl.write_text(
-                "".join(f"user {name} {rule}\n" for name, rule in users.items())
-                + "user default on nopass ~* &* +@all\n"
-            )
+            acl.write_text("".join(f"user {name} {rule}\n" for name, rule in users.items())
+                           + "user default on nopass ~* &* +@all\n")
             args += ["--aclfile", str(acl)]
         process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         server = cls("127.0.0.1", port, process, log_file)
