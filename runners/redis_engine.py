@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 import uuid
@@ -151,6 +152,21 @@ class RedisEngine(RequestChecker):
         return result
 
     # -- beyond the protocol ----------------------------------------------------------------------
+
+    async def ready(self) -> str | None:
+        """For ``/api/ready``: Redis answers and at least one runner host's heartbeat is alive
+        (else ``EngineUnavailableError``, as the local engine's probe fails without Docker)."""
+        client = self._client()
+        try:
+            ids = list(await client.smembers(self.keys.workers))
+            beats = await client.mget([self.keys.worker(_text(i)) for i in ids]) if ids else []
+        except (RedisError, OSError) as exc:
+            raise EngineUnavailableError(f"the run queue (Redis) does not answer ({exc})") from None
+        live = [json.loads(beat) for beat in beats if beat]
+        if not live:
+            raise EngineUnavailableError("no runner host is alive (no heartbeat in the queue)")
+        languages = sorted({language for beat in live for language in beat.get("slots", {})})
+        return f"{len(live)} runner host(s) serving {', '.join(languages)}"
 
     def repl_languages(self) -> Sequence[str]:
         return [language.id for language in self.catalogue if language.repl]
@@ -280,6 +296,10 @@ class RedisEngine(RequestChecker):
                 self._url, socket_timeout=None, socket_keepalive=True
             )
         return self._redis
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def _now_ms() -> int:

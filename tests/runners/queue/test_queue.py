@@ -13,6 +13,7 @@ import redis.asyncio as aioredis
 
 from runners.contract import (
     EngineBusyError,
+    EngineUnavailableError,
     PayloadTooLargeError,
     RequestedLimits,
     RunRequest,
@@ -160,8 +161,14 @@ async def test_busy_at_once_when_no_runner_host_serves_the_language(hosts: Hosts
         with pytest.raises(EngineBusyError) as busy:
             await engine.run(HELLO)
         assert "no runner host is serving Python" in busy.value.message
+        with pytest.raises(EngineUnavailableError, match="no runner host is alive"):
+            await engine.ready()  # what /api/ready reports
     finally:
         await engine.close()
+
+
+async def test_ready_names_the_live_runner_hosts(queue_engine: RedisEngine) -> None:
+    assert await queue_engine.ready() == "2 runner host(s) serving c, python"
 
 
 async def test_an_expired_job_is_answered_and_not_run(hosts: Hosts) -> None:
