@@ -8,7 +8,7 @@ ONSITE := $(VENV)/bin/onsite
 STAMPS := .stamps
 CLIENT_SRC := $(shell find client -path client/node_modules -prune -o -path client/dist -prune -o -type f -print 2>/dev/null)
 
-.PHONY: help setup system venv client docker images postgres coturn run test test-fast lint bench clean
+.PHONY: help setup system venv client docker images runner-docker postgres coturn run test test-fast lint bench clean
 
 help:
 	@echo "make run    set up what is missing, build images and the client, serve on http://127.0.0.1:8000"
@@ -45,6 +45,11 @@ docker: system
 images: venv docker
 	@$(ONSITE) images build --missing
 
+# Runner host 2 for the run-queue tests and bench: a second dockerd (own socket, data root, no
+# bridge) with the images it needs, loaded from the main engine when missing.
+runner-docker: images
+	@bash scripts/ensure-runner-dockerd.sh
+
 postgres: system
 	@bash scripts/ensure-postgres.sh
 
@@ -56,7 +61,7 @@ coturn: system venv
 run: setup coturn
 	@$(ONSITE) serve
 
-test: setup postgres
+test: setup postgres runner-docker
 	@echo "==> client unit tests (vitest)"
 	@cd client && npm test --silent
 	@echo "==> Python test suite (engine, server, room, browser)"
@@ -70,7 +75,7 @@ lint: venv
 	@$(VENV)/bin/mypy
 	@cd client && npm run --silent typecheck
 
-bench: setup postgres
+bench: setup postgres runner-docker
 	@source scripts/test-env.sh && for b in tests/bench/bench_*.py; do $(PY) $$b || exit 1; done
 
 clean:

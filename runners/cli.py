@@ -11,6 +11,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import docker
 
@@ -34,6 +35,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     run.add_argument("--json", action="store_true", help="print the RunResult as JSON")
     run.add_argument("file", type=Path, help="the source file")
     run.set_defaults(func=_run)
+
+    runner = subparsers.add_parser(
+        "runner",
+        help="serve the Redis run queue with this host's Docker engine (a runner host)",
+        description='Take runs from the Redis queue ([redis] url, [engine] backend = "redis" '
+        "on the servers) and run them in this host's Docker engine, warm pool and all.",
+    )
+    runner.add_argument("--redis-url", help="default: [redis] url / ONSITE_REDIS_URL")
+    runner.add_argument("--key-prefix", help="default: [redis] key_prefix")
+    runner.add_argument("--docker-url", help="default: [engine] docker_url, else DOCKER_HOST")
+    runner.add_argument("--name", default="", help="this host's name in logs and heartbeats")
+    runner.add_argument(
+        "--languages", default="", help="comma-separated ids (default: those with an image here)"
+    )
+    runner.add_argument("--slots", type=int, help="runs at once (default: max_concurrent_runs)")
+    runner.set_defaults(func=_runner)
 
     languages = subparsers.add_parser("languages", help="list the languages and their versions")
     languages.set_defaults(func=_languages)
@@ -75,6 +92,35 @@ def _manager() -> ImageManager:
     return ImageManager(
         client, load_catalogue(settings.catalogue_path, settings.debian_suite), settings
     )
+
+
+def _runner(args: argparse.Namespace) -> int:
+    import logging
+
+    from runners.settings import RedisTarget
+    from runners.worker import WorkerOptions, run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        target = RedisTarget.load()
+        overrides: dict[str, Any] = {}
+        if args.docker_url:
+            overrides["docker_url"] = args.docker_url
+        if args.slots is not None:
+            overrides["max_concurrent_runs"] = args.slots
+        settings = EngineSettings.load(**overrides)
+    except SettingsError as exc:
+        return _fail(str(exc))
+    url = args.redis_url or target.url
+    if not url:
+        return _fail("onsite runner needs a Redis URL: --redis-url or [redis] url")
+    options = WorkerOptions(
+        redis_url=url,
+        key_prefix=args.key_prefix or target.key_prefix,
+        name=args.name,
+        languages=tuple(filter(None, (x.strip() for x in args.languages.split(",")))),
+    )
+    return run_worker(options, settings)
 
 
 def _languages(args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS_FILE = REPO_ROOT / "config" / "defaults.toml"
 ENV_PREFIX = "ONSITE_ENGINE_"
+BACKENDS = ("local", "redis")
 CONFIG_ENV = "ONSITE_CONFIG"
 """The server's extra settings file; its ``[engine]`` table overrides the defaults file's, so one
 file drives both the server and ``onsite run``."""
@@ -32,6 +33,18 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class EngineSettings:
+    # Which engine the server uses: "local" (this host's Docker engine, the warm pool) or
+    # "redis" (a Redis Streams queue served by `onsite runner` workers on the Docker hosts; the
+    # web process then needs no Docker socket). The Redis server is the server's [redis] url.
+    backend: str = "local"
+    queue_wait_ms: int = 10_000
+    """redis: how long a job may wait for a runner host before it is dropped unrun (``busy``)."""
+    runner_heartbeat_ms: int = 1000
+    """redis: how often a worker renews its heartbeat (which expires after three of these)."""
+    runner_claim_idle_ms: int = 3000
+    """redis: a job pending this long without its worker renewing it belongs to a dead worker,
+    and another worker claims it (XAUTOCLAIM)."""
+
     # Where things are.
     catalogue_path: str = str(REPO_ROOT / "config" / "languages.toml")
     images_dir: str = str(REPO_ROOT / "images")
@@ -150,7 +163,7 @@ class EngineSettings:
             "max_output_kb", "max_pids", "max_source_kb", "max_stdin_kb", "max_tests", "max_files",
             "max_interactive_sessions", "interactive_timeout_s", "interactive_idle_s",
             "interactive_output_kb_per_s", "interactive_flood_kb", "interactive_message_bytes",
-            "interactive_input_kb",
+            "interactive_input_kb", "queue_wait_ms", "runner_heartbeat_ms", "runner_claim_idle_ms",
         ]  # fmt: skip
         for name in positive:
             if getattr(self, name) <= 0:
@@ -158,6 +171,15 @@ class EngineSettings:
         if not re.fullmatch(r"[a-z][a-z0-9-]{0,31}", self.debian_suite):
             raise SettingsError(
                 f"[engine] debian_suite {self.debian_suite!r} is not a Debian suite name"
+            )
+        if self.backend not in BACKENDS:
+            raise SettingsError(
+                f"[engine] backend {self.backend!r} must be one of: {', '.join(BACKENDS)}"
+            )
+        if self.runner_claim_idle_ms < 2 * self.runner_heartbeat_ms:
+            raise SettingsError(
+                "[engine] runner_claim_idle_ms must be at least twice runner_heartbeat_ms, or a "
+                "live worker's jobs would be claimed"
             )
         if self.queue_size < 0 or self.pool_size < 0:
             raise SettingsError("[engine] queue_size and pool_size must not be negative")
@@ -213,3 +235,30 @@ def _coerce(name: str, raw: Any, default: Any) -> Any:
         raise SettingsError(
             f"[engine] {name} must be a {type(default).__name__}, not {raw!r}"
         ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class RedisTarget:
+    """Where the run queue lives: the ``[redis]`` table the server reads too (``url``,
+    ``key_prefix``), under ``ONSITE_REDIS_URL`` / ``ONSITE_REDIS_KEY_PREFIX``.
+
+    Read here as well as in ``server.settings`` because ``onsite runner`` runs on Docker hosts
+    without the web application (and ``runners`` never imports ``server``).
+    """
+
+    url: str = ""
+    key_prefix: str = "onsite"
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str] | None = None) -> RedisTarget:
+        env = os.environ if environ is None else environ
+        table: dict[str, Any] = {}
+        for file in (DEFAULTS_FILE, Path(env[CONFIG_ENV]) if env.get(CONFIG_ENV) else None):
+            if file is not None and file.is_file():
+                with file.open("rb") as fh:
+                    table.update(tomllib.load(fh).get("redis", {}))
+        url = str(env.get("ONSITE_REDIS_URL", table.get("url", "")))
+        prefix = str(env.get("ONSITE_REDIS_KEY_PREFIX", table.get("key_prefix", "onsite")))
+        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", prefix):
+            raise SettingsError(f"[redis] key_prefix {prefix!r} must be 1-32 of A-Z a-z 0-9 _ . -")
+        return cls(url, prefix)

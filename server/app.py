@@ -26,6 +26,7 @@ from sqlalchemy import text
 
 from runners.contract import Engine
 from runners.engine import DockerEngine
+from runners.redis_engine import RedisEngine
 from runners.settings import EngineSettings
 from server.accounts import api as accounts_api
 from server.accounts import keys_api
@@ -97,10 +98,18 @@ NO_CLIENT_PAGE = (
 )
 
 
-def _default_engine() -> Engine:
-    """The Docker engine; a broken catalogue or ``[engine]`` section stops start-up here, with
-    the engine's message."""
-    return DockerEngine(EngineSettings.load())
+def build_engine(settings: Settings, engine_settings: EngineSettings) -> Engine:
+    """The engine ``[engine] backend`` names: ``local`` (this host's Docker engine) or ``redis``
+    (the run queue at ``[redis] url``, served by ``onsite runner`` hosts; no Docker socket here).
+    A broken catalogue, ``[engine]`` section or a redis backend without a URL stops start-up
+    here, with the engine's message."""
+    if engine_settings.backend == "redis":
+        return RedisEngine(settings.redis.url, settings.redis.key_prefix, engine_settings)
+    return DockerEngine(engine_settings)
+
+
+def _default_engine(settings: Settings) -> Engine:
+    return build_engine(settings, EngineSettings.load())
 
 
 def create_app(settings: Settings, engine: Engine | None = None) -> Quart:
@@ -239,7 +248,7 @@ def _register_lifecycle(app: Quart, state: AppState, *, engine_given: bool) -> N
         state.db_engine, state.session_factory = await open_database(settings)
         await state.mailer.start()
         if not engine_given:
-            state.engine = _default_engine()
+            state.engine = _default_engine(settings)
         try:
             await state.run_engine.start()
         except Exception as exc:  # the app serves without Docker; runs answer 503
