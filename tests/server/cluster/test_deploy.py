@@ -16,6 +16,7 @@ import pytest
 import redis.asyncio as aioredis
 import redis.exceptions
 
+from runners.wire import runner_acl
 from server.kit.quotas import RedisRunQuota
 from server.kit.redis_ratelimit import RedisWindowLimiter
 from server.kit.redis_store import RedisStore
@@ -173,3 +174,10 @@ async def test_the_acl_users_do_their_work_and_no_more(tmp_path: Path) -> None:
         await runner.aclose()
         await store.close()
         server.stop()
+
+
+def test_the_example_runner_user_is_the_one_the_queue_tests_prove() -> None:
+    """The example ACL must not drift from ``runner_acl`` (which tests/runners/queue/test_acl.py
+    proves both sufficient for a worker and fenced)."""
+    rule = acl_rule("onsite-runner", "runner-pw")
+    assert f"user onsite-runner {rule}" == runner_acl("onsite-runner", "runner-pw", "onsite")
