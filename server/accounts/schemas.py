@@ -120,7 +120,7 @@ class ApiKeyCreateRequest(_In):
     scopes: Annotated[list[Literal["full", "runs"]], Field(min_length=1, max_length=2)] = ["full"]
     """``full``: whatever the owner may do; ``runs``: code runs only (``/api/runs``, the
     Judge0 and Piston surfaces)."""
-    expires_in_days: Annotated[int, Field(ge=1, le=3650)] | None = None
+    expires_in_days: Annotated[int, Field(ge=1, le=3650, strict=True)] | None = None
     """The key stops working this many days from now; none: until revoked."""
 
 

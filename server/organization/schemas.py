@@ -47,7 +47,7 @@ class OrganizationUpdate(_In):
         Annotated[list[Annotated[str, Field(max_length=32)]], Field(max_length=20)] | None
     ) = None
     invite_domains: Domains | None = None
-    retention_days: Annotated[int, Field(ge=1, le=36500)] | None = None
+    retention_days: Annotated[int, Field(ge=1, le=36500, strict=True)] | None = None
     """Purge completed interviews older than this many days; ``null`` (with the key present)
     keeps them for ever."""
 

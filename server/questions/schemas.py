@@ -56,8 +56,8 @@ class RequestModel(BaseModel):
 
 
 class PerTestLimits(RequestModel):
-    run_timeout_ms: Annotated[int, Field(gt=0, le=600_000)] | None = None
-    memory_mb: Annotated[int, Field(gt=0, le=65_536)] | None = None
+    run_timeout_ms: Annotated[int, Field(gt=0, le=600_000, strict=True)] | None = None
+    memory_mb: Annotated[int, Field(gt=0, le=65_536, strict=True)] | None = None
 
 
 class QuestionTest(RequestModel):
@@ -67,7 +67,7 @@ class QuestionTest(RequestModel):
     stdin: str = ""
     expected_stdout: str | None = None
     hidden: bool = False
-    weight: Annotated[int, Field(ge=1, le=100)] = 1
+    weight: Annotated[int, Field(ge=1, le=100, strict=True)] = 1
     limits: PerTestLimits = Field(default_factory=PerTestLimits)
 
     @field_validator("stdin", "expected_stdout")
@@ -80,8 +80,8 @@ class QuestionTest(RequestModel):
 
 class Comparison(RequestModel):
     mode: ComparisonMode = ComparisonMode.TRAILING_WHITESPACE
-    abs_tolerance: Annotated[float, Field(ge=0, lt=1)] = 1e-6
-    rel_tolerance: Annotated[float, Field(ge=0, lt=1)] = 1e-6
+    abs_tolerance: Annotated[float, Field(ge=0, lt=1, strict=True)] = 1e-6
+    rel_tolerance: Annotated[float, Field(ge=0, lt=1, strict=True)] = 1e-6
 
 
 class QuestionContent(RequestModel):

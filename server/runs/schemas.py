@@ -29,11 +29,11 @@ Status = Literal[
 class LimitsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    compile_timeout_ms: Annotated[int, Field(gt=0, le=600_000)] | None = None
-    run_timeout_ms: Annotated[int, Field(gt=0, le=600_000)] | None = None
-    memory_mb: Annotated[int, Field(gt=0, le=65_536)] | None = None
-    output_kb: Annotated[int, Field(gt=0, le=1_048_576)] | None = None
-    pids: Annotated[int, Field(gt=0, le=65_536)] | None = None
+    compile_timeout_ms: Annotated[int, Field(gt=0, le=600_000, strict=True)] | None = None
+    run_timeout_ms: Annotated[int, Field(gt=0, le=600_000, strict=True)] | None = None
+    memory_mb: Annotated[int, Field(gt=0, le=65_536, strict=True)] | None = None
+    output_kb: Annotated[int, Field(gt=0, le=1_048_576, strict=True)] | None = None
+    pids: Annotated[int, Field(gt=0, le=65_536, strict=True)] | None = None
 
 
 class TestLimitsIn(BaseModel):
@@ -41,9 +41,9 @@ class TestLimitsIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    run_timeout_ms: Annotated[int, Field(gt=0, le=600_000)] | None = None
-    memory_mb: Annotated[int, Field(gt=0, le=65_536)] | None = None
-    output_kb: Annotated[int, Field(gt=0, le=1_048_576)] | None = None
+    run_timeout_ms: Annotated[int, Field(gt=0, le=600_000, strict=True)] | None = None
+    memory_mb: Annotated[int, Field(gt=0, le=65_536, strict=True)] | None = None
+    output_kb: Annotated[int, Field(gt=0, le=1_048_576, strict=True)] | None = None
 
 
 class TestIn(BaseModel):
@@ -62,8 +62,8 @@ class JudgingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     comparison: Literal["exact", "trailing_whitespace", "tokens", "float"] = "trailing_whitespace"
-    float_abs_tolerance: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 1e-6
-    float_rel_tolerance: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 1e-6
+    float_abs_tolerance: Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)] = 1e-6
+    float_rel_tolerance: Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)] = 1e-6
     stop_on_first_failure: bool = False
 
 

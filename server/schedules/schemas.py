@@ -21,7 +21,7 @@ from server.schedules.models import ScheduleStatus
 DURATION_MIN = 5
 DURATION_MAX = 480
 
-Duration = Annotated[int, Field(ge=DURATION_MIN, le=DURATION_MAX)]
+Duration = Annotated[int, Field(ge=DURATION_MIN, le=DURATION_MAX, strict=True)]
 
 
 @cache

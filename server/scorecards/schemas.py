@@ -65,7 +65,7 @@ class TemplateList(BaseModel):
 
 
 class Rating(RequestModel):
-    rating: Annotated[int, Field(ge=1, le=4)] | None = None
+    rating: Annotated[int, Field(ge=1, le=4, strict=True)] | None = None
     """1 (strong no) … 4 (strong yes); null while not yet rated."""
     notes: Notes = ""
 
