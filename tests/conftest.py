@@ -45,6 +45,7 @@ from typing import Any
 
 import pytest
 from quart import Quart
+from quart.testing.app import TestApp
 from quart.typing import TestClientProtocol as Client
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
@@ -61,6 +62,18 @@ from tests.support.redis_server import RedisServer
 from tests.support.smtp import SmtpServer
 
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://onsite:onsite@127.0.0.1:5432/onsite_test"
+
+
+class PatientTestApp(TestApp):
+    """Quart's test app gives the serving hooks 6 s; with the suite's two halves and the engine
+    tests' containers sharing two cores, start-up (migrations check, engine, mailer) once took
+    longer, and the test failed at setup on a timeout that says nothing about the app."""
+
+    def __init__(self, app: Quart, startup_timeout: int = 60, shutdown_timeout: int = 60) -> None:
+        super().__init__(app, startup_timeout, shutdown_timeout)
+
+
+Quart.test_app_class = PatientTestApp
 
 __all__ = ["SignedIn", "register_and_login"]
 
