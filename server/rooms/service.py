@@ -73,6 +73,17 @@ async def close_live_rooms(
         await closer(interview_ids, code, message)
 
 
+ROOM_ENDER_KEY = "rooms.end"
+"""Where the gateway leaves its ``end_room(room_id) -> bool`` (True: a live room was ended)."""
+
+
+async def end_live_room(state: AppState, interview_id: str) -> bool:
+    """Ends the interview in its live room, on whichever process owns it; False if no room is
+    live (the caller then completes the record itself)."""
+    ender: Callable[[str], Awaitable[bool]] | None = state.extras.get(ROOM_ENDER_KEY)
+    return ender is not None and await ender(interview_id)
+
+
 USER_SOCKETS_KEY = "rooms.disconnect_user"
 """Where the gateway leaves its ``disconnect_user(user_id, session_id, code, message)``."""
 UserSocketsCloser = Callable[[str, str | None, str, str], Awaitable[int]]
