@@ -521,6 +521,27 @@ async def rotate_join_link(
     return interviews.join_url(public_url, interview.join_code)
 
 
+class InterviewAlreadyEndedError(AppError):
+    status = 409
+    code = "interview_ended"
+
+
+async def check_can_end(session: AsyncSession, owner_id: str, interview_id: str) -> Interview:
+    """The owner's interview, not ended and not in the bin (else 404 / 409)."""
+    interview = await owned_interview(session, owner_id, interview_id)
+    if interview.status in ENDED_STATUSES:
+        raise InterviewAlreadyEndedError(f"This interview is already {interview.status}.")
+    return interview
+
+
+async def complete_without_room(session: AsyncSession, owner_id: str, interview_id: str) -> None:
+    """No room is live: the record ends with the state its room last saved."""
+    interview = await check_can_end(session, owner_id, interview_id)
+    await interviews.complete_interview(
+        session, interview.id, interview.final_code, interview.language, interview.notes
+    )
+
+
 async def send_candidates_away(state: AppState, interview_id: str, code: str, message: str) -> None:
     """Disconnects the candidates of a live room (their tokens no longer open it)."""
     sender: Callable[[str, str, str], Awaitable[None]] | None = state.extras.get(
