@@ -226,14 +226,21 @@ class YClient:
                 return
             except socketio.exceptions.ConnectionError:
                 refusals = self.events.get("connect_error") or [None]
-                last = refusals[-1] if isinstance(refusals[-1], dict) else {}
-                data = last.get("data") if isinstance(last.get("data"), dict) else {}
+                last: dict[str, Any] = refusals[-1] if isinstance(refusals[-1], dict) else {}
+                data: dict[str, Any] = last["data"] if isinstance(last.get("data"), dict) else {}
                 if data.get("code") != "room_moved" or loop.time() > deadline:
                     raise
                 await asyncio.sleep(int(data.get("retry_after_ms", 400)) / 1000)
-                self.sio = room_client()
-                self._bind()
-                self.events.clear()
+                await self.fresh_socket()
+
+    async def fresh_socket(self) -> None:
+        """A new Socket.IO client for the next attempt; the old one's HTTP session closed."""
+        with contextlib.suppress(Exception):
+            await self.sio.eio.disconnect(abort=True)
+        self.sio = room_client()
+        self._bind()
+        self.events.clear()
+        self._outgoing.clear()
 
     async def admitted(self, within: float = 10) -> None:
         """Waits for the welcome (we are in the room), then asks for the document."""
