@@ -215,11 +215,10 @@ async def converged(room: RoomUnderTest, within: float = 15) -> str:
 async def each_sees_the_others(rooms: Sequence[RoomUnderTest], tag: str) -> None:
     """Every client types a marker; every other client of its room sees it live. Clients of one
     room on two processes would not: nothing relays between processes."""
-    for room in rooms:
-        for i, client in enumerate(room.clients):
-            assert await client.typed(f"<{tag}{i}>"), f"{room.id}: keystroke not acknowledged"
 
     async def check(room: RoomUnderTest) -> None:
+        for i, client in enumerate(room.clients):
+            assert await client.typed(f"<{tag}{i}>"), f"{room.id}: keystroke not acknowledged"
         for client in room.clients:
             for i in range(len(room.clients)):
                 await client.wait_text_contains(f"<{tag}{i}>")
