@@ -33,8 +33,8 @@ from server.kit.security import create_access_token
 from server.rooms import repository
 from server.rooms.tokens import create_candidate_token
 from server.rooms.wire import SYNC_UPDATE, encode_sync
-from tests.server.cluster.conftest import Cluster
 from tests.server.rooms.live import YClient
+from tests.support.cluster import Cluster
 
 pytestmark = pytest.mark.postgres
 
