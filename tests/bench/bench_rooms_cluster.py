@@ -17,7 +17,6 @@ each process's CPU; target: p99 <= 15 ms, and the answer is rooms per process at
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import subprocess
@@ -33,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.bench import bench_rooms  # noqa: E402
 from tests.bench.bench_rooms import CLIENTS_PER_ROOM, KEYSTROKES_PER_S, percentile  # noqa: E402
-from tests.support.cluster import Cluster, open_cluster  # noqa: E402
+from tests.support.cluster import Cluster, open_cluster, run_async  # noqa: E402
 
 
 async def make_plan(cluster: Cluster, rooms: int) -> list[list[dict[str, Any]]]:
@@ -71,7 +70,7 @@ async def make_plan(cluster: Cluster, rooms: int) -> list[list[dict[str, Any]]]:
 
 def owned_per_node(cluster: Cluster, plan: list[list[dict[str, Any]]]) -> dict[str, int]:
     room_ids = [room[0]["route"] for room in plan]
-    owners = asyncio.run(cluster.owners(room_ids))
+    owners = run_async(cluster.owners(room_ids))
     counts: dict[str, int] = {}
     for holders in owners.values():
         for holder in holders or ["(none)"]:
@@ -84,7 +83,7 @@ def run_level(rooms: int, nodes: int, seconds: float, load_processes: int) -> di
         tmp_path = Path(tmp)
         names = [f"node{i + 1}" for i in range(nodes)]
         with open_cluster(tmp_path, names, rooms={"reconnect_grace_seconds": 5}) as cluster:
-            plan = asyncio.run(make_plan(cluster, rooms))
+            plan = run_async(make_plan(cluster, rooms))
             processes = min(load_processes, rooms)
             results: list[Path] = []
             loaders: list[subprocess.Popen[bytes]] = []

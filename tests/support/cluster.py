@@ -16,6 +16,7 @@ database connections.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import os
 import secrets
@@ -24,9 +25,10 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Coroutine, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import text
@@ -48,6 +50,14 @@ from tests.support.haproxy import Haproxy, Node
 from tests.support.net import free_port
 
 NODE_START_TIMEOUT_S = 30.0
+T = TypeVar("T")
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """Runs a coroutine to its end from synchronous code, in a thread of its own: the caller's
+    thread may already run a loop (Playwright's sync API keeps one running)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 @dataclass
@@ -208,6 +218,11 @@ database_schema = "{schema}"
 [auth]
 jwt_secret = "{secret}"
 bcrypt_rounds = 4
+require_email_verification = false
+signups_per_ip = 10000
+
+[organization]
+initial_signup_policy = "open"
 
 [mail]
 smtp_host = ""
@@ -216,7 +231,8 @@ smtp_host = ""
 enabled = false
 
 [server]
-client_dist = "{workdir}/no-client-dist"
+client_dist = "{client_dist}"
+public_url = "http://127.0.0.1:{proxy_port}"
 
 [rooms]
 reconnect_grace_seconds = 2
@@ -227,14 +243,26 @@ handover_min_seconds = 1.0
 
 @contextlib.contextmanager
 def open_cluster(
-    workdir: Path, names: Sequence[str], rooms: Mapping[str, object] | None = None
+    workdir: Path,
+    names: Sequence[str],
+    rooms: Mapping[str, object] | None = None,
+    *,
+    client_dist: Path | None = None,
 ) -> Iterator[Cluster]:
-    """A migrated schema, the named server processes and haproxy; all gone on exit."""
+    """A migrated schema, the named server processes and haproxy; all gone on exit. With
+    ``client_dist`` the processes serve the built client (browser tests)."""
     url = postgres_url()
+    proxy_port = free_port()
     schema = f"c_{uuid.uuid4().hex[:16]}"
     secret = secrets.token_hex(32)
     config_file = workdir / "onsite.toml"
-    config = CONFIG.format(url=url, schema=schema, secret=secret, workdir=workdir)
+    config = CONFIG.format(
+        url=url,
+        schema=schema,
+        secret=secret,
+        client_dist=client_dist or workdir / "no-client-dist",
+        proxy_port=proxy_port,
+    )
     for key, value in (rooms or {}).items():  # [rooms] is the last section of CONFIG
         lines = [line for line in config.splitlines() if not line.startswith(f"{key} =")]
         config = "\n".join([*lines, f"{key} = {value}"]) + "\n"
@@ -245,12 +273,12 @@ def open_cluster(
         database_schema=schema,
         auth={"jwt_secret": secret, "bcrypt_rounds": 4},
     )
-    asyncio.run(_create_schema(url, schema, settings))
+    run_async(_create_schema(url, schema, settings))
     made = Cluster(workdir, settings, config_file)
     try:
         made.start_nodes(names)
         made.proxy = Haproxy.start(
-            workdir / "haproxy", free_port(), [n.node for n in made.nodes.values()]
+            workdir / "haproxy", proxy_port, [n.node for n in made.nodes.values()]
         )
         yield made
     finally:
@@ -264,4 +292,4 @@ def open_cluster(
                 node.process.wait(10)
             if node.alive:
                 node.process.kill()
-        asyncio.run(_drop_schema(url, schema))
+        run_async(_drop_schema(url, schema))
