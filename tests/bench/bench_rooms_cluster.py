@@ -12,11 +12,17 @@ Each level gets a fresh cluster. Run:
 
 Prints, per level, the rooms each process owned (from pg_locks), the latency percentiles and
 each process's CPU; target: p99 <= 15 ms, and the answer is rooms per process at that p99.
+
+``--acks N`` measures instead what a durable acknowledgement costs: one room through the proxy,
+N keystrokes one after another, each sent with an ack (answered once its update is committed
+to the update log) while a second client measures the relay of the same keystroke (which does
+not wait for the commit).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import subprocess
@@ -159,13 +165,67 @@ def run_level(rooms: int, nodes: int, seconds: float, load_processes: int) -> di
         }
 
 
+async def measure_acks(cluster: Cluster, count: int) -> dict[str, float]:
+    from pycrdt import Doc, Text
+
+    from server.rooms.wire import SYNC_UPDATE, encode_sync
+    from tests.server.rooms.live import YClient
+
+    [room] = await make_plan(cluster, 1)
+    url = f"{cluster.url}/?interview={room[0]['route']}"
+    auths = [{k: v for k, v in auth.items() if k != "route"} for auth in room]
+    typist, watcher = YClient(url, auths[0]), YClient(url, auths[1])
+    await typist.connect_following_moves()
+    await watcher.connect_following_moves()
+    acks: list[float] = []
+    relays: list[float] = []
+    doc: Doc[Any] = typist.doc
+    text: Text = typist.text
+    try:
+        for _ in range(count):
+            before = doc.get_state()
+            text.insert(len(text), "x")
+            typist._outgoing.clear()
+            update = encode_sync(SYNC_UPDATE, doc.get_update(before))
+            seen = len(str(watcher.text))
+            began = time.perf_counter()
+            call = asyncio.create_task(typist.sio.call("sync:message", update, timeout=10))
+            while len(str(watcher.text)) <= seen:
+                watcher._changed.clear()
+                await asyncio.wait_for(watcher._changed.wait(), 10)
+            relays.append((time.perf_counter() - began) * 1000)
+            assert await call == {"ok": True}
+            acks.append((time.perf_counter() - began) * 1000)
+            await asyncio.sleep(0.05)
+    finally:
+        await typist.close()
+        await watcher.close()
+    return {
+        "ack_p50": percentile(acks, 0.5),
+        "ack_p99": percentile(acks, 0.99),
+        "seen_p50": percentile(relays, 0.5),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--nodes", type=int, default=2)
     parser.add_argument("--levels", default="100,200,300")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--load-processes", type=int, default=2)
+    parser.add_argument("--acks", type=int, default=0, help="measure N durable acks instead")
     args = parser.parse_args()
+    if args.acks:
+        with tempfile.TemporaryDirectory(prefix="bench-acks-") as tmp:
+            names = [f"node{i + 1}" for i in range(args.nodes)]
+            with open_cluster(Path(tmp), names) as cluster:
+                acked = run_async(measure_acks(cluster, args.acks))
+        print(
+            f"{args.acks} keystrokes: durable ack p50 {acked['ack_p50']:.1f} ms, p99"
+            f" {acked['ack_p99']:.1f} ms; relayed to the other client (before the commit) p50"
+            f" {acked['seen_p50']:.1f} ms (load average {os.getloadavg()[0]:.2f})"
+        )
+        return
     print(f"load average before: {os.getloadavg()[0]:.2f} (other processes skew the numbers)")
     print("rooms nodes connected delivered/expected   p50 ms  p99 ms  p99.9 ms  owned  CPU%")
     for level in (int(x) for x in args.levels.split(",")):
