@@ -31,7 +31,7 @@ import time
 import uuid
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import make_url
@@ -50,6 +50,7 @@ LINK_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.PostgresError,
     asyncpg.InterfaceError,
 )
+HEARTBEAT_ERRORS: tuple[type[BaseException], ...] = (TimeoutError, *LINK_ERRORS)
 Listener = Callable[[str], None]
 LostCallback = Callable[[], Coroutine[Any, Any, None]]
 
@@ -198,6 +199,18 @@ class PgLink:
     """
 
     RECONNECT_DELAYS_S = (0.2, 0.5, 1.0, 2.0, 5.0)
+    HEARTBEAT_S = 5.0
+    """This process checks its link this often (and gives each check as long): a link that
+    does not answer is dropped, and every room with it."""
+    SERVER_KEEPALIVE: ClassVar[dict[str, str]] = {
+        "tcp_keepalives_idle": "10",
+        "tcp_keepalives_interval": "5",
+        "tcp_keepalives_count": "3",
+    }
+    """PostgreSQL's side: a peer gone silent (a frozen VM, a cut cable: no FIN ever comes) ends
+    the session after about 25 s, freeing its rooms for other processes. That is later than
+    the heartbeat lets this process notice (at most 10 s), so the process has let go of a
+    room before anyone else can take it."""
 
     def __init__(self, settings: Settings, node_id: str | None = None) -> None:
         self.node_id = node_id or new_node_id()
@@ -212,6 +225,7 @@ class PgLink:
         self._closing = False
         self._reconnecting: asyncio.Task[None] | None = None
         self._lost_tasks: set[asyncio.Task[None]] = set()
+        self._heartbeat: asyncio.Task[None] | None = None
 
     @property
     def enforced(self) -> bool:
@@ -225,11 +239,33 @@ class PgLink:
 
     async def start(self) -> None:
         await self._connect()
+        self._heartbeat = asyncio.get_running_loop().create_task(self._beat())
+
+    async def _beat(self) -> None:
+        while not self._closing:
+            await asyncio.sleep(self.HEARTBEAT_S)
+            checked = self._conn
+            if checked is None:
+                continue  # reconnecting
+            try:
+                async with asyncio.timeout(self.HEARTBEAT_S):
+                    await self._fetchval("SELECT 1")
+            except HEARTBEAT_ERRORS:
+                if checked is self._conn:
+                    log.error("room ownership: PostgreSQL does not answer; dropping the link")
+                    self._drop(checked)
+
+    def _drop(self, conn: Any) -> None:
+        conn.terminate()
+        self._on_terminated(conn)
 
     async def _connect(self) -> None:
         conn: asyncpg.Connection[Any] = await asyncpg.connect(
             self._dsn,
-            server_settings={"application_name": (APPLICATION_PREFIX + self.node_id)[:63]},
+            server_settings={
+                "application_name": (APPLICATION_PREFIX + self.node_id)[:63],
+                **self.SERVER_KEEPALIVE,
+            },
         )
         await conn.add_listener(self._channel, self._on_notify)
         conn.add_termination_listener(self._on_terminated)
@@ -238,19 +274,22 @@ class PgLink:
 
     async def close(self) -> None:
         self._closing = True
-        if self._reconnecting is not None:
-            self._reconnecting.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reconnecting
+        for task in (self._reconnecting, self._heartbeat):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         conn, self._conn = self._conn, None
         self._held.clear()
         if conn is not None:
             with contextlib.suppress(Exception):
                 await conn.close(timeout=2)  # ends the session: every lock goes with it
 
-    def _on_terminated(self, _conn: object) -> None:
-        if self._closing:
-            return
+    def _on_terminated(self, conn: object) -> None:
+        if self._closing or (self._conn is not None and self._conn is not conn):
+            return  # shutting down, or an old link's late notice
+        if self._conn is None and not self._held:
+            return  # already handled (the heartbeat dropped it, then asyncpg said so too)
         log.error("room ownership: the PostgreSQL link dropped; every room is let go")
         self._conn = None
         self._held.clear()

@@ -5,6 +5,7 @@ Two ``PgLink``s in one test stand for two server processes (each its own connect
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -156,3 +157,36 @@ async def test_a_broadcast_reaches_every_other_process(links: tuple[PgLink, PgLi
     finally:
         await first.close()
         await second.close()
+
+
+async def test_a_link_that_stops_answering_is_dropped_with_its_rooms(
+    pg_settings: Settings,
+) -> None:
+    """A link that hangs (here: a statement that never returns, as a frozen network would
+    look) is given up by the heartbeat: the rooms are let go before PostgreSQL's keepalive
+    would hand them to anyone else."""
+    link = PgLink(pg_settings)
+    link.HEARTBEAT_S = 0.2
+    lost = asyncio.Event()
+
+    async def on_lost() -> None:
+        lost.set()
+
+    link.on_lost(on_lost)
+    await link.start()
+    try:
+        assert await link.claim("room-d")
+        stuck = asyncio.create_task(link._fetchval("SELECT pg_sleep(30)"))
+        await asyncio.wait_for(lost.wait(), 5)
+        assert not link.holds("room-d")
+        with contextlib.suppress(BaseException):
+            await stuck
+        # It reconnects by itself and may take rooms again. (room-d itself stays locked by
+        # the old session until PostgreSQL notices it is gone: here, when pg_sleep ends.)
+        for _ in range(50):
+            if await link.claim("room-e"):
+                break
+            await asyncio.sleep(0.1)
+        assert link.holds("room-e")
+    finally:
+        await link.close()
