@@ -514,7 +514,7 @@ class RoomGateway:
     async def _ask_owner(self, room_id: str, environ: dict[str, Any]) -> None:
         """The proxy sent this room here but another process has it: ask that one to let go
         (it does once it has had the room ``handover_min_seconds``)."""
-        if not self.ownership.enforced or not _routed_here(environ, room_id):
+        if not self.ownership.enforced or not routed_here(environ, room_id):
             return
         now = time.monotonic()
         if now - self._asked.get(room_id, -ASK_OWNER_EVERY_S) < ASK_OWNER_EVERY_S:
@@ -600,7 +600,7 @@ class RoomGateway:
         await self.registry.drop_all("the server lost touch with the database; reconnecting")
 
 
-def _routed_here(environ: dict[str, Any], room_id: str) -> bool:
+def routed_here(environ: dict[str, Any], room_id: str) -> bool:
     """haproxy chose this process for this very room (not a socket that came straight to our
     port, nor one whose query names another interview than its token)."""
     if not environ.get(ROUTED_HEADER):
