@@ -73,7 +73,9 @@ class NodeProcess:
 
     @property
     def node(self) -> Node:
-        return Node(self.name, "127.0.0.1", self.port)
+        """As haproxy knows it; a fixed id from the name (node4 is id 4 whoever else is up)."""
+        digits = "".join(c for c in self.name if c.isdigit())
+        return Node(self.name, "127.0.0.1", self.port, int(digits) if digits else 0)
 
     @property
     def alive(self) -> bool:
@@ -248,6 +250,7 @@ def open_cluster(
     rooms: Mapping[str, object] | None = None,
     *,
     client_dist: Path | None = None,
+    health_path: str | None = None,
 ) -> Iterator[Cluster]:
     """A migrated schema, the named server processes and haproxy; all gone on exit. With
     ``client_dist`` the processes serve the built client (browser tests)."""
@@ -278,7 +281,10 @@ def open_cluster(
     try:
         made.start_nodes(names)
         made.proxy = Haproxy.start(
-            workdir / "haproxy", proxy_port, [n.node for n in made.nodes.values()]
+            workdir / "haproxy",
+            proxy_port,
+            [n.node for n in made.nodes.values()],
+            health_path=health_path,
         )
         yield made
     finally:

@@ -33,6 +33,8 @@ class Node:
     name: str
     host: str
     port: int
+    server_id: int = 0
+    """haproxy's fixed ``id`` (its place on the hash ring); 0: its position in the list."""
 
 
 def render(
@@ -76,7 +78,10 @@ def render(
         if stripped.startswith("server "):
             if out and out[-1].lstrip().startswith("server "):
                 continue  # the shipped servers after the first are replaced with ours
-            out.extend(f"    server {n.name} {n.host}:{n.port}" for n in nodes)
+            out.extend(
+                f"    server {n.name} {n.host}:{n.port} id {n.server_id or i + 1}"
+                for i, n in enumerate(nodes)
+            )
             continue
         out.append(line)
     return "\n".join(out) + "\n"
@@ -86,6 +91,8 @@ def render(
 class Haproxy:
     workdir: Path
     port: int
+    health_path: str | None = None
+    """haproxy's HTTP check (``/api/health``); None: plain TCP connects."""
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
     generation: int = 0
 
@@ -98,9 +105,11 @@ class Haproxy:
         return self.workdir / f"haproxy-{self.generation}.cfg"
 
     @classmethod
-    def start(cls, workdir: Path, port: int, nodes: Sequence[Node]) -> Haproxy:
+    def start(
+        cls, workdir: Path, port: int, nodes: Sequence[Node], *, health_path: str | None = None
+    ) -> Haproxy:
         workdir.mkdir(parents=True, exist_ok=True)
-        proxy = cls(workdir, port)
+        proxy = cls(workdir, port, health_path)
         proxy._launch(nodes, previous=None)
         return proxy
 
@@ -112,7 +121,7 @@ class Haproxy:
         self._launch(nodes, previous=previous)
 
     def _launch(self, nodes: Sequence[Node], previous: subprocess.Popen[bytes] | None) -> None:
-        self.config_path.write_text(render(nodes, self.port))
+        self.config_path.write_text(render(nodes, self.port, health_path=self.health_path))
         check = subprocess.run(
             [HAPROXY, "-c", "-q", "-f", str(self.config_path)], capture_output=True, text=True
         )
