@@ -69,9 +69,16 @@ def render(
             if health_path is not None:
                 out.append(line.replace("/api/health", health_path))
             continue
+        if section == "defaults" and stripped.startswith("timeout connect") and health_path:
+            out.append(line)
+            out.append("    timeout check 1s")
+            continue
         if stripped.startswith("default-server"):
+            # A TCP check fails at once for a killed process; an HTTP check answered by a busy
+            # process can be late, so it gets a second chance before the process is marked down.
+            falls = "fall 1" if health_path is None else "fall 3"
             out.append(
-                f"    default-server check inter {check_interval_ms}ms fall 1 rise 1"
+                f"    default-server check inter {check_interval_ms}ms {falls} rise 1"
                 + (" on-marked-down shutdown-sessions" if "shutdown-sessions" in line else "")
             )
             continue
