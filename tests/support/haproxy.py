@@ -61,6 +61,10 @@ def render(
             continue
         if section == "global" and stripped.startswith("maxconn "):
             out.append("    maxconn 4000")  # within this machine's open-file limit
+            # One thread: on a small test machine haproxy's threads compete with the servers and
+            # the load for the same cores (bench_rooms_cluster at 100 rooms, 2 processes: p99
+            # 2103 ms with the default two threads, 291 ms with one).
+            out.append("    nbthread 1")
             continue
         if stripped.startswith("bind "):
             out.append(f"    bind 127.0.0.1:{port}")
