@@ -170,6 +170,12 @@ class RoomsSettings(_Section):
     """Packets waiting for one slow socket; past it the socket is disconnected."""
     playback_page_bytes: int = Field(default=1024 * 1024, ge=4096)
     """Update bytes in one playback page (a page also ends at its row limit)."""
+    # Several server processes (PostgreSQL): each room is owned by one of them.
+    moved_retry_ms: int = Field(default=400, ge=50, le=60_000)
+    """How long a client sent away (``room_moved``) waits before it reconnects."""
+    handover_min_seconds: float = Field(default=5.0, ge=0, le=3600)
+    """A process keeps a room it took at least this long before handing it to another that
+    asks, so two proxies that disagree cannot bounce a room between processes."""
 
 
 class TurnSettings(_Section):

@@ -24,6 +24,7 @@ from server.rooms.models import RoomQuestion
 from server.rooms.schemas import (
     ActivityList,
     ActivityOut,
+    InterviewEnded,
     InterviewQuestionList,
     InterviewQuestionOut,
     InterviewQuestionsIn,
@@ -90,6 +91,24 @@ async def rotate_join_link(interview_id: str) -> JoinLink:
         "the interviewer replaced the join link; ask them for the new one",
     )
     return JoinLink(join_url=url)
+
+
+@blueprint.post("/interviews/<interview_id>/end")
+@validate_response(InterviewEnded, 200)
+@documents_errors(401, 403, 404, 409)
+async def end_interview(interview_id: str) -> InterviewEnded:
+    """Ends the interview as the room's End button does: a live room (on whichever server
+    process owns it) saves its final code, tells everyone ``room:ended`` and becomes read-only;
+    with no live room the record is completed with the code its room last saved."""
+    user = await require_user()
+    state = get_state()
+    async with unit_of_work(state.sessions) as session:
+        await service.check_can_end(session, user.id, interview_id)
+    if await service.end_live_room(state, interview_id):
+        return InterviewEnded(status="completed", live=True)
+    async with unit_of_work(state.sessions) as session:
+        await service.complete_without_room(session, user.id, interview_id)
+    return InterviewEnded(status="completed", live=False)
 
 
 @blueprint.get("/interviews/<interview_id>/qr.png")

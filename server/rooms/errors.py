@@ -31,3 +31,12 @@ class RoomAuthError(RoomError):
 
 class RoomTokenError(RoomAuthError):
     """A candidate's join token is expired, forged or not a room token."""
+
+
+class RoomMovedError(RoomError):
+    """Another process owns the room: the client should connect again in a moment (through the
+    proxy, which by then may send it to the owner). ``retry_after_ms`` travels with the code."""
+
+    def __init__(self, message: str, retry_after_ms: int) -> None:
+        super().__init__("room_moved", message)
+        self.retry_after_ms = retry_after_ms

@@ -12,6 +12,15 @@ line, so a bad event never takes the connection or the room down. An event with 
 ``{"ok": false, "error": {...}}`` back, or ``{"ok": true, ...}`` once it is done (for document
 updates: once the update is in the durable log). The handlers are listed once, in
 ``RoomGateway._handlers``, keyed by the protocol's client event names.
+
+With several server processes (PostgreSQL) the gateway opens a room only while it holds the
+room's ownership lock (``server/rooms/ownership.py``). A socket for a room another process owns
+is refused at connect with ``room_moved`` and a retry delay; if the proxy sent it here (the
+``X-Onsite-Node`` header haproxy adds, and the ``interview`` query naming this very room), the
+owner is asked to let go, so after a process is added its rooms follow the new routing. A
+socket that came some other way (straight to a process's port) is only told to retry: it can
+never pull a room away from the process the proxy uses. REST calls that act on a live room go
+to its owner through ``server/rooms/cluster.py``.
 """
 
 from __future__ import annotations
@@ -19,12 +28,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from functools import partial
 from http.cookies import CookieError, SimpleCookie
 from types import TracebackType
 from typing import Any, Self
+from urllib.parse import parse_qs
 
 import socketio
 from quart import Quart
@@ -34,9 +45,11 @@ from server.kit.errors import AppError
 from server.kit.ratelimit import TokenBucket
 from server.kit.security import cookie_names, decode_access_claims
 from server.kit.state import AppState, get_state
-from server.rooms.errors import PayloadError, RoomAuthError, RoomError
+from server.rooms.cluster import NoOwnerError, OwnerUnreachableError, RoomCommands
+from server.rooms.errors import PayloadError, RoomAuthError, RoomError, RoomMovedError
 from server.rooms.fanout import SocketEmitter
 from server.rooms.ice import ice_config
+from server.rooms.ownership import ownership_for
 from server.rooms.packets import MALFORMED_EVENT, NAMESPACE, RoomPacket
 from server.rooms.payloads import (
     ActivityReport,
@@ -55,6 +68,7 @@ from server.rooms.room import Identity, Room, RoomSettings
 from server.rooms.service import (
     ROOM_CANDIDATES_KEY,
     ROOM_CLOSER_KEY,
+    ROOM_ENDER_KEY,
     USER_SOCKETS_KEY,
     SqlRoomStore,
     authorise_socket,
@@ -73,6 +87,11 @@ PACKET_CLASSES = {"msgpack": RoomPacket}
 """protocol.json's ``serializer`` → the python-socketio packet class that speaks it."""
 SOCKET_EVENTS = frozenset({"connect", "disconnect", "*", MALFORMED_EVENT})
 """Socket.IO's own events, registered besides the protocol's."""
+ROUTED_HEADER = "HTTP_X_ONSITE_NODE"
+"""haproxy's ``http-send-name-header X-Onsite-Node``: the proxy chose this process."""
+ASK_OWNER_EVERY_S = 1.0
+"""At most one "let go of this room" a second per room from one process."""
+MOVED_MESSAGE = "this room is open on another server; reconnecting"
 
 
 @dataclass(slots=True)
@@ -125,17 +144,26 @@ class RoomGateway:
         )
         self.emitter = SocketEmitter(self.sio, max_queue=state.settings.rooms.max_send_queue)
         self.store = SqlRoomStore(lambda: unit_of_work(state.sessions))
+        self.ownership = ownership_for(state.settings)
+        self.commands = RoomCommands(self.ownership)
         self.registry = RoomRegistry(
-            self._build_room, evict_after_s=state.settings.rooms.reconnect_grace_seconds
+            self._build_room,
+            evict_after_s=state.settings.rooms.reconnect_grace_seconds,
+            ownership=self.ownership,
+            retry_after_ms=state.settings.rooms.moved_retry_ms,
         )
         self.connections: dict[str, Connection] = {}
         self.terminals = TerminalHub(lambda: state.run_engine)
         self._joins: set[asyncio.Task[None]] = set()
+        self._asked: dict[str, float] = {}
         self._register()
+        self._register_commands()
 
     # ---- lifecycle -------------------------------------------------------------------------
 
     async def __aenter__(self) -> Self:
+        await self.ownership.start()
+        self.ownership.on_lost(self._ownership_lost)
         return self
 
     async def __aexit__(
@@ -150,6 +178,8 @@ class RoomGateway:
         await asyncio.gather(*self._joins, return_exceptions=True)
         await self.terminals.close_all()
         await self.registry.close()
+        await self.commands.close()
+        await self.ownership.close()  # after the rooms are written: the locks go last
 
     async def serving(self) -> AsyncGenerator[None, None]:
         """For ``app.while_serving``: the gateway is open while the app serves."""
@@ -209,6 +239,14 @@ class RoomGateway:
             raise socketio.exceptions.ConnectionRefusedError(
                 message, {"code": "room_full", "message": message}
             )
+        if not await self.registry.claim(room_id):
+            await self._ask_owner(room_id, environ)
+            retry = self.registry.retry_after_ms
+            log.info("room connect refused (room_moved): %s is owned elsewhere", room_id)
+            raise socketio.exceptions.ConnectionRefusedError(
+                MOVED_MESSAGE,
+                {"code": "room_moved", "message": MOVED_MESSAGE, "retry_after_ms": retry},
+            )
         limits = self.protocol.limits
         user_id, session_id = self._account_of(identity, auth, environ)
         self.connections[sid] = Connection(
@@ -250,9 +288,10 @@ class RoomGateway:
             room = await self.registry.acquire(connection.room_id)
             await room.join(connection.identity, sid)
         except RoomError as exc:
-            await self.sio.emit(
-                error, {"code": exc.code, "message": exc.message, "event": None}, to=sid
-            )
+            refusal: dict[str, Any] = {"code": exc.code, "message": exc.message, "event": None}
+            if isinstance(exc, RoomMovedError):
+                refusal["retry_after_ms"] = exc.retry_after_ms
+            await self.sio.emit(error, refusal, to=sid)
             await self.sio.disconnect(sid)
             return
         except Exception:
@@ -277,6 +316,8 @@ class RoomGateway:
             return
         room = self.registry.get(connection.room_id)
         if room is None:
+            if not self._has_connections(connection.room_id):
+                await self.registry.release_unused(connection.room_id)
             return
         try:
             await room.disconnect(sid)
@@ -421,23 +462,36 @@ class RoomGateway:
         await room.report_activity(sid, report.kind, report.chars)
 
     async def send_candidates_away(self, room_id: str, code: str, message: str) -> None:
-        room = self.registry.get(room_id)
-        if room is not None:
-            await room.send_candidates_away(code, message)
+        await self._on_owner(room_id, "candidates_away", {"code": code, "message": message})
 
     async def _on_admit(self, room: Room, sid: str, data: dict[str, Any]) -> None:
         await room.admit(sid, LobbyAdmit.of(data).participant_id)
 
     async def close_rooms(self, room_ids: Collection[str], code: str, message: str) -> None:
         for room_id in room_ids:
-            await self.registry.close_room(room_id, code, message)
+            await self._on_owner(room_id, "close", {"code": code, "message": message})
+
+    async def end_room(self, room_id: str) -> bool:
+        """Ends the live room's interview where the room is; False if no room is live."""
+        answer = await self._on_owner(room_id, "end", {})
+        return bool(isinstance(answer, dict) and answer.get("ended"))
 
     async def disconnect_user(
         self, user_id: str, session_id: str | None, code: str, message: str
     ) -> int:
-        """Ends the open sockets of an account (of one of its sessions, if given): signing
-        out, a password reset, a deactivation or a deletion must not leave a socket that was
-        authorised before it. How many were ended."""
+        """Ends the open sockets of an account (of one of its sessions, if given), here and
+        on every other process: signing out, a password reset, a deactivation or a deletion
+        must not leave a socket that was authorised before it. How many were ended here."""
+        args = {"user_id": user_id, "session_id": session_id, "code": code, "message": message}
+        try:
+            await self.commands.broadcast("disconnect_user", args)
+        except Exception:
+            log.exception("could not tell the other processes to end %s's sockets", user_id)
+        return await self._disconnect_user_here(user_id, session_id, code, message)
+
+    async def _disconnect_user_here(
+        self, user_id: str, session_id: str | None, code: str, message: str
+    ) -> int:
         sids = [
             sid
             for sid, connection in self.connections.items()
@@ -452,6 +506,108 @@ class RoomGateway:
                 await self.sio.disconnect(sid)
         return len(sids)
 
+    # ---- several processes ----------------------------------------------------------------
+
+    def _has_connections(self, room_id: str) -> bool:
+        return any(c.room_id == room_id for c in self.connections.values())
+
+    async def _ask_owner(self, room_id: str, environ: dict[str, Any]) -> None:
+        """The proxy sent this room here but another process has it: ask that one to let go
+        (it does once it has had the room ``handover_min_seconds``)."""
+        if not self.ownership.enforced or not routed_here(environ, room_id):
+            return
+        now = time.monotonic()
+        if now - self._asked.get(room_id, -ASK_OWNER_EVERY_S) < ASK_OWNER_EVERY_S:
+            return
+        self._asked[room_id] = now
+        if len(self._asked) > 10_000:
+            self._asked = {k: t for k, t in self._asked.items() if now - t < ASK_OWNER_EVERY_S}
+        try:
+            owner = await self.ownership.owner_of(room_id)
+            if owner is not None and owner != self.ownership.node_id:
+                await self.commands.tell(owner, "release", room_id, {})
+        except Exception:
+            log.exception("could not ask the owner of %s to let go", room_id)
+
+    async def _on_owner(self, room_id: str, op: str, args: dict[str, Any]) -> Any:
+        """Runs a command where the live room is: here, on its owner, or nowhere (None)."""
+        if self.registry.get(room_id) is not None:
+            return await self.commands.run_here(op, room_id, args)
+        try:
+            return await self.commands.on_owner(room_id, op, args)
+        except NoOwnerError:
+            return None
+        except OwnerUnreachableError as exc:
+            log.warning("room command %s not delivered: %s", op, exc)
+            return None
+
+    def _register_commands(self) -> None:
+        self.commands.register("release", self._cmd_release)
+        self.commands.register("close", self._cmd_close)
+        self.commands.register("candidates_away", self._cmd_candidates_away)
+        self.commands.register("end", self._cmd_end)
+        self.commands.register("disconnect_user", self._cmd_disconnect_user)
+
+    async def _cmd_release(self, room_id: str | None, _args: dict[str, Any]) -> dict[str, Any]:
+        if room_id is None:
+            return {"released": False}
+        if self.registry.get(room_id) is None:
+            if self.ownership.holds(room_id) and not self._has_connections(room_id):
+                await self.registry.release_unused(room_id)
+                return {"released": True}
+            return {"released": False}
+        tenure = self.ownership.held_for(room_id)
+        if tenure < self.state.settings.rooms.handover_min_seconds:
+            log.info("room %s: asked to let go after %.1f s; keeping it for now", room_id, tenure)
+            return {"released": False}
+        log.info("room %s: handing it over to the process the proxy now routes it to", room_id)
+        await self.terminals.close(room_id)
+        await self.registry.hand_over(room_id, "this room moved to another server; reconnecting")
+        return {"released": True}
+
+    async def _cmd_close(self, room_id: str | None, args: dict[str, Any]) -> None:
+        if room_id is not None:
+            await self.terminals.close(room_id)
+            await self.registry.close_room(room_id, str(args["code"]), str(args["message"]))
+
+    async def _cmd_candidates_away(self, room_id: str | None, args: dict[str, Any]) -> None:
+        room = self.registry.get(room_id) if room_id is not None else None
+        if room is not None:
+            await room.send_candidates_away(str(args["code"]), str(args["message"]))
+
+    async def _cmd_end(self, room_id: str | None, _args: dict[str, Any]) -> dict[str, Any]:
+        room = self.registry.get(room_id) if room_id is not None else None
+        if room is None:
+            return {"ended": False}
+        try:
+            await room.end_now()
+        except RoomError:  # already ended
+            return {"ended": True}
+        await self.terminals.close(room.id)
+        return {"ended": True}
+
+    async def _cmd_disconnect_user(self, _room_id: str | None, args: dict[str, Any]) -> int:
+        session_id = args.get("session_id")
+        return await self._disconnect_user_here(
+            str(args["user_id"]),
+            str(session_id) if session_id is not None else None,
+            str(args["code"]),
+            str(args["message"]),
+        )
+
+    async def _ownership_lost(self) -> None:
+        await self.terminals.close_all()
+        await self.registry.drop_all("the server lost touch with the database; reconnecting")
+
+
+def routed_here(environ: dict[str, Any], room_id: str) -> bool:
+    """haproxy chose this process for this very room (not a socket that came straight to our
+    port, nor one whose query names another interview than its token)."""
+    if not environ.get(ROUTED_HEADER):
+        return False
+    query = parse_qs(str(environ.get("QUERY_STRING", "")))
+    return bool(query.get("interview", [""])[0] == room_id)
+
 
 def create_socket_server(app: Quart) -> socketio.AsyncServer:
     """The room's Socket.IO server for ``app``; its gateway opens and closes with the app."""
@@ -461,6 +617,7 @@ def create_socket_server(app: Quart) -> socketio.AsyncServer:
     get_state(app).extras[ROOM_CLOSER_KEY] = gateway.close_rooms
     get_state(app).extras[USER_SOCKETS_KEY] = gateway.disconnect_user
     get_state(app).extras[ROOM_CANDIDATES_KEY] = gateway.send_candidates_away
+    get_state(app).extras[ROOM_ENDER_KEY] = gateway.end_room
     return gateway.sio
 
 

@@ -195,6 +195,15 @@ CLIENT_EVENT_NAMES = {
 
 
 @dataclass(frozen=True, slots=True)
+class Routing:
+    """How a socket names its room to the proxy (``query``, the connection query parameter
+    carrying the interview id) and the error code that sends it to reconnect elsewhere."""
+
+    query: str = "interview"
+    moved_code: str = "room_moved"
+
+
+@dataclass(frozen=True, slots=True)
 class Protocol:
     version: int
     serializer: str
@@ -203,6 +212,7 @@ class Protocol:
     docs: Mapping[str, DocSpec]
     emits: ServerEvents
     handles: ClientEvents
+    routing: Routing = Routing()
 
     def client_event(self, name: str) -> EventSpec:
         spec = self.events.get(name)
@@ -339,7 +349,18 @@ def parse_protocol(raw: Any) -> Protocol:
         docs=docs,
         emits=emits,
         handles=handles,
+        routing=_parse_routing(raw.get("routing")),
     )
+
+
+def _parse_routing(raw: Any) -> Routing:
+    if raw is None:
+        return Routing()
+    if not isinstance(raw, dict) or set(raw) - {"query", "moved_code"}:
+        raise ProtocolFileError("protocol.json: routing takes only {query, moved_code}")
+    if not all(isinstance(value, str) and value for value in raw.values()):
+        raise ProtocolFileError("protocol.json: routing values must be non-empty strings")
+    return Routing(**raw)
 
 
 def _values(names: ServerEvents | ClientEvents) -> list[str]:

@@ -251,6 +251,8 @@ class Room:
         """The last ``tests:finished`` payload in full (the interviewer's view)."""
         self.log = UpdateLog(store.append_updates, flush_interval_s=settings.log_flush_interval_s)
         self.state = RoomState.NEW
+        self.moving = False
+        """Set once another process takes the room over: updates are refused from then on."""
         self._tasks: set[asyncio.Task[Any]] = set()
         """Every background task of the room, so ``close()`` loses none."""
         self._save_task: asyncio.Task[None] | None = None
@@ -643,6 +645,8 @@ class Room:
             return self.log.appended
         if self.ended:
             raise RoomError("room_ended", "the interview has ended; the documents are read-only")
+        if self.moving:
+            raise RoomError("room_moved", "the room is moving to another server; reconnecting")
         self._check_bounds(doc_name, doc, len(payload))
         language_before = self.language() if doc is self.code else None
         try:
@@ -1038,6 +1042,23 @@ class Room:
             with contextlib.suppress(Exception):
                 await self.emitter.disconnect(sid)
 
+    async def move_away(self, message: str, retry_after_ms: int) -> None:
+        """Another process takes the room over: refuse updates from now on, and tell every
+        socket (room and lobby) to reconnect after ``retry_after_ms``; the registry then
+        closes the room, which writes the log, before it lets go of the lock."""
+        self.moving = True
+        sids = self.connected_sids + list(self.waiting_by_sid)
+        moved = {
+            "code": "room_moved",
+            "message": message,
+            "event": None,
+            "retry_after_ms": retry_after_ms,
+        }
+        await self.emitter.emit(self.events.error, moved, sids)
+        for sid in sids:
+            with contextlib.suppress(Exception):
+                await self.emitter.disconnect(sid)
+
     async def send_candidates_away(self, code: str, message: str) -> None:
         """The join link was rotated: every candidate connected with a token of the old link is
         told why and disconnected (a new token from the new link lets them back in)."""
@@ -1049,6 +1070,10 @@ class Room:
 
     async def end(self, sid: str) -> None:
         self._require_interviewer(sid)
+        await self.end_now()
+
+    async def end_now(self) -> None:
+        """Ends the interview (from the room's interviewer, or REST on the owning process)."""
         if self.ended:
             raise RoomError("room_ended", "the interview has already ended")
         self.ended = True  # from here on updates are refused, so the final code is final

@@ -48,6 +48,13 @@ class JoinLink(BaseModel):
     join_url: str
 
 
+class InterviewEnded(BaseModel):
+    status: str
+    """``completed``."""
+    live: bool
+    """True if a live room was ended (its participants saw ``room:ended``)."""
+
+
 class PlaybackQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

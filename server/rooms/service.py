@@ -73,6 +73,17 @@ async def close_live_rooms(
         await closer(interview_ids, code, message)
 
 
+ROOM_ENDER_KEY = "rooms.end"
+"""Where the gateway leaves its ``end_room(room_id) -> bool`` (True: a live room was ended)."""
+
+
+async def end_live_room(state: AppState, interview_id: str) -> bool:
+    """Ends the interview in its live room, on whichever process owns it; False if no room is
+    live (the caller then completes the record itself)."""
+    ender: Callable[[str], Awaitable[bool]] | None = state.extras.get(ROOM_ENDER_KEY)
+    return ender is not None and await ender(interview_id)
+
+
 USER_SOCKETS_KEY = "rooms.disconnect_user"
 """Where the gateway leaves its ``disconnect_user(user_id, session_id, code, message)``."""
 UserSocketsCloser = Callable[[str, str | None, str, str], Awaitable[int]]
@@ -508,6 +519,27 @@ async def rotate_join_link(
     """A new join link; the old one and every token it issued stop working."""
     interview = await interviews.rotate_join_code(session, owner_id, interview_id)
     return interviews.join_url(public_url, interview.join_code)
+
+
+class InterviewAlreadyEndedError(AppError):
+    status = 409
+    code = "interview_ended"
+
+
+async def check_can_end(session: AsyncSession, owner_id: str, interview_id: str) -> Interview:
+    """The owner's interview, not ended and not in the bin (else 404 / 409)."""
+    interview = await owned_interview(session, owner_id, interview_id)
+    if interview.status in ENDED_STATUSES:
+        raise InterviewAlreadyEndedError(f"This interview is already {interview.status}.")
+    return interview
+
+
+async def complete_without_room(session: AsyncSession, owner_id: str, interview_id: str) -> None:
+    """No room is live: the record ends with the state its room last saved."""
+    interview = await check_can_end(session, owner_id, interview_id)
+    await interviews.complete_interview(
+        session, interview.id, interview.final_code, interview.language, interview.notes
+    )
 
 
 async def send_candidates_away(state: AppState, interview_id: str, code: str, message: str) -> None:

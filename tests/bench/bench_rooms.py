@@ -276,6 +276,11 @@ async def load(url: str, rooms: list[list[dict[str, Any]]], seconds: float, out:
         sio.eio._receive_packet = checked
 
     async def open_client(auth: dict[str, Any]) -> None:
+        # A plan entry may name its interview under "route": it then goes in the connection
+        # query, as the browser sends it, for a proxy that routes by it (bench_rooms_cluster.py).
+        auth = dict(auth)
+        route = auth.pop("route", None)
+        target = f"{url}/?interview={route}" if route else url
         sio = socketio.AsyncClient(reconnection=False, serializer=get_protocol().serializer)
         sio.on("sync:message", on_update)
         sio.on("error", lambda data: errors.append(str(data)))
@@ -284,7 +289,7 @@ async def load(url: str, rooms: list[list[dict[str, Any]]], seconds: float, out:
         doc: Doc[Any] = Doc()
         text = doc.get("code", type=Text)
         watch_frames(sio)
-        await sio.connect(url, auth=auth, transports=["websocket"], wait_timeout=30)
+        await sio.connect(target, auth=auth, transports=["websocket"], wait_timeout=30)
         await asyncio.wait_for(welcomed.wait(), 60)  # joined the room, not just connected
         clients.append((sio, doc, text))
 

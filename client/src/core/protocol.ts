@@ -37,8 +37,17 @@ export interface DocSpec {
 /** How Socket.IO packets are written on the wire; both sides read it from protocol.json. */
 export type Serializer = 'json' | 'msgpack';
 
+/** How a socket names its room to the proxy, and the code that sends it elsewhere. */
+export interface Routing {
+  /** The connection query parameter carrying the interview id (haproxy hashes on it). */
+  query: string;
+  /** The error code (event or connect refusal) that means: reconnect after retry_after_ms. */
+  moved_code: string;
+}
+
 export interface Protocol {
   version: number;
+  routing?: Routing;
   /** Required; the server speaks only "msgpack" (server/rooms/protocol.py SERIALIZERS). */
   serializer?: string;
   limits: Record<string, number>;
@@ -59,6 +68,12 @@ export function parseSerializer(value: unknown): Serializer {
     `config/protocol.json: unknown serializer ${JSON.stringify(value)} (the server speaks "msgpack")`,
   );
 }
+
+/** protocol.json's routing section (with the server's defaults if it has none). */
+export const ROUTING: Routing = {
+  query: protocol.routing?.query ?? 'interview',
+  moved_code: protocol.routing?.moved_code ?? 'room_moved',
+};
 
 /** The wire serializer, checked once at start-up. */
 export const SERIALIZER: Serializer = parseSerializer(protocol.serializer);

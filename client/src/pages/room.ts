@@ -126,7 +126,7 @@ function buildRoom(ctx: PageContext, setup: RoomSetup): View {
   const notesDoc = isInterviewer ? new Y.Doc() : null;
 
   const auth: RoomAuth = grant ? { token: grant.token } : { interview_id: interviewId };
-  const socket = new RoomSocket(auth);
+  const socket = new RoomSocket(auth, interviewId);
   const codeSync = new YSocketSync(doc, { send: (m) => socket.connected && socket.emit(EV.syncMessage, m) }, awareness);
   const notesSync = notesDoc
     ? new YSocketSync(notesDoc, { send: (m) => socket.connected && socket.emit(EV.notesMessage, m) }, null)

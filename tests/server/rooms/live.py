@@ -215,6 +215,33 @@ class YClient:
             return
         await self.admitted()
 
+    async def connect_following_moves(self, within: float = 10) -> None:
+        """Connects, and while the server answers ``room_moved`` (another process still owns
+        the room) waits the delay it names and tries again, as the browser does."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while True:
+            try:
+                await self.connect()
+                return
+            except socketio.exceptions.ConnectionError:
+                refusals = self.events.get("connect_error") or [None]
+                last: dict[str, Any] = refusals[-1] if isinstance(refusals[-1], dict) else {}
+                data: dict[str, Any] = last["data"] if isinstance(last.get("data"), dict) else {}
+                if data.get("code") != "room_moved" or loop.time() > deadline:
+                    raise
+                await asyncio.sleep(int(data.get("retry_after_ms", 400)) / 1000)
+                await self.fresh_socket()
+
+    async def fresh_socket(self) -> None:
+        """A new Socket.IO client for the next attempt; the old one's HTTP session closed."""
+        with contextlib.suppress(Exception):
+            await self.sio.eio.disconnect(abort=True)
+        self.sio = room_client()
+        self._bind()
+        self.events.clear()
+        self._outgoing.clear()
+
     async def admitted(self, within: float = 10) -> None:
         """Waits for the welcome (we are in the room), then asks for the document."""
         await self.wait_for("room:welcome", within=within)

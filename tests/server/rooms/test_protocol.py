@@ -88,6 +88,8 @@ def test_good_payloads_pass() -> None:
         lambda d: d["limits"].__setitem__("unknown_limit", 1),
         lambda d: d.pop("serializer"),
         lambda d: d.__setitem__("serializer", "cbor"),
+        lambda d: d["routing"].__setitem__("header", "x"),
+        lambda d: d["routing"].__setitem__("query", ""),
     ],
 )
 def test_a_broken_protocol_file_stops_start_up(mutate: Any) -> None:
@@ -115,3 +117,10 @@ def test_a_name_the_server_cannot_resolve_stops_start_up(change: Any, message: s
     change(raw)
     with pytest.raises(ProtocolFileError, match=message):
         parse_protocol(raw)
+
+
+def test_routing_names_the_query_and_the_moved_code() -> None:
+    routing = get_protocol().routing
+    assert (routing.query, routing.moved_code) == ("interview", "room_moved")
+    error = get_protocol().events["error"]
+    assert any(f.name == "retry_after_ms" and f.optional for f in error.fields)
