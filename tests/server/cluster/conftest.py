@@ -12,5 +12,7 @@ from tests.support.cluster import Cluster, open_cluster
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    with open_cluster(tmp_path_factory.mktemp("cluster"), ["node1", "node2", "node3"]) as made:
+    with open_cluster(
+        tmp_path_factory.mktemp("cluster"), ["node1", "node2", "node3"], health_path="/api/health"
+    ) as made:
         yield made
