@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The pytest suite as two processes at once, one per core of the 2-core machines it runs on: the
-# engine and browser tests (mostly waiting on containers and Chromium) beside the server tests
-# (mostly Python in this process). Together they take about two thirds of the serial time.
+# The pytest suite as two halves at once on the 2-core machines it runs on: the engine and
+# browser tests (mostly waiting on containers and Chromium) beside the server tests (Python, CPU
+# bound). The server half runs on two pytest-xdist workers (whole files per worker, so module
+# fixtures such as the three-process cluster start once): with one worker it was the long pole,
+# and the engine half leaves a core partly idle while it waits.
 # The engine/browser half prints as it goes; the server half is shown when both are done.
 # Exit status: non-zero if either half failed (a half that selects no test counts as passed,
 # unless neither selected any: pytest's 5).
@@ -9,7 +11,8 @@ set -u
 py=$1
 shift
 log=$(mktemp -t onsite-pytest-server.XXXXXX.log)
-"$py" -m pytest -p no:cacheprovider --durations=15 -m "not docker and not browser" "$@" >"$log" 2>&1 &
+"$py" -m pytest -p no:cacheprovider --durations=15 -n "${ONSITE_TEST_SERVER_WORKERS:-2}" \
+  --dist loadfile -m "not docker and not browser" "$@" >"$log" 2>&1 &
 server=$!
 echo "==> engine and browser tests (the server tests run beside them: $log)"
 "$py" -m pytest -p no:cacheprovider --durations=15 -m "docker or browser" "$@"
