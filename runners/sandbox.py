@@ -11,6 +11,7 @@ through it is ``runners.execution``, its wire format ``runners.protocol`` and th
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 import os
 import socket
@@ -27,6 +28,8 @@ from docker.types import LogConfig, Ulimit
 from runners.catalogue import Language, Limits
 from runners.contract import Judging, RunResult
 from runners.protocol import READY_LINE, Frames
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from runners.execution import TestPlan
@@ -241,9 +244,14 @@ def destroy(client: docker.DockerClient, container_id: str, attempts: int = 3) -
             return
         except docker.errors.NotFound:
             return
-        except (docker.errors.APIError, requests.RequestException):
+        except (docker.errors.APIError, requests.RequestException) as exc:
             if attempt + 1 < attempts:
                 time.sleep(0.5 * (attempt + 1))
+            else:
+                log.warning("could not remove container %s: %s", container_id[:12], exc)
+        except Exception:  # in a removal thread nobody would see it: say so, leave it to reaping
+            log.exception("removing container %s failed", container_id[:12])
+            return
 
 
 def owner_id() -> str:
