@@ -79,6 +79,17 @@ class InteractiveLimits:
     input_bytes: int
 
 
+def check_input(limits: InteractiveLimits, sent_bytes: int, data: bytes) -> None:
+    """Refuse one message over the per-message size, or one that would take the session's input
+    past its total: the same words wherever the session runs (this host or a runner host)."""
+    if len(data) > limits.message_bytes:
+        raise InputTooLargeError(
+            f"{len(data)} bytes in one message; the maximum is {limits.message_bytes}"
+        )
+    if sent_bytes + len(data) > limits.input_bytes:
+        raise InputTooLargeError(f"the session's input would pass {limits.input_bytes // 1024} KiB")
+
+
 @dataclass(frozen=True, slots=True)
 class OutputChunk:
     stream: str
@@ -112,14 +123,7 @@ class InteractiveSession:
     async def write(self, data: bytes) -> None:
         if self._result.done() or self.eof:
             raise SessionClosedError("the program's input is closed")
-        if len(data) > self.limits.message_bytes:
-            raise InputTooLargeError(
-                f"{len(data)} bytes in one message; the maximum is {self.limits.message_bytes}"
-            )
-        if self.input_bytes + len(data) > self.limits.input_bytes:
-            raise InputTooLargeError(
-                f"the session's input would pass {self.limits.input_bytes // 1024} KiB"
-            )
+        check_input(self.limits, self.input_bytes, data)
         self.input_bytes += len(data)
         self.last_activity = time.monotonic()
         if data:

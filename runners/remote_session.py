@@ -27,11 +27,11 @@ from redis.exceptions import RedisError
 
 from runners.contract import RunResult, Verdict
 from runners.interactive import (
-    InputTooLargeError,
     InteractiveLimits,
     InteractiveSession,
     OutputChunk,
     SessionClosedError,
+    check_input,
 )
 from runners.wire import Keys
 
@@ -77,14 +77,7 @@ class RemoteSession(InteractiveSession):
     async def write(self, data: bytes) -> None:
         if self.finished or self.eof:
             raise SessionClosedError("the program's input is closed")
-        if len(data) > self.limits.message_bytes:
-            raise InputTooLargeError(
-                f"{len(data)} bytes in one message; the maximum is {self.limits.message_bytes}"
-            )
-        if self.input_bytes + len(data) > self.limits.input_bytes:
-            raise InputTooLargeError(
-                f"the session's input would pass {self.limits.input_bytes // 1024} KiB"
-            )
+        check_input(self.limits, self.input_bytes, data)
         self.input_bytes += len(data)
         if data:
             await self._send("write", data)
