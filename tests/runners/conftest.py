@@ -16,7 +16,7 @@ import pytest
 
 from runners.contract import RequestedLimits, RunRequest, RunResult
 from runners.engine import DockerEngine
-from runners.sandbox import OWNER_LABEL, POOL_LABEL, SANDBOX_LABEL
+from runners.sandbox import LANGUAGE_LABEL, OWNER_LABEL, POOL_LABEL, SANDBOX_LABEL
 from runners.settings import EngineSettings
 
 T = TypeVar("T")
@@ -85,4 +85,7 @@ def harness(docker_client: docker.DockerClient) -> Iterator[EngineHarness]:
     yield harness
     harness.close()
     leftovers = own_containers(docker_client, owner)
-    assert leftovers == [], f"sandbox containers left behind: {[c['Id'][:12] for c in leftovers]}"
+    left = [
+        (c["Id"][:12], c.get("Labels", {}).get(LANGUAGE_LABEL), c.get("Status")) for c in leftovers
+    ]
+    assert leftovers == [], f"sandbox containers left behind (id, language, status): {left}"
