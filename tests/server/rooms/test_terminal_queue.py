@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from pycrdt import Text
 
 from runners.redis_engine import RedisEngine
 from server.app import create_app
@@ -15,7 +14,7 @@ from server.settings import Settings
 from tests.runners.queue.conftest import PREFIX, Hosts, hosts, queue_redis, queue_settings
 from tests.server.rooms.conftest import ClientFactory
 from tests.server.rooms.live import LiveServer, live_server
-from tests.server.rooms.test_terminal_live import PROGRAM, shown
+from tests.server.rooms.test_terminal_live import answer_a_prompt
 
 pytestmark = pytest.mark.docker
 
@@ -36,18 +35,4 @@ async def test_a_candidate_answers_a_prompt_on_a_runner_host(
     interview = await live.interview(owner)
     ada = await connect({"interview_id": interview.id, "access_token": access})
     grace = await connect({"token": await live.candidate_token(interview)})
-
-    def rewrite(text: Text) -> None:
-        text.clear()
-        text.insert(0, PROGRAM)
-
-    await ada.edit(rewrite)
-    await grace.wait_text(PROGRAM)
-    assert (await grace.call("terminal:start", {"mode": "program"}))["ok"] is True
-    await ada.wait_for("terminal:output", lambda _: b"Name: " in shown(ada), within=60)
-    await grace.call("terminal:input", {"data": "Grace\r"})
-    await ada.wait_for("terminal:output", lambda _: b"Hello, Grace!" in shown(ada), within=30)
-    await grace.call("terminal:input", {"data": "\x03"})
-    finished = await ada.wait_for("terminal:finished", within=30)
-    assert finished["result"]["status"] == "runtime_error"
-    assert finished["result"]["message"] == "stopped with Ctrl+C"
+    await answer_a_prompt(ada, grace)
