@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import sys
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import aiohttp
 import pytest
 
 from tests.support.net import free_port
+from tests.support.serve_process import collect_lines, stop
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -37,7 +37,7 @@ async def test_onsite_serve_answers_http_and_socketio(tmp_path: Path) -> None:
     try:
         assert process.stdout is not None
         output: list[str] = []
-        drain = asyncio.create_task(_collect(process.stdout, output))
+        drain = asyncio.create_task(collect_lines(process.stdout, output))
         for _ in range(300):
             if any(f"http://127.0.0.1:{port}/" in line for line in output):
                 break
@@ -74,20 +74,9 @@ async def test_onsite_serve_answers_http_and_socketio(tmp_path: Path) -> None:
         assert (tmp_path / "data" / "secrets" / "jwt_secret").exists()
         assert "Traceback" not in "".join(output), "".join(output)
     finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                await asyncio.wait_for(process.wait(), timeout=20)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
-        if drain is not None:
-            await asyncio.wait_for(drain, timeout=10)
+        await stop(process, drain)
 
 
-async def _collect(stream: asyncio.StreamReader, into: list[str]) -> None:
-    while line := await stream.readline():
-        into.append(line.decode(errors="replace"))
 
 
 @pytest.mark.slow

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import sys
 import uuid
 from collections.abc import AsyncIterator
@@ -25,6 +24,7 @@ from sqlalchemy.pool import NullPool
 from tests.conftest import postgres_url
 from tests.support.net import free_port
 from tests.support.redis_server import RedisServer
+from tests.support.serve_process import collect_lines, stop
 
 REPO = Path(__file__).resolve().parents[3]
 SECRET = "one-secret-for-every-node-of-this-test-cluster-0123456789"
@@ -74,7 +74,7 @@ async def onsite_serve(env: dict[str, str]) -> AsyncIterator[str]:
     )  # fmt: skip
     assert process.stdout is not None
     output: list[str] = []
-    drain = asyncio.create_task(_collect(process.stdout, output))
+    drain = asyncio.create_task(collect_lines(process.stdout, output))
     base = f"http://127.0.0.1:{env['ONSITE_SERVER_PORT']}"
     try:
         async with aiohttp.ClientSession() as http:
@@ -92,19 +92,9 @@ async def onsite_serve(env: dict[str, str]) -> AsyncIterator[str]:
         yield base
         assert "Traceback" not in "".join(output), "".join(output)
     finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                await asyncio.wait_for(process.wait(), timeout=20)
-            except TimeoutError:
-                process.kill()
-                await process.wait()
-        await asyncio.wait_for(drain, timeout=10)
+        await stop(process, drain)
 
 
-async def _collect(stream: asyncio.StreamReader, into: list[str]) -> None:
-    while line := await stream.readline():
-        into.append(line.decode(errors="replace"))
 
 
 async def post(http: aiohttp.ClientSession, url: str, body: dict[str, Any]) -> tuple[int, Any]:
